@@ -1,0 +1,86 @@
+import { javascript, typescript } from 'projen';
+
+// Lean on purpose: no release, mergify, eslint or jest machinery (see README, "Design").
+const project = new typescript.TypeScriptProject({
+  name: 'create-piksel-gitops',
+  description: 'Scaffold a Flux CD GitOps repository for the Piksel geospatial data-cube platform.',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.12.0',
+  projenrcTs: true,
+  projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() },
+  typescriptVersion: '7.0.2',
+  release: false,
+  github: false,
+  buildWorkflow: false,
+  mergify: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  jest: false,
+  eslint: false,
+  sampleCode: false,
+  package: false,
+  entrypoint: 'dist/cli.js',
+  bin: { 'create-piksel-gitops': 'bin/create-piksel-gitops.js' },
+  srcdir: 'src',
+  testdir: 'test',
+  libdir: 'dist',
+  deps: [
+    '@clack/prompts@^1.9.0',
+    'execa@^9.6.0',
+    'handlebars@^4.7.10',
+    'yaml@^2.9.1',
+    'zod@^4.6.7',
+  ],
+  devDeps: ['@types/node@^20', 'esbuild@^0.28.2', 'fast-check@^4.11.0', 'tsx@^4.23.15', 'vitest@^4.1.12'],
+  tsconfig: {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+      lib: ['ES2022'],
+      rootDir: '.',
+      outDir: 'dist/types',
+      noEmit: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      declaration: false,
+      inlineSourceMap: false,
+      inlineSources: false,
+      experimentalDecorators: false,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      strict: true,
+      isolatedModules: true,
+      resolveJsonModule: true,
+    },
+    include: ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
+  },
+  disableTsconfigDev: true,
+  gitignore: ['/dist/', '/coverage/', '*.tgz', '/.tmp/'],
+  npmignoreEnabled: false,
+});
+
+project.package.addField('type', 'module');
+project.package.addField('version', '0.1.0');
+project.package.file.addDeletionOverride('types');
+project.package.addField('files', ['bin/', 'dist/', 'templates/', 'README.md']);
+
+// Bundle with esbuild (tsc 7 type-checks only): one file, fast start.
+project.compileTask.reset('tsc --noEmit -p tsconfig.json');
+project.compileTask.exec(
+  'esbuild src/cli.ts --bundle --platform=node --format=esm --target=node20.12 --outfile=dist/cli.js ' +
+    '--banner:js="import { createRequire as __cr } from \'node:module\'; const require = __cr(import.meta.url);"',
+);
+// Tests drive the built CLI, so the bundle is (re)built first.
+project.testTask.reset();
+project.testTask.spawn(project.compileTask);
+project.testTask.exec('vitest run');
+project.addTask('bench', { exec: 'tsx scripts/bench.ts' });
+project.addTask('examples', {
+  description: 'Re-render examples/*/output from examples/*/answers.yaml',
+  exec: 'tsx scripts/render-examples.ts',
+});
+
+project.synth();

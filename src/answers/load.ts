@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { parse, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { inputError } from '../errors.js';
+import { answersSchema, type Answers } from './schema.js';
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads an answers file (YAML or JSON, JSON being YAML). Throws an input error naming the file. */
+export async function readAnswersFile(path: string): Promise<Tree> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw inputError(`--answers ${path}: cannot read the file: check the path`);
+  }
+  try {
+    const doc = parse(text, { uniqueKeys: true }) ?? {};
+    if (!isTree(doc)) throw inputError(`--answers ${path}: expected a mapping of answers at the top level`);
+    return doc;
+  } catch (e) {
+    if (e instanceof YAMLParseError) throw inputError(`--answers ${path}: not valid YAML or JSON: ${e.message.split('\n')[0]}`);
+    throw e;
+  }
+}
+
+/** Later trees win; lists are replaced, not merged (as in Helm values). */
+export function mergeAnswers(...trees: Tree[]): Tree {
+  const out: Tree = {};
+  for (const tree of trees)
+    for (const [key, value] of Object.entries(tree)) out[key] = isTree(value) && isTree(out[key]) ? mergeAnswers(out[key] as Tree, value) : value;
+  return out;
+}
+
+/** `--set` values are YAML scalars (or flow lists/maps): false → boolean, 5432 → number, [a,b] → list. */
+export function parseSetValue(text: string): unknown {
+  if (text.trim() === '') return '';
+  try {
+    const value = parse(text);
+    // '#ops' parses as a comment; a person meant the text.
+    return value === null && !/^(null|~)$/i.test(text.trim()) ? text : value;
+  } catch {
+    return text;
+  }
+}
+
+/** Lists that `--set x.N.y=…` may index into before the user gave them; seeded as the defaults would be. */
+const LIST_SEEDS: Record<string, () => unknown[]> = { clusters: () => [{ name: 'development' }] };
+
+/** Applies `path=value` assignments (`--set gpu.enabled=false`, `--set clusters.0.domain=x`). */
+export function applySets(raw: Tree, assignments: readonly string[]): Tree {
+  const result = structuredClone(raw);
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw inputError(`--set ${assignment}: expected key=value, e.g. --set slack.channel=ops`);
+    const path = assignment.slice(0, eq).split('.');
+    if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype'))
+      throw inputError(`--set ${assignment}: '${assignment.slice(0, eq)}' is not an answers path: use keys such as gpu.enabled or clusters.0.domain`);
+    let node: Tree | unknown[] = result;
+    path.slice(0, -1).forEach((key, i) => {
+      const nextIsIndex = /^\d+$/.test(path[i + 1]!);
+      const container = node as Tree;
+      if (container[key] === undefined || container[key] === null)
+        container[key] = nextIsIndex ? (i === 0 && LIST_SEEDS[key] ? LIST_SEEDS[key]() : []) : {};
+      if (Array.isArray(container[key]) && nextIsIndex) {
+        const list = container[key] as unknown[];
+        const index = Number(path[i + 1]);
+        if (index > list.length)
+          throw inputError(`--set ${assignment}: ${path.slice(0, i + 1).join('.')} has ${list.length} item(s): use index ${list.length} to add one`);
+      }
+      node = container[key] as Tree;
+      if (Array.isArray(node)) {
+        // Step over the index on the next iteration by materialising the item.
+        const index = Number(path[i + 1]);
+        if (node[index] === undefined) node[index] = {};
+      }
+    });
+    const last = path.at(-1)!;
+    (node as Tree)[last] = parseSetValue(assignment.slice(eq + 1));
+  }
+  return result;
+}
+
+const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(answers)';
+
+/** One line per problem, each naming the field and what would be valid. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const where = pathOf(issue.path);
+      return `${issue.keys.map((k) => (where === '(answers)' ? k : `${where}.${k}`)).join(', ')}: unknown answer: remove it or check its spelling`;
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) return `${pathOf(issue.path)}: is required`;
+    return `${pathOf(issue.path)}: ${issue.message}`;
+  });
+}
+
+/** Validates raw answers; defaults fill what is left out. Throws an input error (exit 2). */
+export function parseAnswers(raw: unknown): Answers {
+  const result = answersSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = describeIssues(result.error);
+  throw inputError(`invalid answers: ${lines[0]}`, lines.slice(1));
+}

@@ -1,0 +1,40 @@
+import type { ClusterAnswers, Toleration } from '../answers/schema.js';
+import type { ClusterPatch } from './component.js';
+
+/** Scheduling constraints for cluster-critical pods on this cluster's system nodes (aws profile). */
+export interface Placement {
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: readonly Toleration[];
+}
+
+export const systemPlacement = (cluster: ClusterAnswers): Placement | undefined =>
+  cluster.cloud === 'aws' && cluster.aws
+    ? { nodeSelector: cluster.aws.systemNodeSelector, tolerations: cluster.aws.systemTolerations }
+    : undefined;
+
+/**
+ * A patch of a shared HelmRelease's values for one cluster, e.g. pinning a controller to the
+ * system node group of an EKS cluster while other clusters share the same file unchanged.
+ */
+export const helmValuesPatch = (name: string, namespace: string, values: Record<string, unknown>): ClusterPatch => ({
+  target: { kind: 'HelmRelease', name, namespace },
+  patch: {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name, namespace },
+    spec: { values },
+  },
+});
+
+/**
+ * IRSA for a component's service account, when the answers give an IAM role for it
+ * (role ARNs are answers: account ids are never part of the templates).
+ */
+export const irsaServiceAccount = (cluster: ClusterAnswers, component: string) => {
+  const role = cluster.cloud === 'aws' ? cluster.aws?.serviceAccountRoles[component] : undefined;
+  return role ? { annotations: { 'eks.amazonaws.com/role-arn': role } } : undefined;
+};
+
+/** StorageClass for persistent volumes: the aws profile's, else the cluster default. */
+export const storageClassOf = (cluster: ClusterAnswers): string | undefined =>
+  cluster.cloud === 'aws' ? cluster.aws?.storageClass : undefined;

@@ -1,0 +1,16 @@
+import type { Answers, ClusterAnswers } from '../answers/schema.js';
+
+/** The ingress class ingress-nginx registers; ClusterIssuers solve HTTP-01 through it. */
+export const INGRESS_CLASS = 'nginx';
+
+/**
+ * How every app is exposed: one host under the cluster's domain, TLS from the chosen ClusterIssuer
+ * (one source of truth for the issuer name: the real repo broke on `letsencrypt-prod` vs
+ * `letsencrypt-production`). On aws, external-dns publishes the host.
+ */
+export function ingressFor(answers: Answers, cluster: ClusterAnswers, subdomain: string) {
+  const host = `${subdomain}.${cluster.domain}`;
+  const annotations: Record<string, string> = { 'cert-manager.io/cluster-issuer': answers.certManager.issuer };
+  if (cluster.cloud === 'aws') annotations['external-dns.alpha.kubernetes.io/hostname'] = host;
+  return { host, className: INGRESS_CLASS, annotations, tlsSecret: `${subdomain}-tls` };
+}

@@ -1,0 +1,32 @@
+import type { Answers } from '../answers/schema.js';
+import { CATALOG, componentNamed } from './index.js';
+import type { ComponentSpec } from './component.js';
+
+export interface Selection {
+  /** Selected components in catalog order. */
+  readonly components: readonly ComponentSpec[];
+  readonly names: ReadonlySet<string>;
+  /** Why something was added that the answers did not list, e.g. "jupyterdask needs jupyterhub". */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Which components the repository gets: the listed ones, with toggles (GPU, Slack) taking
+ * precedence, closed over `needs` so that nothing is deployed without what it depends on.
+ */
+export function selectComponents(answers: Answers): Selection {
+  const listed = new Set<string>([...answers.components.controllers, ...answers.components.apps]);
+  const names = new Set(CATALOG.filter((c) => (c.toggle ? c.toggle(answers, listed) : listed.has(c.name))).map((c) => c.name));
+  const notes: string[] = [];
+  const queue = [...names];
+  while (queue.length > 0) {
+    const spec = componentNamed(queue.shift()!);
+    for (const need of spec.needs) {
+      if (names.has(need)) continue;
+      names.add(need);
+      queue.push(need);
+      notes.push(`${spec.name} needs ${need}: added ${need}`);
+    }
+  }
+  return { components: CATALOG.filter((c) => names.has(c.name)), names, notes };
+}

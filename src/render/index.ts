@@ -1,0 +1,152 @@
+import { stringify } from 'yaml';
+import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import { CATALOG } from '../catalog/index.js';
+import type { ComponentSpec, SecretRequirement } from '../catalog/component.js';
+import { selectComponents, type Selection } from '../catalog/selection.js';
+import { clusterKustomizations, deploymentFlowMermaid } from './flux-graph.js';
+import { PARTIALS_DIR, renderTemplate } from './handlebars.js';
+import type { TemplateSet } from './templates.js';
+
+export const ANSWERS_FILE = 'piksel-answers.yaml';
+
+/** What a render produces: file contents keyed by repository path, sorted. */
+export type FileTree = ReadonlyMap<string, string>;
+
+export interface RenderResult {
+  readonly files: FileTree;
+  readonly selection: Selection;
+  readonly secrets: readonly SecretRequirement[];
+}
+
+export interface RenderInput {
+  readonly answers: Answers;
+  readonly templates: TemplateSet;
+  readonly toolVersion: string;
+}
+
+/**
+ * Answers in, file tree out. Pure: no disk, clock or network; the template sources come in
+ * as data. Each template path says what it is rendered for:
+ * - `apps/base/<app>/…`, `infrastructure/<layer>/<component>.yaml.hbs`: once, if the component is selected;
+ * - `apps/[environment]/<app>/…`: once per cluster, if the app is selected;
+ * - any other path with `[cluster]` or `[environment]`: once per cluster;
+ * - everything else: once for the repository.
+ * A template that renders to nothing but whitespace produces no file.
+ */
+export function renderRepository({ answers, templates, toolVersion }: RenderInput): RenderResult {
+  const selection = selectComponents(answers);
+  const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets(answers)));
+  const repoView = repositoryView(answers, selection, secrets, toolVersion);
+  const files = new Map<string, string>();
+  const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {
+    const text = renderTemplate(templates, templatePath, view);
+    if (text.trim() === '') return;
+    files.set(outputPath(templatePath, cluster), text.endsWith('\n') ? text : `${text}\n`);
+  };
+
+  for (const path of templates.keys()) {
+    if (path.startsWith(PARTIALS_DIR)) continue;
+    const owner = componentOfTemplate(path);
+    const perCluster = /\[(cluster|environment)\]/.test(path);
+    if (owner && !selection.names.has(owner.name)) continue;
+    if (!perCluster) {
+      emit(path, undefined, owner ? componentSharedView(owner, repoView, answers, selection) : repoView);
+      continue;
+    }
+    for (const cluster of answers.clusters) {
+      const cView = clusterView(repoView, answers, cluster, selection);
+      emit(path, cluster, owner ? componentClusterView(owner, cView, answers, selection, cluster) : cView);
+    }
+  }
+  files.set(ANSWERS_FILE, answersFileText(answers, toolVersion));
+  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), selection, secrets };
+}
+
+const outputPath = (templatePath: string, cluster?: ClusterAnswers) =>
+  templatePath
+    .replace(/\.hbs$/, '')
+    .replaceAll('[cluster]', cluster?.name ?? '')
+    .replaceAll('[environment]', cluster?.environment ?? '');
+
+/** The component a template belongs to, by where it sits in the tree. */
+export function componentOfTemplate(path: string): ComponentSpec | undefined {
+  const match =
+    /^apps\/(?:base|\[environment\])\/([^/]+)\//.exec(path) ?? /^infrastructure\/(?:controllers|configs)\/([^/]+)\.yaml\.hbs$/.exec(path);
+  return match ? CATALOG.find((c) => c.name === match[1]) : undefined;
+}
+
+function dedupeSecrets(list: SecretRequirement[]): SecretRequirement[] {
+  const seen = new Map<string, SecretRequirement>();
+  for (const s of list) seen.set(`${s.namespace}/${s.name}`, s);
+  return [...seen.values()];
+}
+
+type View = Record<string, unknown>;
+
+function repositoryView(answers: Answers, selection: Selection, secrets: readonly SecretRequirement[], toolVersion: string): View {
+  const byLayer = (layer: string) => selection.components.filter((c) => c.layer === layer);
+  return {
+    answers,
+    toolVersion,
+    repository: answers.repository,
+    certManager: answers.certManager,
+    database: answers.database,
+    gpu: answers.gpu,
+    slack: { ...answers.slack, channel: answers.slack.channel.replace(/^#/, '') },
+    issuer: answers.certManager.issuer,
+    has: Object.fromEntries([...selection.names].map((n) => [n, true])),
+    controllers: byLayer('controllers'),
+    configs: byLayer('configs'),
+    apps: byLayer('apps'),
+    components: selection.components,
+    charts: selection.components.flatMap((c) => Object.values(c.charts).map((chart) => ({ component: c.name, ...chart }))),
+    secrets,
+    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator'),
+    clusters: answers.clusters,
+    notes: selection.notes,
+  };
+}
+
+/** Namespaces with HelmReleases: Alert wildcards match names, not namespaces, so each is listed. */
+const helmReleaseNamespaces = (selection: Selection) =>
+  [...new Set(selection.components.filter((c) => Object.keys(c.charts).length > 0).map((c) => c.namespace))].sort();
+
+function clusterView(repoView: View, answers: Answers, cluster: ClusterAnswers, selection: Selection): View {
+  const kustomizations = clusterKustomizations(answers, cluster, selection);
+  return {
+    ...repoView,
+    cluster,
+    kustomizations,
+    mermaid: deploymentFlowMermaid(kustomizations, answers, answers.repository.branch),
+    helmReleaseNamespaces: helmReleaseNamespaces(selection),
+    endpoints: selection.components.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
+  };
+}
+
+const componentContext = (answers: Answers, selection: Selection) => ({ answers, selected: selection.names });
+
+function componentSharedView(spec: ComponentSpec, repoView: View, answers: Answers, selection: Selection): View {
+  return { ...repoView, component: spec, namespace: spec.namespace, charts: spec.charts, ...spec.sharedView?.(componentContext(answers, selection)) };
+}
+
+function componentClusterView(spec: ComponentSpec, cView: View, answers: Answers, selection: Selection, cluster: ClusterAnswers): View {
+  const ctx = { ...componentContext(answers, selection), cluster };
+  return {
+    ...cView,
+    component: spec,
+    namespace: spec.namespace,
+    charts: spec.charts,
+    hosts: Object.fromEntries(spec.hosts.map((h) => [h, `${h}.${cluster.domain}`])),
+    ...spec.sharedView?.(ctx),
+    ...spec.clusterView?.(ctx),
+  };
+}
+
+function answersFileText(answers: Answers, toolVersion: string): string {
+  return [
+    `# Answers used by create-piksel-gitops ${toolVersion}. No secrets are stored here.`,
+    '# Re-run `npx create-piksel-gitops` in this repository to upgrade or add clusters;',
+    '# edit these answers (or pass --set) to change what is generated.',
+    stringify(answers, { lineWidth: 0 }),
+  ].join('\n');
+}

@@ -14,7 +14,6 @@ const project = new typescript.TypeScriptProject({
   release: false,
   github: false,
   buildWorkflow: false,
-  mergify: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
   jest: false,

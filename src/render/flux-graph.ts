@@ -80,3 +80,17 @@ export function deploymentFlowMermaid(kustomizations: readonly FluxKustomization
   }
   return lines.join('\n');
 }
+
+/** The deployment flow in words, step by step, for the cluster README. */
+export function deploymentSteps(kustomizations: readonly FluxKustomization[], answers: Answers, branch: string): string[] {
+  return [
+    `A change is pushed to \`${branch}\`.`,
+    'Flux fetches it: the `flux-system` GitRepository polls every minute.',
+    ...kustomizations.map((k) =>
+      k.dependsOn.length === 0
+        ? `\`${k.name}\` applies \`${k.path}\` first, and again every ${k.interval}.`
+        : `\`${k.name}\` applies \`${k.path}\` once ${k.dependsOn.map((d) => `\`${d}\``).join(', ')} is Ready, and again every ${k.interval}.`,
+    ),
+    ...(answers.slack.enabled ? [`Each step reports to Slack channel #${answers.slack.channel.replace(/^#/, '')}; failures stand out.`] : []),
+  ];
+}

@@ -3,7 +3,7 @@ import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG } from '../catalog/index.js';
 import type { ComponentSpec, SecretRequirement } from '../catalog/component.js';
 import { selectComponents, type Selection } from '../catalog/selection.js';
-import { clusterKustomizations, deploymentFlowMermaid } from './flux-graph.js';
+import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps } from './flux-graph.js';
 import { PARTIALS_DIR, renderTemplate } from './handlebars.js';
 import type { TemplateSet } from './templates.js';
 
@@ -75,6 +75,18 @@ export function componentOfTemplate(path: string): ComponentSpec | undefined {
   return match ? CATALOG.find((c) => c.name === match[1]) : undefined;
 }
 
+/**
+ * The kubectl command that creates a Secret without its values touching argv or shell history:
+ * file-like keys (userlist.txt) come from files, the rest from KEY=value lines typed on stdin.
+ */
+export function createSecretCommand(secret: SecretRequirement): string {
+  const files = secret.keys.filter((k) => k.includes('.'));
+  const fromFiles = files.map((k) => ` --from-file=${k}=./${k}`).join('');
+  const typed = secret.keys.filter((k) => !k.includes('.'));
+  const fromStdin = typed.length > 0 ? ` --from-env-file=/dev/stdin  # type: ${typed.map((k) => `${k}=…`).join(' ')}` : '';
+  return `kubectl -n ${secret.namespace} create secret generic ${secret.name}${fromFiles}${fromStdin}`;
+}
+
 function dedupeSecrets(list: SecretRequirement[]): SecretRequirement[] {
   const seen = new Map<string, SecretRequirement>();
   for (const s of list) seen.set(`${s.namespace}/${s.name}`, s);
@@ -101,7 +113,7 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
     components: selection.components,
     charts: selection.components.flatMap((c) => Object.values(c.charts).map((chart) => ({ component: c.name, ...chart }))),
     secrets,
-    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator'),
+    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator').map((s) => ({ ...s, command: createSecretCommand(s) })),
     clusters: answers.clusters,
     notes: selection.notes,
   };
@@ -118,6 +130,7 @@ function clusterView(repoView: View, answers: Answers, cluster: ClusterAnswers, 
     cluster,
     kustomizations,
     mermaid: deploymentFlowMermaid(kustomizations, answers, answers.repository.branch),
+    deploymentSteps: deploymentSteps(kustomizations, answers, answers.repository.branch),
     helmReleaseNamespaces: helmReleaseNamespaces(selection),
     endpoints: selection.components.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
   };

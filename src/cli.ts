@@ -1,0 +1,37 @@
+import { HELP, parseCliArgs } from './cli/args.js';
+import { createCommand, defaultCreateDeps } from './commands/create.js';
+import { EXIT_CODES, inputError, isPikselError } from './errors.js';
+import { packageVersion } from './package-root.js';
+import { stderrReporter } from './reporter.js';
+
+/** The whole program: argv in, exit code out. Errors become exit codes here and only here. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options = parseCliArgs(argv);
+    if (options.help) return print(HELP);
+    if (options.version) return print(packageVersion());
+    const reporter = stderrReporter(false);
+    switch (options.command) {
+      case 'create': {
+        const summary = await createCommand(options, defaultCreateDeps(reporter));
+        if (options.json) print(JSON.stringify(summary, null, 2));
+        return EXIT_CODES.ok;
+      }
+      default:
+        throw inputError(`'${options.command}' is not available in this version`);
+    }
+  } catch (e) {
+    if (!isPikselError(e)) throw e;
+    process.stderr.write(`✖ ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
+    return e.exitCode;
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return EXIT_CODES.ok;
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { inputError } from '../errors.js';
+
+export type Command = 'create' | 'validate' | 'bootstrap';
+
+/** Everything the command line says, read once, in one place. */
+export interface CliOptions {
+  readonly command: Command;
+  readonly dir: string;
+  readonly yes: boolean;
+  readonly answersFile?: string;
+  readonly sets: readonly string[];
+  readonly cluster?: string;
+  readonly dryRun: boolean;
+  readonly git: boolean;
+  /** undefined: ask (interactive) or skip (non-interactive); true/false: as told. */
+  readonly bootstrap?: boolean;
+  readonly json: boolean;
+  readonly force: boolean;
+  readonly allowDirty: boolean;
+  readonly strict: boolean;
+  readonly context?: string;
+  readonly templatesDir?: string;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+const OPTIONS = {
+  yes: { type: 'boolean', short: 'y' },
+  answers: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  cluster: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+  bootstrap: { type: 'boolean' },
+  'no-bootstrap': { type: 'boolean' },
+  json: { type: 'boolean' },
+  force: { type: 'boolean' },
+  'allow-dirty': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  context: { type: 'string' },
+  templates: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const COMMANDS: readonly Command[] = ['validate', 'bootstrap'];
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw inputError(`${(e as Error).message.split('\n')[0]}: see --help`);
+  }
+  const { values: v, positionals } = parsed;
+  const command = COMMANDS.includes(positionals[0] as Command) ? (positionals.shift() as Command) : 'create';
+  if (positionals.length > 1) throw inputError(`unexpected argument '${positionals[1]}': give at most one folder (see --help)`);
+  if (v.bootstrap && v['no-bootstrap']) throw inputError('--bootstrap and --no-bootstrap contradict each other: pass one');
+  return {
+    command,
+    dir: positionals[0] ?? (command === 'create' ? 'piksel-gitops' : '.'),
+    yes: v.yes ?? false,
+    answersFile: v.answers,
+    sets: v.set ?? [],
+    cluster: v.cluster,
+    dryRun: v['dry-run'] ?? false,
+    git: !v['no-git'],
+    bootstrap: v.bootstrap ? true : v['no-bootstrap'] ? false : undefined,
+    json: v.json ?? false,
+    force: v.force ?? false,
+    allowDirty: v['allow-dirty'] ?? false,
+    strict: v.strict ?? false,
+    context: v.context,
+    templatesDir: v.templates,
+    help: v.help ?? false,
+    version: v.version ?? false,
+  };
+}
+
+export const HELP = `create-piksel-gitops: a Flux CD GitOps repository for the Piksel platform
+
+Usage
+  npx create-piksel-gitops [dir]            create a repository, or upgrade / extend one (re-run)
+  create-piksel-gitops validate [dir]       check a repository offline (YAML, schemas, kustomize, graph)
+  create-piksel-gitops bootstrap [dir]      run flux bootstrap for a cluster of an existing repository
+
+Options
+  -y, --yes              take defaults for unanswered questions (never touches a cluster)
+      --answers FILE     answers file (YAML or JSON)
+      --set KEY=VALUE    one answer, e.g. --set gpu.enabled=false (repeatable)
+      --cluster NAME     the cluster to add, bootstrap or validate
+      --dry-run          show what would be written or run, change nothing
+      --no-git           do not init or commit
+      --bootstrap        run flux bootstrap after generating (also under --yes)
+      --no-bootstrap     do not offer to bootstrap
+      --force            write into a non-empty folder this tool did not generate
+      --allow-dirty      upgrade even with uncommitted changes
+      --strict           validate: missing tools are errors, not warnings
+      --context NAME     kubectl context for bootstrap
+      --json             machine-readable summary on stdout
+  -h, --help             this help
+  -v, --version          the version
+
+Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,
+130 cancelled.`;

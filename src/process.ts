@@ -1,0 +1,48 @@
+import { execa } from 'execa';
+
+/**
+ * The one way this tool runs flux, git and kubectl: an argument array (never a shell), an
+ * explicit environment, stdin closed unless input is given. Tests swap the PATH, not this code.
+ */
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Extra environment (e.g. a token); merged over the process environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Text written to the child's stdin (e.g. a Secret manifest); stdin is closed otherwise. */
+  readonly input?: string;
+  readonly timeoutMs?: number;
+  /** Called with each line of stdout/stderr as it arrives (for a task log). */
+  readonly onLine?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The command could not be started (ENOENT: not on PATH). */
+  readonly notFound: boolean;
+}
+
+export type ProcessRunner = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
+export const runProcess: ProcessRunner = async (command, args, options = {}) => {
+  const child = execa(command, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : 'pipe',
+    timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  if (options.onLine) {
+    const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(options.onLine!);
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+  }
+  const result = await child;
+  const notFound = (result as { code?: string }).code === 'ENOENT';
+  return { exitCode: result.exitCode ?? (notFound ? 127 : 1), stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), notFound };
+};

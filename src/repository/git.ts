@@ -1,0 +1,48 @@
+import { realpath } from 'node:fs/promises';
+import { stepError } from '../errors.js';
+import type { ProcessRunner } from '../process.js';
+
+/** Identity used only when the user has none configured, so the first commit never fails. */
+const FALLBACK_IDENTITY = {
+  GIT_AUTHOR_NAME: 'create-piksel-gitops',
+  GIT_AUTHOR_EMAIL: 'create-piksel-gitops@users.noreply.local',
+  GIT_COMMITTER_NAME: 'create-piksel-gitops',
+  GIT_COMMITTER_EMAIL: 'create-piksel-gitops@users.noreply.local',
+};
+
+export interface CommitOutcome {
+  readonly committed: boolean;
+  readonly initialised: boolean;
+}
+
+/** `git init` when needed, then one commit of everything in the folder (none when nothing changed). */
+export async function commitAll(run: ProcessRunner, dir: string, branch: string, message: string): Promise<CommitOutcome> {
+  const git = async (...args: string[]) => {
+    const result = await run('git', args, { cwd: dir, env: await identityEnv(run, dir) });
+    if (result.notFound) throw stepError('git is not installed: install git, or pass --no-git');
+    return result;
+  };
+  const inside = await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir });
+  if (inside.notFound) throw stepError('git is not installed: install git, or pass --no-git');
+  const initialised = inside.exitCode !== 0 || inside.stdout.trim() !== (await realPath(dir));
+  if (initialised) {
+    const init = await git('init', '--quiet', `--initial-branch=${branch}`);
+    if (init.exitCode !== 0) throw stepError(`git init failed: ${init.stderr.trim()}`);
+  }
+  await git('add', '--all');
+  const staged = await git('diff', '--cached', '--quiet');
+  if (staged.exitCode === 0) return { committed: false, initialised };
+  const commit = await git('commit', '--quiet', '--no-verify', '-m', message);
+  if (commit.exitCode !== 0) throw stepError(`git commit failed: ${commit.stderr.trim() || commit.stdout.trim()}`);
+  return { committed: true, initialised };
+}
+
+const realPath = (dir: string) => realpath(dir);
+
+let identityCache: Record<string, string> | undefined;
+async function identityEnv(run: ProcessRunner, dir: string): Promise<Record<string, string>> {
+  if (identityCache) return identityCache;
+  const email = await run('git', ['config', 'user.email'], { cwd: dir });
+  identityCache = email.exitCode === 0 && email.stdout.trim() !== '' ? {} : FALLBACK_IDENTITY;
+  return identityCache;
+}

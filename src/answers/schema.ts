@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/index.js';
+import { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from './choices.js';
 import * as f from './formats.js';
 
 /**
@@ -23,10 +24,7 @@ const toleration = z.strictObject({
 });
 export type Toleration = z.infer<typeof toleration>;
 
-export const PROVIDERS = ['github', 'gitlab', 'gitea', 'bitbucket-server', 'git'] as const;
-export const CLOUDS = ['generic', 'aws'] as const;
-export const ISSUERS = ['letsencrypt-staging', 'letsencrypt-production'] as const;
-export const SEVERITIES = ['info', 'error'] as const;
+export { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from './choices.js';
 
 const repository = z
   .strictObject({

@@ -13,7 +13,7 @@ function createEngine(): typeof Handlebars {
   // {{yaml value indent=8}}: block YAML; lines after the first are indented to match the template.
   hb.registerHelper('yaml', (value: unknown, options: Options) => {
     const indent = ' '.repeat(Number(options.hash.indent ?? 0));
-    const text = stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
+    const text = stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '');
     return text.split('\n').join(`\n${indent}`);
   });
   // {{quote value}}: a double-quoted YAML scalar.

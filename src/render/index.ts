@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG } from '../catalog/index.js';
 import type { ComponentSpec, SecretRequirement } from '../catalog/component.js';
+import { SLACK_PROVIDER } from '../catalog/components/notifications.js';
 import { selectComponents, type Selection } from '../catalog/selection.js';
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps } from './flux-graph.js';
 import { PARTIALS_DIR, renderTemplate } from './handlebars.js';
@@ -104,7 +105,7 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
     certManager: answers.certManager,
     database: answers.database,
     gpu: answers.gpu,
-    slack: { ...answers.slack, channel: answers.slack.channel.replace(/^#/, '') },
+    slack: { ...answers.slack, channel: answers.slack.channel.replace(/^#/, ''), provider: SLACK_PROVIDER },
     issuer: answers.certManager.issuer,
     has: Object.fromEntries([...selection.names].map((n) => [n, true])),
     controllers: byLayer('controllers'),
@@ -160,6 +161,7 @@ function answersFileText(answers: Answers, toolVersion: string): string {
     `# Answers used by create-piksel-gitops ${toolVersion}. No secrets are stored here.`,
     '# Re-run `npx create-piksel-gitops` in this repository to upgrade or add clusters;',
     '# edit these answers (or pass --set) to change what is generated.',
+    '---',
     stringify(answers, { lineWidth: 0 }),
   ].join('\n');
 }

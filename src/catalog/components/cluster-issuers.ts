@@ -1,14 +1,34 @@
+// A type-only import: importing the value would make schema.ts load in the middle of the catalog
+// it imports (a load-order cycle). The `satisfies` below still fails the build unless these names
+// are exactly ISSUERS, the answers' choice of issuer.
+import type { ISSUERS } from '../../answers/choices.js';
 import { defineComponent } from '../component.js';
+import { INGRESS_CLASS } from '../ingress.js';
 
-// PLACEHOLDER: replaced by the real component module (metadata + templates) before landing.
+/** Let's Encrypt's ACME directory for each issuer the answers can choose. */
+const ACME_SERVERS = {
+  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
+  'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',
+} as const satisfies Record<(typeof ISSUERS)[number], string>;
+
 export const clusterIssuers = defineComponent({
   name: 'cluster-issuers',
   layer: 'configs',
-  title: 'cluster-issuers',
-  summary: 'cluster-issuers',
-  namespace: 'cluster-issuers',
-  needs: [],
+  title: 'ClusterIssuers',
+  summary: 'Let’s Encrypt staging and production ClusterIssuers (ACME HTTP-01 through ingress-nginx)',
+  // ClusterIssuers are cluster-scoped; their ACME account keys are Secrets in cert-manager's namespace.
+  namespace: 'cert-manager',
+  needs: ['cert-manager', 'ingress-nginx'],
   charts: {},
   hosts: [],
+  toggle: (_answers, listed) => listed.has('cert-manager'),
   secrets: () => [],
+  sharedView: ({ answers }) => ({
+    issuers: Object.entries(ACME_SERVERS).map(([name, server]) => ({
+      name,
+      server,
+      email: answers.certManager.email,
+      ingressClass: INGRESS_CLASS,
+    })),
+  }),
 });

@@ -1,14 +1,45 @@
+import { helmValuesPatch, systemPlacement } from '../cloud.js';
 import { defineComponent } from '../component.js';
+import { INGRESS_CLASS } from '../ingress.js';
 
-// PLACEHOLDER: replaced by the real component module (metadata + templates) before landing.
+const NAMESPACE = 'ingress-nginx';
+const RELEASE = 'ingress-nginx';
+
+/** An internet-facing NLB in IP mode, provisioned by the AWS Load Balancer Controller (aws profile). */
+const AWS_NLB_ANNOTATIONS = {
+  'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+  'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+  'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+};
+
 export const ingressNginx = defineComponent({
   name: 'ingress-nginx',
   layer: 'controllers',
   title: 'ingress-nginx',
-  summary: 'ingress-nginx',
-  namespace: 'ingress-nginx',
+  summary: 'NGINX ingress controller behind a LoadBalancer Service; serves every app host (final release, project retired)',
+  namespace: NAMESPACE,
   needs: [],
-  charts: {},
+  charts: {
+    ingressNginx: {
+      repositoryName: 'ingress-nginx',
+      repositoryUrl: 'https://kubernetes.github.io/ingress-nginx',
+      chart: 'ingress-nginx',
+      version: '4.15.1',
+      source: 'kubernetes/ingress-nginx helm-chart-4.15.1, the final release (repository archived 2026-03-24)',
+    },
+  },
   hosts: [],
   secrets: () => [],
+  sharedView: () => ({ ingressClass: INGRESS_CLASS }),
+  clusterPatches: ({ cluster }) => {
+    const placement = systemPlacement(cluster);
+    if (!placement) return []; // not the aws profile
+    // Fresh copies for each place: a shared object would be rendered as a YAML anchor and alias.
+    const pinned = () => structuredClone({ nodeSelector: placement.nodeSelector, tolerations: placement.tolerations });
+    return [
+      helmValuesPatch(RELEASE, NAMESPACE, {
+        controller: { ...pinned(), admissionWebhooks: { patch: pinned() }, service: { annotations: AWS_NLB_ANNOTATIONS } },
+      }),
+    ];
+  },
 });

@@ -1,14 +1,64 @@
+import { storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
+import { ingressFor } from '../ingress.js';
 
-// PLACEHOLDER: replaced by the real component module (metadata + templates) before landing.
+const NAMESPACE = 'monitoring';
+
+/** The Secret Grafana reads its admin login from (never the chart's built-in default password). */
+const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+
+/**
+ * Loki in monolithic mode serves reads and writes from one Service named after the release
+ * (`loki`, port 3100); the chart's nginx gateway is switched off, so Grafana and Alloy talk to it directly.
+ */
+const LOKI_URL = `http://loki.${NAMESPACE}.svc.cluster.local:3100`;
+
 export const monitoring = defineComponent({
   name: 'monitoring',
   layer: 'apps',
-  title: 'monitoring',
-  summary: 'monitoring',
-  namespace: 'monitoring',
-  needs: [],
-  charts: {},
-  hosts: [],
-  secrets: () => [],
+  title: 'Monitoring (Prometheus, Grafana, Loki)',
+  summary: 'Cluster metrics with Prometheus and Grafana, container logs collected by Alloy into Loki',
+  namespace: NAMESPACE,
+  needs: ['ingress-nginx', 'cert-manager'],
+  charts: {
+    kubePrometheusStack: {
+      repositoryName: 'prometheus-community',
+      repositoryUrl: 'https://prometheus-community.github.io/helm-charts',
+      chart: 'kube-prometheus-stack',
+      version: '91.5.0',
+      source: 'prometheus-community/helm-charts charts/kube-prometheus-stack (91.x)',
+    },
+    loki: {
+      repositoryName: 'grafana-community',
+      repositoryUrl: 'https://grafana-community.github.io/helm-charts',
+      chart: 'loki',
+      version: '18.13.1',
+      source: 'grafana-community/helm-charts charts/loki (18.13.x, Loki 3.7; the OSS chart left grafana/helm-charts in 2026)',
+    },
+    alloy: {
+      repositoryName: 'grafana',
+      repositoryUrl: 'https://grafana.github.io/helm-charts',
+      chart: 'alloy',
+      version: '1.14.1',
+      source: 'grafana/alloy operations/helm/charts/alloy (1.14.x)',
+    },
+  },
+  hosts: ['grafana'],
+  secrets: () => [
+    {
+      name: GRAFANA_ADMIN_SECRET,
+      namespace: NAMESPACE,
+      keys: ['admin-user', 'admin-password'],
+      purpose: 'Grafana administrator login',
+      createdBy: 'operator',
+    },
+  ],
+  sharedView: () => ({
+    grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
+    loki: { url: LOKI_URL, pushUrl: `${LOKI_URL}/loki/api/v1/push` },
+  }),
+  clusterView: ({ answers, cluster }) => ({
+    ingress: ingressFor(answers, cluster, 'grafana'),
+    storageClass: storageClassOf(cluster),
+  }),
 });

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { listTree, runCli, tempDir } from './support/cli.js';
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+
+/** Each case: CLI arguments, and the words the one-line error must contain (the field and the fix). */
+const CASES: readonly { name: string; args: string[]; expect: RegExp[] }[] = [
+  { name: 'cluster name with capitals', args: ['--set', 'clusters.0.name=Dev_1'], expect: [/clusters\.0\.name/, /lowercase/] },
+  { name: 'cluster name with a path trick', args: ['--set', 'clusters.0.name=../../etc'], expect: [/clusters\.0\.name/, /lowercase/] },
+  { name: 'cluster name too long', args: ['--set', `clusters.0.name=${'a'.repeat(64)}`], expect: [/clusters\.0\.name/, /1-63/] },
+  { name: 'domain without a dot', args: ['--set', 'clusters.0.domain=localhost'], expect: [/clusters\.0\.domain/, /DNS name/] },
+  { name: 'domain with a scheme', args: ['--set', 'clusters.0.domain=https://dev.example.org'], expect: [/clusters\.0\.domain/] },
+  { name: 'email', args: ['--set', 'certManager.email=not-an-email'], expect: [/certManager\.email/, /e-mail/] },
+  { name: 'interval in days', args: ['--set', 'clusters.0.intervals.apps=1d'], expect: [/clusters\.0\.intervals\.apps/, /Go duration/] },
+  { name: 'interval not a duration', args: ['--set', 'clusters.0.intervals.controllers=soon'], expect: [/intervals\.controllers/, /Go duration/] },
+  { name: 'port out of range', args: ['--set', 'database.port=70000'], expect: [/database\.port/] },
+  { name: 'port not a number', args: ['--set', 'database.port=abc'], expect: [/database\.port/] },
+  { name: 'provider', args: ['--set', 'repository.provider=svn'], expect: [/repository\.provider/, /github/] },
+  { name: 'branch with ..', args: ['--set', 'repository.branch=main..x'], expect: [/repository\.branch/, /branch name/] },
+  { name: 'severity', args: ['--set', 'slack.severity=warning'], expect: [/slack\.severity/, /info/] },
+  { name: 'unknown key', args: ['--set', 'gpu.count=2'], expect: [/gpu\.count/, /unknown answer/] },
+  { name: 'unknown top-level key', args: ['--set', 'colour=blue'], expect: [/colour/, /unknown answer/] },
+  { name: 'wrong type for a switch', args: ['--set', 'gpu.enabled=maybe'], expect: [/gpu\.enabled/] },
+  { name: 'unknown app', args: ['--set', 'components.apps=[argo, grafana]'], expect: [/components\.apps/, /one of/] },
+  { name: 'duplicate cluster names', args: ['--set', 'clusters.1.name=development'], expect: [/clusters\.1\.name/, /own name/] },
+  { name: 'plain git without a URL', args: ['--set', 'repository.provider=git'], expect: [/repository\.url/, /required/] },
+  { name: 'bitbucket-server without a hostname', args: ['--set', 'repository.provider=bitbucket-server'], expect: [/repository\.hostname/] },
+  { name: 'git URL with credentials', args: ['--set', 'repository.provider=git', '--set', 'repository.url=https://user:pw@git.example.org/p.git'], expect: [/repository\.url/] },
+  { name: 'malformed --set', args: ['--set', 'gpu.enabled'], expect: [/--set gpu\.enabled/, /key=value/] },
+  { name: 'unknown option', args: ['--colour'], expect: [/--colour/, /--help/] },
+];
+
+describe('bad input: exit 2, one line naming the field and the fix, nothing written', () => {
+  it.each(CASES)('$name', async ({ args, expect: patterns }) => {
+    const parent = await tempDir();
+    const target = join(parent, 'repo');
+    const run = await runCli([target, '--yes', ...args]);
+    expect(run.exitCode).toBe(2);
+    const firstLine = run.stderr.split('\n')[0]!;
+    for (const pattern of patterns) expect(firstLine).toMatch(pattern);
+    expect(await listTree(parent)).toEqual([]);
+  });
+
+  it('an answers file with an unknown key is refused the same way', async () => {
+    const parent = await tempDir();
+    const file = join(parent, 'answers.yaml');
+    await writeFile(file, 'slack:\n  enabled: true\n  webhook: https://example.org/x\n');
+    const run = await runCli([join(parent, 'repo'), '--answers', file]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/slack\.webhook: unknown answer/);
+    expect(await listTree(parent)).toEqual(['answers.yaml']);
+  });
+
+  it('an answers file that is not YAML is refused', async () => {
+    const parent = await tempDir();
+    const file = join(parent, 'answers.yaml');
+    await writeFile(file, 'slack: [unclosed\n');
+    const run = await runCli([join(parent, 'repo'), '--answers', file]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/--answers .*not valid YAML/);
+  });
+
+  it('without a terminal and without --yes, missing answers are named', async () => {
+    const parent = await tempDir();
+    const run = await runCli([join(parent, 'repo')]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/missing answers: repository\.owner, clusters\.0\.domain, certManager\.email, database\.host/);
+    expect(await listTree(parent)).toEqual([]);
+  });
+});

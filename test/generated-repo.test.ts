@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../src/catalog/index.js';
+import { ANSWERS_FILE } from '../src/render/index.js';
+import { tempDir } from './support/cli.js';
+import {
+  hasKubectl,
+  hasYamllint,
+  kustomizationDirs,
+  kustomizeFailures,
+  secretLeaks,
+  whitespaceProblems,
+  yamllintFailures,
+  yamlProblems,
+} from './support/repo-checks.js';
+import { renderTo } from './support/render.js';
+
+if (!hasKubectl) console.warn('SKIPPED: kubectl is not installed, kustomize builds are not checked');
+if (!hasYamllint) console.warn('SKIPPED: yamllint is not installed, generated files are not linted');
+
+const APP_SUBSETS = {
+  'data apps': ['odc', 'stac', 'terria', 'tileserver'],
+  'notebooks and workflows': ['argo', 'jupyterdask', 'monitoring'],
+} as const;
+
+/** GPU on/off × Slack on/off × cloud generic/aws × two app subsets. */
+const MATRIX = [true, false].flatMap((gpu) =>
+  [true, false].flatMap((slack) =>
+    (['generic', 'aws'] as const).flatMap((cloud) =>
+      Object.entries(APP_SUBSETS).map(([subset, apps]) => ({
+        title: `gpu ${gpu ? 'on' : 'off'}, slack ${slack ? 'on' : 'off'}, ${cloud}, ${subset}`,
+        raw: {
+          gpu: { enabled: gpu },
+          slack: { enabled: slack },
+          clusters: [
+            {
+              name: 'development',
+              cloud,
+              ...(cloud === 'aws'
+                ? { aws: { serviceAccountRoles: { argo: 'arn:aws:iam::111122223333:role/argo', jupyterhub: 'arn:aws:iam::111122223333:role/hub' } } }
+                : {}),
+            },
+          ],
+          components: { apps: [...apps] },
+        },
+      })),
+    ),
+  ),
+);
+
+const CASES = [{ title: 'defaults (--yes)', raw: {} }, ...MATRIX];
+
+describe.each(CASES)('generated repository: $title', ({ raw }) => {
+  it('parses, lints, builds, and leaks nothing', async () => {
+    const dir = await tempDir();
+    const { files, selection } = await renderTo(dir, raw);
+    expect(yamlProblems(files)).toEqual([]);
+    expect(whitespaceProblems(files)).toEqual([]);
+    expect(secretLeaks(files)).toEqual([]);
+    if (hasYamllint) expect(await yamllintFailures(dir)).toEqual([]);
+    if (hasKubectl) expect(await kustomizeFailures(dir, kustomizationDirs(files))).toEqual([]);
+
+    // A component that is off leaves no file and no mention behind (the answers file lists choices).
+    for (const off of CATALOG.filter((c) => !selection.names.has(c.name))) {
+      const mentions = [...files].filter(([path, text]) => path !== ANSWERS_FILE && new RegExp(`\\b${off.name}\\b`).test(text)).map(([p]) => p);
+      expect(mentions, `${off.name} is off but mentioned`).toEqual([]);
+    }
+  });
+});

@@ -17,10 +17,10 @@ const labelMap = z
   .describe('Kubernetes labels, key: value');
 
 const toleration = z.strictObject({
-  key: matching(f.LABEL_KEY),
+  key: matching(f.LABEL_KEY).describe('Taint key'),
   operator: z.enum(['Exists', 'Equal']).default('Exists'),
-  value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  value: z.string().optional().describe('Taint value (with operator Equal)'),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect (empty: all)'),
 });
 export type Toleration = z.infer<typeof toleration>;
 
@@ -48,7 +48,7 @@ const awsProfile = z.strictObject({
   region: matching(f.AWS_REGION).default('ap-southeast-3').describe('AWS region of the EKS cluster'),
   systemNodeSelector: labelMap
     .default({ 'karpenter.sh/controller': 'true' })
-    .describe('Node labels of the system node group that runs controllers'),
+    .describe('Node labels of the system node group that runs controllers (default karpenter.sh/controller: "true")'),
   systemTolerations: z
     .array(toleration)
     .default([{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }])
@@ -83,11 +83,17 @@ const uniqueList = <T extends string>(names: readonly [T, ...T[]], what: string)
 export const answersSchema = z
   .strictObject({
     repository: repository.prefault({}),
-    clusters: z.array(cluster).min(1, { error: 'needs at least one cluster' }).prefault([{ name: 'development' }]),
+    clusters: z
+      .array(cluster)
+      .min(1, { error: 'needs at least one cluster' })
+      .prefault([{ name: 'development' }])
+      .describe('The clusters this repository deploys; each gets clusters/<name>/'),
     components: z
       .strictObject({
-        controllers: uniqueList(CONTROLLER_NAMES, 'controller').default([...CONTROLLER_NAMES]),
-        apps: uniqueList(APP_NAMES, 'app').default([...APP_NAMES]),
+        controllers: uniqueList(CONTROLLER_NAMES, 'controller')
+          .default([...CONTROLLER_NAMES])
+          .describe('Infrastructure controllers (nvidia-device-plugin follows gpu.enabled, notifications follows slack.enabled)'),
+        apps: uniqueList(APP_NAMES, 'app').default([...APP_NAMES]).describe('Applications; what they need is added'),
       })
       .prefault({}),
     certManager: z
@@ -105,8 +111,13 @@ export const answersSchema = z
     gpu: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Deploy nvidia-device-plugin and GPU profiles'),
-        nodeSelector: labelMap.default({ 'nvidia.com/gpu.present': 'true' }),
-        tolerations: z.array(toleration).default([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]),
+        nodeSelector: labelMap
+          .default({ 'nvidia.com/gpu.present': 'true' })
+          .describe('Node labels of the GPU nodes (default nvidia.com/gpu.present: "true")'),
+        tolerations: z
+          .array(toleration)
+          .default([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }])
+          .describe('Tolerations for the GPU nodes’ taints'),
         timeSlicing: z.coerce.number().int().min(1).max(48).default(1).describe('Pods sharing one GPU (1 = no time slicing)'),
         jupyterProfile: z.boolean().default(true).describe('Offer a GPU server profile in JupyterHub'),
       })

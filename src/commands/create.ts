@@ -71,7 +71,8 @@ export async function createCommand(options: CliOptions, deps: CreateDeps): Prom
     for (const [path, text] of result.files) deps.reporter.detail(`  + ${path} (${Buffer.byteLength(text)} bytes)`);
     return { ...summary, mode: 'dry-run', committed: false };
   }
-  if (target.kind === 'missing' || target.kind === 'empty') await createRepository(dir, result.files, deps.checkStaged);
+  const replaceWhole = target.kind === 'missing' || (target.kind === 'empty' && target.keeps.length === 0);
+  if (replaceWhole) await createRepository(dir, result.files, deps.checkStaged);
   else await updateRepository(dir, result.files, [], deps.checkStaged);
   deps.reporter.success(`wrote ${result.files.size} files to ${options.dir}`);
   const committed = options.git

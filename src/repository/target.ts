@@ -6,7 +6,8 @@ import { ANSWERS_FILE } from '../render/index.js';
 /** What is at the target folder before we write: decides create, upgrade or refuse. */
 export type TargetState =
   | { readonly kind: 'missing' }
-  | { readonly kind: 'empty' }
+  /** `keeps`: entries such as `.git` that stay (the folder is written in place, not replaced). */
+  | { readonly kind: 'empty'; readonly keeps: readonly string[] }
   | { readonly kind: 'generated'; readonly storedAnswers: Record<string, unknown> }
   | { readonly kind: 'foreign'; readonly entries: readonly string[] };
 
@@ -23,7 +24,7 @@ export async function inspectTarget(dir: string): Promise<TargetState> {
     throw e;
   }
   const meaningful = entries.filter((e) => !IGNORABLE.has(e));
-  if (meaningful.length === 0) return { kind: 'empty' };
+  if (meaningful.length === 0) return { kind: 'empty', keeps: entries };
   if (meaningful.includes(ANSWERS_FILE)) {
     const stored = parse(await readFile(join(dir, ANSWERS_FILE), 'utf8')) as unknown;
     if (stored && typeof stored === 'object' && !Array.isArray(stored))

@@ -1,0 +1,55 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRepository, recoverInterruptedUpdate, STAGING_PREFIX, updateRepository } from '../src/repository/write.js';
+import { listTree, tempDir } from './support/cli.js';
+
+const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
+
+describe('atomic writes', () => {
+  it('a new repository appears whole, or not at all when the staged check fails', async () => {
+    const parent = await tempDir();
+    const target = join(parent, 'repo');
+    await expect(createRepository(target, tree({ 'a.yaml': 'a\n', 'b/c.yaml': 'c\n' }), async () => {
+      throw new Error('validation failed');
+    })).rejects.toThrow('validation failed');
+    expect(await listTree(parent)).toEqual([]);
+    await createRepository(target, tree({ 'a.yaml': 'a\n', 'b/c.yaml': 'c\n' }));
+    expect(await listTree(parent)).toEqual(['repo', 'repo/a.yaml', 'repo/b', 'repo/b/c.yaml']);
+  });
+
+  it('an update that fails its check leaves the old tree untouched', async () => {
+    const target = await tempDir();
+    await writeFile(join(target, 'a.yaml'), 'old\n');
+    await expect(updateRepository(target, tree({ 'a.yaml': 'new\n' }), [], async () => {
+      throw new Error('no');
+    })).rejects.toThrow('no');
+    expect(await readFile(join(target, 'a.yaml'), 'utf8')).toBe('old\n');
+    expect(await listTree(target)).toEqual(['a.yaml']);
+  });
+
+  it('an update interrupted after its journal was written is completed by the next run', async () => {
+    const target = await tempDir();
+    await writeFile(join(target, 'a.yaml'), 'old\n');
+    await writeFile(join(target, 'gone.yaml'), 'old\n');
+    // What a run killed mid-apply leaves: a staging folder with its journal, one file already moved.
+    const staging = join(target, `${STAGING_PREFIX}dead`);
+    await mkdir(join(staging, 'files', 'b'), { recursive: true });
+    await writeFile(join(staging, 'files', 'b', 'c.yaml'), 'c\n');
+    await writeFile(join(target, 'a.yaml'), 'new\n');
+    await writeFile(join(staging, 'journal.json'), JSON.stringify({ writes: ['a.yaml', 'b/c.yaml'], deletes: ['gone.yaml'] }));
+    await recoverInterruptedUpdate(target);
+    expect(await listTree(target)).toEqual(['a.yaml', 'b', 'b/c.yaml']);
+    expect(await readFile(join(target, 'a.yaml'), 'utf8')).toBe('new\n');
+  });
+
+  it('a staging folder without a journal (killed while staging) is dropped, old tree kept', async () => {
+    const target = await tempDir();
+    await writeFile(join(target, 'a.yaml'), 'old\n');
+    await mkdir(join(target, `${STAGING_PREFIX}dead`, 'files'), { recursive: true });
+    await writeFile(join(target, `${STAGING_PREFIX}dead`, 'files', 'a.yaml'), 'half\n');
+    await recoverInterruptedUpdate(target);
+    expect(await listTree(target)).toEqual(['a.yaml']);
+    expect(await readFile(join(target, 'a.yaml'), 'utf8')).toBe('old\n');
+  });
+});

@@ -31,6 +31,10 @@ const project = new typescript.TypeScriptProject({
     'handlebars@^4.7.10',
     'yaml@^2.9.1',
     'zod@^4.6.7',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    'diff@^9.0.0',
+    'node-diff3@^3.2.1',
   ],
   devDeps: ['@types/node@^20', 'esbuild@^0.28.2', 'fast-check@^4.11.0', 'tsx@^4.23.15', 'vitest@^4.1.12'],
   tsconfig: {
@@ -77,9 +81,9 @@ project.testTask.reset();
 project.testTask.spawn(project.compileTask);
 project.testTask.exec('vitest run');
 project.addTask('bench', { exec: 'tsx scripts/bench.ts' });
-project.addTask('examples', {
-  description: 'Re-render examples/*/output from examples/*/answers.yaml',
-  exec: 'tsx scripts/render-examples.ts',
+project.addTask('regen', {
+  description: 'Re-render examples/*/output and the README answers reference',
+  exec: 'tsx scripts/regen.ts',
 });
 
 project.synth();

@@ -149,7 +149,8 @@ function completeCluster(c: z.infer<typeof cluster>, index: number, first: z.inf
   const environment = c.environment ?? c.name;
   const domain = c.domain ?? defaultDomain(environment, index === 0 ? undefined : first.domain);
   const aws = c.cloud === 'aws' ? awsProfile.parse(c.aws ?? {}) : c.aws;
-  return { ...c, environment, domain, aws };
+  // A fixed key order, so that stored answers read back and re-written are identical.
+  return { name: c.name, environment, domain, cloud: c.cloud, intervals: c.intervals, ...(aws ? { aws } : {}) };
 }
 
 const SHORT_ENV: Record<string, string> = { development: 'dev', production: 'prod' };

@@ -18,6 +18,7 @@ export interface CliOptions {
   readonly json: boolean;
   readonly force: boolean;
   readonly allowDirty: boolean;
+  readonly restoreDeleted: boolean;
   readonly strict: boolean;
   readonly context?: string;
   readonly templatesDir?: string;
@@ -37,6 +38,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
   'allow-dirty': { type: 'boolean' },
+  'restore-deleted': { type: 'boolean' },
   strict: { type: 'boolean' },
   context: { type: 'string' },
   templates: { type: 'string' },
@@ -70,6 +72,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     json: v.json ?? false,
     force: v.force ?? false,
     allowDirty: v['allow-dirty'] ?? false,
+    restoreDeleted: v['restore-deleted'] ?? false,
     strict: v.strict ?? false,
     context: v.context,
     templatesDir: v.templates,
@@ -96,6 +99,7 @@ Options
       --no-bootstrap     do not offer to bootstrap
       --force            write into a non-empty folder this tool did not generate
       --allow-dirty      upgrade even with uncommitted changes
+      --restore-deleted  upgrade: bring back generated files you deleted
       --strict           validate: missing tools are errors, not warnings
       --context NAME     kubectl context for bootstrap
       --json             machine-readable summary on stdout

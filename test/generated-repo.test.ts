@@ -59,10 +59,16 @@ describe.each(CASES)('generated repository: $title', ({ raw }) => {
     if (hasYamllint) expect(await yamllintFailures(dir)).toEqual([]);
     if (hasKubectl) expect(await kustomizeFailures(dir, kustomizationDirs(files))).toEqual([]);
 
-    // A component that is off leaves no file and no mention behind (the answers file lists choices).
+    // A component that is off leaves no file and no reference behind: no file of its own, no
+    // kustomization entry or link naming its file or folder, no object in its namespace.
+    const namespacesInUse = new Set(selection.components.map((c) => c.namespace));
     for (const off of CATALOG.filter((c) => !selection.names.has(c.name))) {
-      const mentions = [...files].filter(([path, text]) => path !== ANSWERS_FILE && new RegExp(`\\b${off.name}\\b`).test(text)).map(([p]) => p);
-      expect(mentions, `${off.name} is off but mentioned`).toEqual([]);
+      const reference = new RegExp(`(^|[\\s/(\\[\`])${off.name}(\\.yaml|/|$)|^\\s+- ${off.name}$`, 'm');
+      const ownNamespace = namespacesInUse.has(off.namespace) || off.namespace === 'flux-system' ? undefined : new RegExp(`namespace: ${off.namespace}$`, 'm');
+      const mentions = [...files]
+        .filter(([path, text]) => path !== ANSWERS_FILE && (path.split('/').includes(off.name) || path.endsWith(`/${off.name}.yaml`) || reference.test(text) || ownNamespace?.test(text)))
+        .map(([p]) => p);
+      expect(mentions, `${off.name} is off but referenced`).toEqual([]);
     }
   });
 });

@@ -66,7 +66,7 @@ export interface ComponentSpec {
    * (GPU on → nvidia-device-plugin, Slack on → notifications, cert-manager → cluster-issuers).
    */
   readonly toggle?: (answers: Answers, listed: ReadonlySet<string>) => boolean;
-  readonly secrets: (answers: Answers) => readonly SecretRequirement[];
+  readonly secrets: (ctx: RenderContext) => readonly SecretRequirement[];
   /** View model for templates shared by every cluster (infrastructure file, apps/base). */
   readonly sharedView?: (ctx: RenderContext) => Record<string, unknown>;
   /** View model for per-environment overlay templates (apps/[environment]/<name>/). */

@@ -1,5 +1,8 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 
+/** What every app with an ingress needs: the controller, cert-manager and its issuers. */
+export const INGRESS_NEEDS = ['ingress-nginx', 'cert-manager', 'cluster-issuers'] as const;
+
 /** The ingress class ingress-nginx registers; ClusterIssuers solve HTTP-01 through it. */
 export const INGRESS_CLASS = 'nginx';
 

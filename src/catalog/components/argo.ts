@@ -1,6 +1,6 @@
 import { irsaServiceAccount } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { ingressFor } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 import { DB_PROXY_ENDPOINT, databaseSecret } from './db-proxy.js';
 
 const NAMESPACE = 'argo';
@@ -11,7 +11,7 @@ export const argo = defineComponent({
   title: 'Argo Workflows',
   summary: 'Workflow engine for data processing pipelines (indexing, product updates)',
   namespace: NAMESPACE,
-  needs: ['db-proxy', 'ingress-nginx', 'cert-manager'],
+  needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {
     argoWorkflows: {
       repositoryName: 'argo',

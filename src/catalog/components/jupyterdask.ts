@@ -1,14 +1,64 @@
+import type { ChartSpec, SecretRequirement } from '../component.js';
 import { defineComponent } from '../component.js';
 
-// PLACEHOLDER: replaced by the real component module (metadata + templates) before landing.
+const NAMESPACE = 'dask-gateway';
+/** HelmRelease name = Helm release name; the chart names its objects after it. */
+const RELEASE = 'dask-gateway';
+/** The chart's Traefik Service (`traefik-<release>`): API and scheduler proxy share its port 80. */
+const TRAEFIK_HOST = `traefik-${RELEASE}.${NAMESPACE}.svc.cluster.local`;
+/** The jupyterhub component's hub API (z2jh Service `hub`, port 8081), seen from this namespace. */
+const JUPYTERHUB_API_URL = 'http://hub.jupyterhub.svc.cluster.local:8081/hub/api';
+
+const CHART: ChartSpec = {
+  repositoryName: 'dask',
+  repositoryUrl: 'https://helm.dask.org',
+  chart: 'dask-gateway',
+  version: '2026.3.0',
+  source: 'dask/dask-gateway 2026.3.0 (resources/helm/dask-gateway, published on helm.dask.org)',
+};
+
+/**
+ * How JupyterHub users reach the gateway: in-cluster through the chart's Traefik Service, no
+ * ingress. The jupyterhub component hands these to the `dask_gateway` client in user servers.
+ */
+export const DASK_GATEWAY = {
+  namespace: NAMESPACE,
+  address: `http://${TRAEFIK_HOST}`,
+  proxyAddress: `gateway://${TRAEFIK_HOST}:80`,
+  /** Labels and container port of the Traefik pods (the TCP proxy shares the web port by default). */
+  traefikPodLabels: { 'app.kubernetes.io/component': 'traefik' },
+  traefikPort: 8000,
+} as const;
+
+/**
+ * The JupyterHub API token of the hub's `dask-gateway` service: the hub registers it, the gateway
+ * presents it. The charts live in different namespaces, so each reads its own copy of one value.
+ */
+export const daskGatewayTokenSecret = (namespace: string, otherNamespace: string): SecretRequirement => ({
+  name: 'dask-gateway-token',
+  namespace,
+  keys: ['token'],
+  purpose:
+    'JupyterHub API token of the dask-gateway service (a random string, e.g. `openssl rand -hex 32`); ' +
+    `the same value as Secret dask-gateway-token in namespace ${otherNamespace}`,
+  createdBy: 'operator',
+});
+
 export const jupyterdask = defineComponent({
   name: 'jupyterdask',
   layer: 'apps',
-  title: 'jupyterdask',
-  summary: 'jupyterdask',
-  namespace: 'jupyterdask',
-  needs: [],
-  charts: {},
+  title: 'Dask Gateway',
+  summary: 'Dask Gateway for JupyterHub users: per-user Dask clusters, authenticated by JupyterHub',
+  namespace: NAMESPACE,
+  needs: ['jupyterhub'],
+  charts: { daskGateway: CHART },
   hosts: [],
-  secrets: () => [],
+  secrets: () => [daskGatewayTokenSecret(NAMESPACE, 'jupyterhub')],
+  sharedView: () => ({
+    release: RELEASE,
+    hubApiUrl: JUPYTERHUB_API_URL,
+    tokenSecret: daskGatewayTokenSecret(NAMESPACE, 'jupyterhub').name,
+    // The chart's default scheduler/worker image is ghcr.io/dask/dask-gateway at the chart's version.
+    backendImage: { name: 'ghcr.io/dask/dask-gateway', tag: CHART.version },
+  }),
 });

@@ -1,6 +1,6 @@
 import { storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { ingressFor } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 
 const NAMESPACE = 'monitoring';
 
@@ -19,7 +19,7 @@ export const monitoring = defineComponent({
   title: 'Monitoring (Prometheus, Grafana, Loki)',
   summary: 'Cluster metrics with Prometheus and Grafana, container logs collected by Alloy into Loki',
   namespace: NAMESPACE,
-  needs: ['ingress-nginx', 'cert-manager'],
+  needs: [...INGRESS_NEEDS],
   charts: {
     kubePrometheusStack: {
       repositoryName: 'prometheus-community',

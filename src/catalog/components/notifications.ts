@@ -16,7 +16,7 @@ export const notifications = defineComponent({
   charts: {},
   hosts: [],
   toggle: (answers) => answers.slack.enabled,
-  secrets: (answers) => [
+  secrets: ({ answers }) => [
     {
       name: answers.slack.secretName,
       namespace: NAMESPACE,

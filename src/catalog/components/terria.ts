@@ -1,14 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { ClusterAnswers } from '../../answers/schema.js';
+import { irsaServiceAccount } from '../cloud.js';
 import { defineComponent } from '../component.js';
+import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 
-// PLACEHOLDER: replaced by the real component module (metadata + templates) before landing.
+const NAMESPACE = 'terria';
+
+/**
+ * TerriaMap image, pinned here and rendered once into apps/base. It serves from /app and runs as
+ * `node` (uid 1000); the real platform ran the same layout with runAsUser 1000.
+ */
+const IMAGE = { name: 'ghcr.io/terriajs/terriamap', tag: '0.4.6' } as const;
+
+/** Where the pod finds its configuration (ConfigMap keys → files). */
+const CONFIG = {
+  configMap: 'terria-config',
+  serverConfigDir: '/etc/terria',
+  /** Client config and init (catalog) file replace the image's copies under wwwroot. */
+  clientConfigPath: '/app/wwwroot/config.json',
+  initName: 'piksel',
+  initPath: '/app/wwwroot/init/piksel.json',
+} as const;
+
+/** terriajs-server settings: its port, and the hosts its CORS proxy may fetch from. */
+const serverConfig = (cluster: ClusterAnswers) => ({
+  port: 3001,
+  // The platform's own services, plus Earth Search (public Sentinel-2/Landsat COGs and STAC).
+  allowProxyFor: [cluster.domain, 'earth-search.aws.element84.com'],
+  proxyAllDomains: false,
+});
+
+/** TerriaJS client settings; no Cesium ion services, which need a token of their own. */
+const clientConfig = () => ({
+  initializationUrls: [CONFIG.initName],
+  parameters: {
+    appName: 'Piksel Map',
+    mobileDefaultViewerMode: '2d',
+    useCesiumIonTerrain: false,
+    useCesiumIonBingImagery: false,
+  },
+});
+
+/** The initial catalog: this cluster's OWS as a WMS group when odc is deployed, else empty. */
+const initCatalog = (cluster: ClusterAnswers, withOws: boolean) => ({
+  // Indonesia, the Piksel platform's coverage.
+  homeCamera: { north: 6, east: 141, south: -11, west: 95 },
+  catalog: withOws ? [{ id: 'piksel-ows', type: 'wms-group', name: 'Piksel OWS', url: `https://ows.${cluster.domain}/` }] : [],
+});
+
+const asJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
 export const terria = defineComponent({
   name: 'terria',
   layer: 'apps',
-  title: 'terria',
-  summary: 'terria',
-  namespace: 'terria',
-  needs: [],
+  title: 'TerriaMap',
+  summary: 'TerriaMap 2D/3D web map for browsing the platform’s map layers',
+  namespace: NAMESPACE,
+  needs: [...INGRESS_NEEDS],
   charts: {},
-  hosts: [],
+  hosts: ['maps'],
   secrets: () => [],
+  sharedView: () => ({ image: `${IMAGE.name}:${IMAGE.tag}`, config: CONFIG }),
+  clusterView: ({ answers, cluster, selected }) => {
+    const files = {
+      server: asJson(serverConfig(cluster)),
+      client: asJson(clientConfig()),
+      init: asJson(initCatalog(cluster, selected.has('odc'))),
+    };
+    return {
+      ingress: ingressFor(answers, cluster, 'maps'),
+      serviceAccount: irsaServiceAccount(cluster, 'terria'),
+      files,
+      // Files mounted with subPath never update in a running pod: a changed config rolls the pods.
+      configChecksum: createHash('sha256').update(files.server).update(files.client).update(files.init).digest('hex'),
+    };
+  },
 });

@@ -1,14 +1,34 @@
+import { irsaServiceAccount } from '../cloud.js';
 import { defineComponent } from '../component.js';
+import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 
-// PLACEHOLDER: replaced by the real component module (metadata + templates) before landing.
+const NAMESPACE = 'tileserver';
+
+/**
+ * TiTiler image, pinned here and rendered once into apps/base. 2.0.5 is the newest tag the
+ * research could confirm on ghcr.io/developmentseed/titiler; check for a newer one when upgrading.
+ * The image has no USER (root by default); the Deployment runs it as uid 1000 instead.
+ */
+const IMAGE = { name: 'ghcr.io/developmentseed/titiler', tag: '2.0.5' } as const;
+
 export const tileserver = defineComponent({
   name: 'tileserver',
   layer: 'apps',
-  title: 'tileserver',
-  summary: 'tileserver',
-  namespace: 'tileserver',
-  needs: [],
+  title: 'TiTiler',
+  summary: 'TiTiler dynamic tile server for Cloud Optimized GeoTIFFs and STAC items on S3',
+  namespace: NAMESPACE,
+  needs: [...INGRESS_NEEDS],
   charts: {},
-  hosts: [],
+  hosts: ['tiles'],
   secrets: () => [],
+  sharedView: () => ({ image: `${IMAGE.name}:${IMAGE.tag}` }),
+  clusterView: ({ answers, cluster }) => {
+    const serviceAccount = irsaServiceAccount(cluster, 'tileserver');
+    return {
+      ingress: ingressFor(answers, cluster, 'tiles'),
+      serviceAccount,
+      // With an IAM role GDAL signs its S3 requests (private buckets); otherwise reads stay unsigned.
+      signedS3: Boolean(serviceAccount),
+    };
+  },
 });

@@ -25,18 +25,24 @@ const project = new typescript.TypeScriptProject({
   srcdir: 'src',
   testdir: 'test',
   libdir: 'dist',
-  deps: [
+  // Everything is bundled into dist/cli.js by esbuild: the published package has no runtime
+  // dependencies, so `npx` installs one small tarball.
+  devDeps: [
     '@clack/prompts@^1.9.0',
+    '@types/node@^20',
+    'ajv-formats@^3.0.1',
+    'ajv@^8.20.0',
+    'diff@^9.0.0',
+    'esbuild@^0.28.2',
     'execa@^9.6.0',
+    'fast-check@^4.11.0',
     'handlebars@^4.7.10',
+    'node-diff3@^3.2.1',
+    'tsx@^4.23.15',
+    'vitest@^4.1.12',
     'yaml@^2.9.1',
     'zod@^4.6.7',
-    'ajv@^8.20.0',
-    'ajv-formats@^3.0.1',
-    'diff@^9.0.0',
-    'node-diff3@^3.2.1',
   ],
-  devDeps: ['@types/node@^20', 'esbuild@^0.28.2', 'fast-check@^4.11.0', 'tsx@^4.23.15', 'vitest@^4.1.12'],
   tsconfig: {
     compilerOptions: {
       target: 'ES2022',

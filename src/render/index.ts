@@ -36,7 +36,7 @@ export interface RenderInput {
  */
 export function renderRepository({ answers, templates, toolVersion }: RenderInput): RenderResult {
   const selection = selectComponents(answers);
-  const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets(answers)));
+  const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets({ answers, selected: selection.names })));
   const repoView = repositoryView(answers, selection, secrets, toolVersion);
   const files = new Map<string, string>();
   const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {

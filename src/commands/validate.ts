@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import type { CliOptions } from '../cli/args.js';
+import { stepError } from '../errors.js';
+import type { ProcessRunner } from '../process.js';
+import type { Reporter } from '../reporter.js';
+import { formatReport, validateRepository, type ValidationReport } from '../validate/index.js';
+
+/** `create-piksel-gitops validate [dir]`: the report, and whether it found errors. */
+export async function validateCommand(options: CliOptions, run: ProcessRunner): Promise<ValidationReport> {
+  return validateRepository(resolve(options.dir), { cluster: options.cluster, strict: options.strict, runner: run });
+}
+
+/**
+ * The check every generated tree passes before it is moved into place: a generator bug stops
+ * the run (exit 1) and nothing is written.
+ */
+export const validateStaged =
+  (run: ProcessRunner, reporter: Reporter) =>
+  async (dir: string): Promise<void> => {
+    const report = await validateRepository(dir, { runner: run });
+    for (const warning of report.findings.filter((f) => f.severity === 'warning' && f.check === 'kustomize')) reporter.warn(warning.message);
+    if (!report.ok)
+      throw stepError('the generated repository did not validate (a bug in create-piksel-gitops: please report it); nothing was written', formatReport(report).split('\n'));
+  };

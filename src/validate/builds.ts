@@ -1,0 +1,189 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import type { ProcessRunner } from '../process.js';
+import { isGotkComponents } from './files.js';
+import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
+import { createLimiter } from './limiter.js';
+import { isMap, str } from './objects.js';
+import type { RepoIndex, RepoPath } from './repo-paths.js';
+import type { KubeObject } from './types.js';
+
+/**
+ * One kustomize build, as kustomize-controller would run it: a kustomization that lists the
+ * folder (or, for a Flux path without kustomization.yaml, the files Flux would list) and carries
+ * the Flux Kustomization's own transformations (targetNamespace, patches, images, …).
+ */
+export interface BuildRequest {
+  /** Folders with a kustomization file, or manifest files. */
+  readonly resources: readonly RepoPath[];
+  readonly components?: readonly RepoPath[];
+  readonly namespace?: string;
+  readonly namePrefix?: string;
+  readonly nameSuffix?: string;
+  readonly patches?: readonly unknown[];
+  readonly images?: readonly unknown[];
+}
+
+/** A built object and the repository file it came from (kustomize's origin annotation). */
+export interface BuiltObject {
+  readonly object: KubeObject;
+  readonly file?: RepoPath;
+}
+
+export type BuildOutcome =
+  | { readonly status: 'ok'; readonly objects: readonly BuiltObject[] }
+  | { readonly status: 'failed'; readonly message: string }
+  | { readonly status: 'unavailable' };
+
+/** The folders and files Flux lists when a path has no kustomization.yaml (fluxcd/pkg kustomize generator). */
+export function generatedResources(repo: RepoIndex, dir: RepoPath, skip: (path: RepoPath) => boolean = () => false): RepoPath[] {
+  const resources: RepoPath[] = [];
+  const prefix = dir ? `${dir}/` : '';
+  const subKustomizations = new Set<RepoPath>();
+  for (const file of repo.filesUnder(dir)) {
+    const parts = file.slice(prefix.length).split('/');
+    if (parts.some((p, i) => i < parts.length - 1 && p.startsWith('.'))) continue;
+    // The shallowest sub-folder holding a kustomization file is listed as a folder, not descended into.
+    let owner: RepoPath | undefined;
+    for (let i = 1; i < parts.length; i++) {
+      const sub = prefix + parts.slice(0, i).join('/');
+      if (hasKustomizationFile(repo, sub)) {
+        owner = sub;
+        break;
+      }
+    }
+    if (owner !== undefined) {
+      if (!skip(owner)) subKustomizations.add(owner);
+    } else if (/\.ya?ml$/.test(file) && !skip(file) && !repo.sourceIgnored(file)) resources.push(file);
+  }
+  return [...resources, ...subKustomizations].sort();
+}
+
+/** The build of a folder: itself when it has a kustomization file, else what Flux would generate. */
+export function folderRequest(repo: RepoIndex, dir: RepoPath): BuildRequest {
+  return kustomizationFileIn(repo, dir) ? { resources: [dir] } : { resources: generatedResources(repo, dir) };
+}
+
+/**
+ * The root of a cluster, as the flux-system Kustomization of `flux bootstrap` builds it. Flux's own
+ * flux-system/ folder contributes only gotk-sync.yaml (the GitRepository and Kustomization named
+ * flux-system): the controllers in gotk-components.yaml are upstream's, not the repository's.
+ */
+export function clusterRootRequest(repo: RepoIndex, clusterDir: RepoPath): BuildRequest {
+  if (kustomizationFileIn(repo, clusterDir)) return { resources: [clusterDir] };
+  const fluxSystem = `${clusterDir}/flux-system`;
+  const resources = generatedResources(repo, clusterDir, (p) => p === fluxSystem || p.startsWith(`${fluxSystem}/`) || isGotkComponents(p));
+  const sync = ['gotk-sync.yaml', 'gotk-sync.yml'].map((f) => `${fluxSystem}/${f}`).find((f) => repo.files.has(f));
+  return { resources: sync ? [...resources, sync].sort() : resources };
+}
+
+export const buildKey = (request: BuildRequest) => JSON.stringify(request);
+
+/** The kustomization.yaml written for a request, with paths relative to the folder it is written in. */
+export function wrapperKustomization(request: BuildRequest, wrapperDir: string, root: string): string {
+  const rel = (path: RepoPath) => relative(wrapperDir, join(root, path)).split(sep).join('/');
+  const k: Record<string, unknown> = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: request.resources.map(rel),
+    buildMetadata: ['originAnnotations'],
+  };
+  if (request.components?.length) k.components = request.components.map(rel);
+  if (request.namespace) k.namespace = request.namespace;
+  if (request.namePrefix) k.namePrefix = request.namePrefix;
+  if (request.nameSuffix) k.nameSuffix = request.nameSuffix;
+  if (request.patches?.length) k.patches = request.patches;
+  if (request.images?.length) k.images = request.images;
+  return stringify(k);
+}
+
+const ORIGIN = 'config.kubernetes.io/origin';
+
+/** Objects of `kubectl kustomize` output, each with the repository file it came from; the annotation is removed. */
+export function parseBuildOutput(stdout: string, wrapperDir: string, root: string): BuiltObject[] {
+  return parseAllDocuments(stdout).flatMap((doc) => {
+    const object = doc.toJS() as unknown;
+    if (!isMap(object)) return [];
+    const annotations = isMap(object.metadata) && isMap(object.metadata.annotations) ? object.metadata.annotations : undefined;
+    const origin = str(annotations?.[ORIGIN]);
+    let file: RepoPath | undefined;
+    if (annotations && origin !== undefined) {
+      delete annotations[ORIGIN];
+      if (Object.keys(annotations).length === 0) delete (object.metadata as Record<string, unknown>).annotations;
+      const originPath = str((parse(origin) as Record<string, unknown> | null)?.path);
+      const fromRoot = originPath && relative(root, resolve(wrapperDir, originPath));
+      if (fromRoot && !fromRoot.startsWith('..')) file = fromRoot.split(sep).join('/');
+    }
+    return [{ object: object as KubeObject, file }];
+  });
+}
+
+/** kubectl's error, without klog framing and with repository-relative paths. */
+export function cleanKustomizeError(stderr: string, wrapperDir: string, root: string): string {
+  const klog = /err="((?:[^"\\]|\\.)*)"/.exec(stderr);
+  let message = klog ? (JSON.parse(`"${klog[1]}"`) as string) : stderr.replace(/^error: /m, '').trim();
+  const relRoot = relative(wrapperDir, root).split(sep).join('/');
+  for (const prefix of [`${resolve(root)}/`, `${relRoot}/`]) message = message.replaceAll(prefix, '');
+  message = message.replaceAll(resolve(wrapperDir), '(build)');
+  return message.length > 600 ? `${message.slice(0, 600)}…` : message;
+}
+
+/**
+ * Runs builds through `kubectl kustomize` (one process runner for the whole tool), at most
+ * `concurrency` at a time, each request once. Without kubectl every build is 'unavailable'.
+ */
+export class KustomizeBuilder {
+  private readonly cache = new Map<string, Promise<BuildOutcome>>();
+  private readonly limit: ReturnType<typeof createLimiter>;
+  private tempRoot?: Promise<string>;
+  private counter = 0;
+  private unavailable = false;
+  /** Builds that actually ran kubectl. */
+  runs = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly runner: ProcessRunner,
+    concurrency = 4,
+  ) {
+    this.limit = createLimiter(concurrency);
+  }
+
+  build(request: BuildRequest): Promise<BuildOutcome> {
+    const key = buildKey(request);
+    let outcome = this.cache.get(key);
+    if (!outcome) {
+      outcome = this.limit(() => this.run(request));
+      this.cache.set(key, outcome);
+    }
+    return outcome;
+  }
+
+  get kubectlMissing(): boolean {
+    return this.unavailable;
+  }
+
+  private async run(request: BuildRequest): Promise<BuildOutcome> {
+    if (this.unavailable) return { status: 'unavailable' };
+    if (request.resources.length === 0) return { status: 'ok', objects: [] };
+    this.tempRoot ??= mkdtemp(join(tmpdir(), 'piksel-validate-'));
+    const wrapperDir = join(await this.tempRoot, `build-${this.counter++}`);
+    await mkdir(wrapperDir);
+    await writeFile(join(wrapperDir, 'kustomization.yaml'), wrapperKustomization(request, wrapperDir, this.root));
+    const result = await this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000 });
+    if (result.notFound) {
+      this.unavailable = true;
+      return { status: 'unavailable' };
+    }
+    this.runs++;
+    if (result.exitCode !== 0) return { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) };
+    return { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) };
+  }
+
+  /** Removes the temporary kustomizations. */
+  async dispose(): Promise<void> {
+    if (this.tempRoot) await rm(await this.tempRoot, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,179 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { inputError } from '../errors.js';
+import { runProcess, type ProcessRunner } from '../process.js';
+import { checkApiVersions } from './api-versions.js';
+import { KustomizeBuilder, type BuildOutcome } from './builds.js';
+import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
+import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, type RepoFile } from './files.js';
+import { BuildFailures, buildFolders } from './folder-builds.js';
+import { checkClusterGraph } from './graph.js';
+import { findKind } from './kinds.js';
+import { readKustomization, type KustomizationModel } from './kustomization-files.js';
+import { normalizeFindings } from './report.js';
+import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
+import { checkSchemas } from './schema/check.js';
+import { schemasFromCrds, type CrdSchema } from './schema/crd-schemas.js';
+import { SchemaRegistry } from './schema/registry.js';
+import { checkPlainSecret, checkSecretGenerators, scanTextForTokens } from './secrets.js';
+import { sourceIgnoreMatcher } from './sourceignore.js';
+import type { Finding, KubeObject, LocatedObject, ValidationReport } from './types.js';
+import { isObjectDoc, parseYamlFile, type ParsedFile, type SourceDoc } from './yaml.js';
+
+export type { Check, Finding, ValidationReport } from './types.js';
+export { formatReport } from './report.js';
+
+export interface ValidateOptions {
+  /** Limit the graph checks (and the Flux Kustomization builds) to clusters/<cluster>/. */
+  cluster?: string;
+  /** Missing kubectl is an error instead of a warning. */
+  strict?: boolean;
+  /** How kubectl is run; tests swap it. */
+  runner?: ProcessRunner;
+}
+
+const BUILD_CONCURRENCY = 4;
+
+/**
+ * Checks a Flux repository offline: YAML, API versions, kustomize builds, schemas, the
+ * dependency graph of each cluster, and committed secrets. Throws an input error when `dir` is not
+ * a folder or `cluster` names no cluster folder; every defect of the repository is a finding.
+ */
+export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const root = resolve(dir);
+  if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
+  const repository = await readRepository(root);
+  const { clusters } = repository;
+  if (options.cluster !== undefined && !clusters.includes(options.cluster))
+    throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
+
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY);
+  try {
+    const findings = checkAsWritten(repository);
+    const builds = await buildEverything(repository, builder, options.cluster ? [options.cluster] : clusters);
+    findings.push(...builds.findings);
+    if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
+    const objects = objectsToCheck(repository, builds);
+    findings.push(...checkSchemas(objects, repository.registry));
+    for (const cluster of builds.clusters)
+      findings.push(...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }));
+
+    const sorted = normalizeFindings(findings);
+    return {
+      ok: !sorted.some((f) => f.severity === 'error'),
+      findings: sorted,
+      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs },
+    };
+  } finally {
+    await builder.dispose();
+  }
+}
+
+/** The repository read once: files, parsed YAML, kustomization files, CRD schemas. */
+interface Repository {
+  readonly repo: RepoIndex;
+  readonly texts: readonly RepoFile[];
+  readonly parsed: readonly ParsedFile[];
+  readonly docsByFile: ReadonlyMap<string, readonly SourceDoc[]>;
+  readonly models: readonly KustomizationModel[];
+  readonly modelByDir: ReadonlyMap<RepoPath, KustomizationModel>;
+  /** Documents that are Kubernetes objects, outside kustomization files. */
+  readonly objectDocs: readonly (SourceDoc & { value: KubeObject })[];
+  readonly clusters: readonly string[];
+  readonly registry: SchemaRegistry;
+  readonly isNamespaced: (apiVersion: string, kind: string) => boolean | undefined;
+}
+
+async function readRepository(root: string): Promise<Repository> {
+  const { paths, texts } = await readRepositoryFiles(root);
+  const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
+  const parsed = texts.filter(isManifestCandidate).map((f) => parseYamlFile(f.path, f.text));
+  const models = parsed.filter((p) => isKustomizationFile(p.file) && p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
+  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parseYamlFile(f.path, f.text).docs.map((d) => d.value)));
+  return {
+    repo,
+    texts,
+    parsed,
+    docsByFile: new Map(parsed.map((p) => [p.file, p.docs])),
+    models,
+    modelByDir: new Map(models.map((m) => [m.dir, m])),
+    objectDocs: parsed.filter((p) => !isKustomizationFile(p.file)).flatMap((p) => p.docs.filter(isObjectDoc)),
+    clusters: [...repo.dirs].filter((d) => /^clusters\/[^/]+$/.test(d)).map((d) => d.slice('clusters/'.length)).sort(),
+    registry: new SchemaRegistry(crds),
+    isNamespaced: namespacedLookup(crds),
+  };
+}
+
+/** Checks 1 (YAML), 2 (API versions), 6 (secrets) and the static half of 3: on the files as written. */
+function checkAsWritten({ parsed, objectDocs, texts, models }: Repository): Finding[] {
+  const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  return [
+    ...parsed.flatMap((p) => p.findings),
+    ...checkApiVersions(objectDocs),
+    ...texts.flatMap(scanTextForTokens),
+    ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
+    ...models.flatMap((m) => checkSecretGenerators(m.source, (p) => textOf.get(p), (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
+    ...models.flatMap((m) => m.findings),
+  ];
+}
+
+const kubectlMissing = (strict: boolean): Finding => ({
+  severity: strict ? 'error' : 'warning',
+  check: 'kustomize',
+  file: '.',
+  message: 'kubectl was not found: kustomize builds were skipped, and objects were checked as written (without patches)',
+  hint: 'install kubectl (it bundles kustomize) to build every kustomization.yaml and Flux Kustomization path',
+});
+
+interface Builds {
+  readonly folders: readonly { model: KustomizationModel; outcome: BuildOutcome }[];
+  readonly clusters: readonly ClusterResult[];
+  /** Build failures worth reporting, path problems. */
+  readonly findings: readonly Finding[];
+}
+
+/** Check 3: every kustomization folder and every cluster's Flux Kustomization paths, concurrently. */
+async function buildEverything(repository: Repository, builder: KustomizeBuilder, clusters: readonly string[]): Promise<Builds> {
+  const { repo, models, modelByDir, docsByFile, parsed, isNamespaced } = repository;
+  const ctx: ClusterContext = { repo, builder, locate: locator(docsByFile), expandStatically: staticExpander(modelByDir, docsByFile, isNamespaced) };
+  const [folders, clusterResults] = await Promise.all([buildFolders(models, builder), Promise.all(clusters.map((name) => collectCluster(name, ctx)))]);
+  const brokenYaml = new Set(parsed.filter((p) => p.findings.length > 0).map((p) => p.file));
+  const failures = new BuildFailures(models, modelByDir, brokenYaml, folders);
+  return {
+    folders,
+    clusters: clusterResults,
+    findings: [...failures.dirFindings(), ...clusterResults.flatMap((c) => [...c.findings, ...c.builds.flatMap((b) => failures.fluxFinding(b))])],
+  };
+}
+
+/** Check 4's input: every built object, and every manifest no build reached, each once. */
+function objectsToCheck({ objectDocs, models, docsByFile }: Repository, builds: Builds): LocatedObject[] {
+  const locate = locator(docsByFile);
+  const built = [
+    ...builds.folders.flatMap(({ model, outcome }) => (outcome.status === 'ok' ? outcome.objects.map((b) => locate(b, model.file)) : [])),
+    ...builds.clusters.flatMap((c) => c.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))),
+  ];
+  const covered = new Set(built.map((o) => o.file));
+  const inputs = new Set(models.flatMap((m) => m.inputFiles));
+  const loose = objectDocs
+    .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
+    .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
+  // What bootstrap wrote from upstream (the controllers, the CRDs) is not the repository's to fix.
+  return distinctByContent([...built.filter((o) => !isGotkComponents(o.file)), ...loose]);
+}
+
+function namespacedLookup(crds: readonly CrdSchema[]) {
+  const byKey = new Map(crds.map((c) => [c.key, c.namespaced]));
+  return (apiVersion: string, kind: string): boolean | undefined => byKey.get(`${apiVersion}/${kind}`) ?? findKind(apiVersion, kind)?.namespaced;
+}
+
+/** The same object (same file, same content) reached by several builds is checked once. */
+function distinctByContent(objects: readonly LocatedObject[]): LocatedObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = `${o.file}\0${JSON.stringify(o.object)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,92 @@
+import { isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap } from './objects.js';
+import type { Finding, KubeObject } from './types.js';
+
+/** One YAML document of a repository file, parsed, with what is needed to point at its lines. */
+export interface SourceDoc {
+  readonly file: string;
+  /** 0-based position among the file's documents. */
+  readonly index: number;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The document as plain data; undefined for an empty document. */
+  readonly value: unknown;
+  /** 1-based line where the document's content starts. */
+  readonly line: number;
+}
+
+export interface ParsedFile {
+  readonly file: string;
+  readonly docs: readonly SourceDoc[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Check 1: YAML syntax. Duplicate keys are errors, as Flux (and kustomize) reject them.
+ * A document with an error contributes no data, so later checks do not report on a guess.
+ */
+export function parseYamlFile(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const docs: SourceDoc[] = [];
+  const findings: Finding[] = [];
+  const parsed = parseAllDocuments(text, { uniqueKeys: true, lineCounter, prettyErrors: true });
+  const all = Array.isArray(parsed) ? parsed : [parsed];
+  all.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        findings.push({
+          severity: 'error',
+          check: 'yaml',
+          file,
+          line: error.linePos?.[0]?.line,
+          message: duplicate ? `duplicate key: ${firstLine(error.message)}` : `YAML syntax error: ${firstLine(error.message)}`,
+          hint: duplicate
+            ? 'remove or merge the repeated key: Flux and kustomize reject a mapping with the same key twice'
+            : 'fix the YAML syntax (indentation, quoting, a missing ":" or "-") so the file parses',
+        });
+      }
+      return;
+    }
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    docs.push({ file, index, doc, lineCounter, value: doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line });
+  });
+  return { file, docs, findings };
+}
+
+const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+
+/** The documents of a file that look like Kubernetes objects (have an apiVersion or a kind). */
+export const isObjectDoc = (d: SourceDoc): d is SourceDoc & { value: KubeObject } =>
+  isMap(d.value) && (d.value.apiVersion !== undefined || d.value.kind !== undefined);
+
+/**
+ * The line of the deepest node of `path` that exists in the document (for a map entry, the line
+ * of its key). A path into data that a patch added falls back to the nearest written ancestor.
+ */
+export function lineOfPath(source: SourceDoc, path: readonly (string | number)[]): number {
+  let node: unknown = source.doc.contents;
+  let line = source.line;
+  for (const key of path) {
+    if (isYamlMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      line = lineOfNode(source, pair.key as Node) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {
+      node = node.items[key];
+      line = lineOfNode(source, node as Node) ?? line;
+    } else break;
+  }
+  return line;
+}
+
+const lineOfNode = (source: SourceDoc, node: Node | null | undefined) =>
+  node?.range ? source.lineCounter.linePos(node.range[0]).line : undefined;
+
+/** 1-based line of a character offset in a text. */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -37,12 +37,26 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
     reject: false,
     stripFinalNewline: false,
   });
+  const flushes: Array<() => void> = [];
   if (options.onLine) {
-    const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(options.onLine!);
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
+    for (const stream of [child.stdout, child.stderr]) if (stream) flushes.push(forwardLines(stream, options.onLine));
   }
   const result = await child;
+  flushes.forEach((flush) => flush());
   const notFound = (result as { code?: string }).code === 'ENOENT';
   return { exitCode: result.exitCode ?? (notFound ? 127 : 1), stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), notFound };
 };
+
+/** Calls onLine once per complete line (a chunk may end mid-line); returns a flush for the tail. */
+function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): () => void {
+  let pending = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    const lines = (pending + chunk.toString()).split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') onLine(line);
+  });
+  return () => {
+    if (pending.trim() !== '') onLine(pending);
+    pending = '';
+  };
+}

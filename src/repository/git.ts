@@ -40,7 +40,7 @@ export async function commitAll(run: ProcessRunner, dir: string, branch: string,
 const realPath = (dir: string) => realpath(dir);
 
 let identityCache: Record<string, string> | undefined;
-async function identityEnv(run: ProcessRunner, dir: string): Promise<Record<string, string>> {
+export async function identityEnv(run: ProcessRunner, dir: string): Promise<Record<string, string>> {
   if (identityCache) return identityCache;
   const email = await run('git', ['config', 'user.email'], { cwd: dir });
   identityCache = email.exitCode === 0 && email.stdout.trim() !== '' ? {} : FALLBACK_IDENTITY;

@@ -1,0 +1,98 @@
+import { stepError } from '../errors.js';
+import type { ProcessRunner } from '../process.js';
+
+/**
+ * Checks before anything is pushed or installed. Each failure is a step error (exit 1) that names
+ * the cause and the next step; none of them changes the repository or the cluster.
+ */
+
+/** The generated APIs (Kustomization v1, HelmRelease v2, OCIRepository v1, …) need Flux 2.7 or newer. */
+export const MINIMUM_FLUX_VERSION = '2.7.0';
+
+const INSTALL_FLUX = 'install the flux CLI (https://fluxcd.io/flux/installation/, e.g. `brew install fluxcd/tap/flux`) and re-run';
+
+/** `flux version 2.9.4` (or `v2.9.4`) → '2.9.4'. */
+export function parseFluxVersion(text: string): string | undefined {
+  return /(\d+\.\d+\.\d+)/.exec(text)?.[1];
+}
+
+/** Numeric comparison of x.y.z: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/** `flux` on PATH and new enough; returns its version. */
+export async function checkFlux(run: ProcessRunner): Promise<string> {
+  const result = await run('flux', ['--version'], { timeoutMs: 30_000 });
+  if (result.notFound) throw stepError(`flux was not found on PATH: ${INSTALL_FLUX}`);
+  const output = `${result.stdout}\n${result.stderr}`;
+  const version = parseFluxVersion(output);
+  if (result.exitCode !== 0 || !version)
+    throw stepError(`could not read the flux version from \`flux --version\` (exit ${result.exitCode}): ${INSTALL_FLUX}`, lastLines(output));
+  if (compareVersions(version, MINIMUM_FLUX_VERSION) < 0)
+    throw stepError(`flux ${version} is too old: the generated repository needs flux ${MINIMUM_FLUX_VERSION} or newer; upgrade the flux CLI and re-run`);
+  return version;
+}
+
+/** The token variable for the provider must be set (flux would otherwise prompt on a closed stdin). */
+export function requireToken(env: NodeJS.ProcessEnv, variable: string | undefined, provider: string): string | undefined {
+  if (!variable) return undefined;
+  const value = env[variable];
+  if (!value || value.trim() === '')
+    throw stepError(
+      `${variable} is not set: flux bootstrap ${provider} reads the ${provider === 'git' ? 'Git password or token' : `${provider} token`} from it; ` +
+        `export ${variable} (read it without echo, e.g. \`read -rs ${variable} && export ${variable}\`) and re-run`,
+    );
+  return value;
+}
+
+/** The kube context to use: --context (which must exist) or kubectl's current context. */
+export async function resolveKubeContext(run: ProcessRunner, requested: string | undefined): Promise<string> {
+  if (requested) {
+    const list = await kubectl(run, ['config', 'get-contexts', '--output=name']);
+    const names = list.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (list.exitCode !== 0) throw stepError(`kubectl could not list contexts: ${firstLine(list.stderr)}: check your kubeconfig`);
+    if (!names.includes(requested))
+      throw stepError(`kubectl context '${requested}' does not exist: use one of ${names.join(', ') || '(none configured)'}, or omit --context`);
+    return requested;
+  }
+  const current = await kubectl(run, ['config', 'current-context']);
+  const name = current.stdout.trim();
+  if (current.exitCode !== 0 || name === '')
+    throw stepError('kubectl has no current context: select the cluster with `kubectl config use-context NAME`, or pass --context NAME');
+  return name;
+}
+
+async function kubectl(run: ProcessRunner, args: string[]) {
+  const result = await run('kubectl', args, { timeoutMs: 30_000 });
+  if (result.notFound) throw stepError('kubectl was not found on PATH: install kubectl (https://kubernetes.io/docs/tasks/tools/) and configure access to the cluster, then re-run');
+  return result;
+}
+
+/** `flux check --pre`: the cluster is reachable and its Kubernetes version is supported. */
+export async function checkClusterPrerequisites(run: ProcessRunner, context: string, redact: (t: string) => string = (t) => t): Promise<void> {
+  const result = await run('flux', ['check', '--pre', `--context=${context}`], { timeoutMs: 120_000 });
+  if (result.exitCode === 0) return;
+  const output = redact(`${result.stdout}\n${result.stderr}`);
+  throw stepError(
+    `flux check --pre failed for kubectl context '${context}': ${fluxFailure(output) ?? 'see the output below'}: ` +
+      'make sure the cluster is reachable and runs a Kubernetes version this flux supports, then re-run',
+    lastLines(output),
+  );
+}
+
+/** The `✗ …` line flux prints on failure (its cause), if any. */
+export function fluxFailure(output: string): string | undefined {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const marked = lines.filter((l) => l.startsWith('✗'));
+  return (marked.at(-1) ?? lines.at(-1))?.replace(/^✗\s*/, '');
+}
+
+export function lastLines(output: string, count = 10): string[] {
+  return output.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(-count);
+}
+
+const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';

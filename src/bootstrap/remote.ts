@@ -1,0 +1,164 @@
+import { realpath } from 'node:fs/promises';
+import { stepError } from '../errors.js';
+import type { ProcessRunner, RunResult } from '../process.js';
+import { commitAll, identityEnv } from '../repository/git.js';
+import type { RepositoryAnswers } from './flux-args.js';
+import { lastLines } from './preflight.js';
+
+/**
+ * The local repository and its hosted twin: a commit to push, `origin`, and the push itself.
+ * When the hosted repository does not exist yet, `flux bootstrap` creates it, and the generated
+ * commits go on top of bootstrap's afterwards (pullRebaseAndPush).
+ */
+
+const DEFAULT_HOSTS = { github: 'github.com', gitlab: 'gitlab.com', gitea: 'gitea.com' } as const;
+
+/** The HTTPS clone URL the answers describe (for plain git: repository.url as given). */
+export function repositoryRemoteUrl(repo: RepositoryAnswers): string {
+  switch (repo.provider) {
+    case 'git':
+      return repo.url!;
+    case 'bitbucket-server':
+      // Bitbucket Server serves Git under /scm; a user's personal project key is ~<user>.
+      return `https://${repo.hostname}/scm/${repo.personal ? '~' : ''}${repo.owner}/${repo.name}.git`;
+    default:
+      return `https://${repo.hostname ?? DEFAULT_HOSTS[repo.provider]}/${repo.owner}/${repo.name}.git`;
+  }
+}
+
+/** host/path of a Git URL in any form (https://, ssh://, scp-like git@host:path), for comparison. */
+export function repositoryIdentity(url: string): string {
+  const match =
+    /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.*)$/i.exec(url) ?? /^(?:[^@/\s]+@)?([^:/\s]+):(.+)$/.exec(url);
+  if (!match) return url;
+  const path = match[2]!.replace(/^\/+|\/+$/g, '').replace(/^scm\//, '').replace(/\.git$/, '');
+  return `${match[1]!.toLowerCase()}/${path}`;
+}
+
+/** The user name each host expects beside a token used as an HTTPS password. */
+function tokenUsername(repo: RepositoryAnswers): string {
+  switch (repo.provider) {
+    case 'github':
+      return 'x-access-token';
+    case 'gitlab':
+      return 'oauth2';
+    case 'bitbucket-server':
+      return repo.personal ? repo.owner : 'x-token-auth';
+    default:
+      return 'git';
+  }
+}
+
+/**
+ * Lets `git push` over HTTPS use the token flux uses, without the token ever being on a command
+ * line or in a file: a credential helper (consulted after the user's own, which win) that reads
+ * the variable when git asks. Passed as GIT_CONFIG_* variables, appended to any already set.
+ */
+export function gitCredentialEnv(repo: RepositoryAnswers, variable: string | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (!variable || !env[variable]) return {};
+  const count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
+  const helper = `!f() { if [ "$1" = get ]; then printf 'username=%s\\npassword=%s\\n' '${tokenUsername(repo)}' "$${variable}"; fi; }; f`;
+  return { GIT_CONFIG_COUNT: String(count + 1), [`GIT_CONFIG_KEY_${count}`]: 'credential.helper', [`GIT_CONFIG_VALUE_${count}`]: helper };
+}
+
+export interface GitSession {
+  readonly run: ProcessRunner;
+  readonly dir: string;
+  /** Extra environment for commands that reach the remote (credential helper, GIT_TERMINAL_PROMPT). */
+  readonly remoteEnv: Readonly<Record<string, string>>;
+  readonly redact: (text: string) => string;
+}
+
+const gitIn =
+  (session: GitSession, remote = false) =>
+  async (...args: string[]): Promise<RunResult> => {
+    const env = { ...(await identityEnv(session.run, session.dir)), ...(remote ? session.remoteEnv : {}) };
+    const result = await session.run('git', args, { cwd: session.dir, env });
+    if (result.notFound) throw stepError('git was not found on PATH: install git and re-run');
+    return result;
+  };
+
+const gitOutput = (session: GitSession, r: RunResult) => lastLines(session.redact(`${r.stdout}\n${r.stderr}`));
+
+export interface LocalState {
+  /** This run made the first commit. */
+  readonly committed: boolean;
+  /** Uncommitted changes, which will not reach the cluster. */
+  readonly dirty: boolean;
+}
+
+/** A repository of its own at dir with a commit on branch (the first commit is made when missing). */
+export async function ensureCommitted(session: GitSession, branch: string, message: string): Promise<LocalState> {
+  const git = gitIn(session);
+  const top = await git('rev-parse', '--show-toplevel');
+  const ownRepository = top.exitCode === 0 && top.stdout.trim() === (await realpath(session.dir));
+  const head = ownRepository ? await git('rev-parse', '--verify', '--quiet', 'HEAD') : undefined;
+  if (!ownRepository || head?.exitCode !== 0) {
+    const outcome = await commitAll(session.run, session.dir, branch, message);
+    return { committed: outcome.committed, dirty: false };
+  }
+  const onBranch = await git('rev-parse', '--verify', '--quiet', `refs/heads/${branch}`);
+  if (onBranch.exitCode !== 0)
+    throw stepError(`the repository has no branch '${branch}' (repository.branch): create it with \`git branch ${branch}\`, or change the answer, then re-run`);
+  const status = await git('status', '--porcelain');
+  return { committed: false, dirty: status.stdout.trim() !== '' };
+}
+
+export interface OriginState {
+  readonly url: string;
+  readonly added: boolean;
+  /** An existing origin that points elsewhere than the answers say. */
+  readonly differs: boolean;
+}
+
+/** Keeps an existing `origin`; otherwise adds the one the answers describe. */
+export async function ensureOrigin(session: GitSession, expectedUrl: string): Promise<OriginState> {
+  const git = gitIn(session);
+  // The URL as configured: `git remote get-url` would apply url.*.insteadOf rewrites.
+  const current = await git('config', '--get', 'remote.origin.url');
+  if (current.exitCode === 0) {
+    const url = current.stdout.trim();
+    return { url, added: false, differs: repositoryIdentity(url) !== repositoryIdentity(expectedUrl) };
+  }
+  const add = await git('remote', 'add', 'origin', expectedUrl);
+  if (add.exitCode !== 0) throw stepError(`git remote add origin ${expectedUrl} failed`, gitOutput(session, add));
+  return { url: expectedUrl, added: true, differs: false };
+}
+
+export type PushOutcome = 'pushed' | 'remote-unreachable';
+
+/**
+ * Pushes branch to origin. A push rejected by an existing remote branch (bootstrap's commits from
+ * an earlier run, a README made by the host) is rebased and retried; a remote that cannot be
+ * reached (not created yet, or no access) is reported back, so bootstrap can create it first.
+ */
+export async function pushBranch(session: GitSession, branch: string): Promise<{ outcome: PushOutcome; output: string[] }> {
+  const git = gitIn(session, true);
+  const push = await git('push', '--set-upstream', 'origin', branch);
+  if (push.exitCode === 0) return { outcome: 'pushed', output: [] };
+  const probe = await git('ls-remote', '--heads', 'origin', branch);
+  if (probe.exitCode !== 0) return { outcome: 'remote-unreachable', output: gitOutput(session, push) };
+  if (probe.stdout.trim() === '')
+    throw stepError(`git push to origin ${branch} failed: check that your credentials may push to the repository, then re-run`, gitOutput(session, push));
+  await pullRebaseAndPush(session, branch);
+  return { outcome: 'pushed', output: [] };
+}
+
+/** Puts the local commits on top of origin's branch (bootstrap's commits) and pushes. */
+export async function pullRebaseAndPush(session: GitSession, branch: string): Promise<void> {
+  const git = gitIn(session, true);
+  const pull = await git('pull', '--rebase', '--autostash', '--quiet', 'origin', branch);
+  if (pull.exitCode !== 0) {
+    await git('rebase', '--abort');
+    throw stepError(
+      `could not rebase ${branch} onto origin/${branch}: run \`git pull --rebase origin ${branch}\`, resolve the conflicts, then re-run`,
+      gitOutput(session, pull),
+    );
+  }
+  const push = await git('push', '--set-upstream', 'origin', branch);
+  if (push.exitCode !== 0)
+    throw stepError(
+      `git push to origin ${branch} failed: check that your credentials may push to the repository and that ${branch} is not protected, then re-run`,
+      gitOutput(session, push),
+    );
+}

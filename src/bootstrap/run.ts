@@ -1,0 +1,281 @@
+import type { Provider } from '../answers/choices.js';
+import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import type { CliOptions } from '../cli/args.js';
+import { cancelled, inputError, stepError } from '../errors.js';
+import { packageVersion } from '../package-root.js';
+import type { ProcessRunner } from '../process.js';
+import type { Reporter } from '../reporter.js';
+import { redactor, shellQuote, showCommand } from './command-line.js';
+import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
+import { checkClusterPrerequisites, checkFlux, fluxFailure, lastLines, requireToken, resolveKubeContext } from './preflight.js';
+import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
+import { applySecretArgs, applySlackSecret, checkWebhookUrl, manualSlackSecretCommand, SLACK_SECRET_NAMESPACE, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
+
+/**
+ * Bootstrap, step by step: preflight (flux, token, kube context confirmed, flux check --pre) →
+ * commit → origin → push → flux bootstrap → pull/rebase + push → Slack Secret. Every process goes
+ * through the one runner; secrets travel only in the environment or on stdin.
+ */
+export interface BootstrapDeps {
+  readonly run: ProcessRunner;
+  readonly reporter: Reporter;
+  /** Yes/no question in a terminal. Absent means no terminal: only --yes may then touch a cluster. */
+  readonly confirm?: (message: string) => Promise<boolean>;
+  /** Reads a value without echo (the Slack webhook). Absent means no terminal. */
+  readonly readSecret?: (message: string) => Promise<string | undefined>;
+  /** Where tokens are read from and what children run with (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** A live log for flux's output (shaped like @clack/prompts' taskLog); else lines go to reporter.detail. */
+  readonly taskLog?: (title: string) => TaskLog;
+}
+
+export interface TaskLog {
+  message(line: string): void;
+  success(message: string): void;
+  error(message: string): void;
+}
+
+export interface BootstrapTarget {
+  /** Absolute path of the repository. */
+  readonly dir: string;
+  /** The folder as the user wrote it, for messages and the re-run command. */
+  readonly shownDir: string;
+  readonly answers: Answers;
+  readonly cluster: ClusterAnswers;
+}
+
+export type SlackSecretOutcome = 'applied' | 'not-given' | 'disabled' | 'planned';
+
+export interface BootstrapSummary {
+  readonly directory: string;
+  readonly mode: 'bootstrap' | 'dry-run';
+  readonly cluster: string;
+  readonly path: string;
+  readonly provider: Provider;
+  readonly branch: string;
+  readonly context?: string;
+  readonly fluxVersion?: string;
+  readonly remote?: string;
+  /** The hosted repository did not exist (or was unreachable) and flux bootstrap created it. */
+  readonly pushedAfterBootstrap: boolean;
+  readonly slackSecret: SlackSecretOutcome;
+  /** With --dry-run: every command that would run, secrets shown as ***. */
+  readonly commands: readonly string[];
+}
+
+type BootstrapOptions = Pick<CliOptions, 'yes' | 'dryRun' | 'context' | 'git'>;
+
+const COMMIT_MESSAGE = () => `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+
+/** Usage problems found before anything runs (exit 2): callers may check them before writing. */
+export function checkBootstrapUsage(options: BootstrapOptions, interactive: boolean): void {
+  if (!options.git) throw inputError('bootstrap pushes the repository with git: drop --no-git');
+  if (!options.dryRun && !options.yes && !interactive)
+    throw inputError(
+      'bootstrap changes a Kubernetes cluster and needs its kubectl context confirmed, but there is no terminal to ask in: ' +
+        'pass --yes to use the current context (or --context NAME), or --dry-run to see the commands',
+    );
+}
+
+export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
+  checkBootstrapUsage(options, deps.confirm !== undefined);
+  if (options.dryRun) return planBootstrap(target, options, deps);
+
+  const env = deps.env ?? process.env;
+  const run = withEnv(deps.run, env);
+  const { reporter } = deps;
+  const { answers, cluster } = target;
+  const repo = answers.repository;
+  const variable = tokenVariable(repo);
+  reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
+
+  // Preflight: local checks first, then the cluster, and nothing changes until all pass.
+  const fluxVersion = await checkFlux(run);
+  reporter.success(`flux ${fluxVersion}`);
+  const token = requireToken(env, variable, repo.provider);
+  if (variable) reporter.success(`${variable} is set`);
+  const context = await resolveKubeContext(run, options.context);
+  const remoteUrl = repositoryRemoteUrl(repo);
+  if (!options.yes) {
+    const ok = await deps.confirm!(
+      `Bootstrap Flux on kubectl context '${context}' (cluster ${cluster.name}, ${remoteUrl} branch ${repo.branch})?`,
+    );
+    if (!ok) throw cancelled();
+  } else reporter.info(`kubectl context: ${context}`);
+  const webhook = answers.slack.enabled ? await readWebhook(env, deps, answers.slack.channel) : undefined;
+  const redact = redactor([token, webhook]);
+  await checkClusterPrerequisites(run, context, redact);
+  reporter.success(`flux check --pre passed for context ${context}`);
+
+  // The repository: committed, origin set, pushed (or left for after bootstrap creates the remote).
+  const session: GitSession = {
+    run,
+    dir: target.dir,
+    redact,
+    remoteEnv: { ...gitCredentialEnv(repo, variable, env), ...(deps.confirm ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
+  };
+  const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE());
+  if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
+  if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
+  const origin = await ensureOrigin(session, remoteUrl);
+  if (origin.added) reporter.success(`origin set to ${origin.url}`);
+  if (origin.differs) reporter.warn(`origin is ${origin.url}, but flux bootstrap will use ${remoteUrl} (from the answers): make sure they are the same repository`);
+  const push = await pushBranch(session, repo.branch);
+  if (push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
+  else if (repo.provider === 'git')
+    throw stepError(
+      `could not push to ${origin.url}: create the (empty) repository on your Git server and check your credentials, then re-run`,
+      push.output,
+    );
+  else
+    reporter.info(
+      `origin is not reachable yet (${push.output[0] ?? 'git push failed'}): flux bootstrap will create ${remoteUrl}, then the repository is pushed on top`,
+    );
+
+  // flux bootstrap: argv from the answers, token in the environment only, stdin closed.
+  const args = fluxBootstrapArgs(answers, cluster, { context });
+  const shown = showCommand({ command: 'flux', args, secretEnv: variable ? [variable] : [] });
+  reporter.info(`running ${shown}`);
+  if (repo.provider === 'git' && !variable)
+    reporter.info('flux prints a deploy key ("public key: …"): give it read access to the repository (flux then waits, 5 minutes by default, until the cluster can sync)');
+  const output: string[] = [];
+  const log = deps.taskLog?.(`flux bootstrap ${repo.provider}`);
+  const result = await run('flux', args, {
+    env: variable && token ? { [variable]: token } : {},
+    timeoutMs: 20 * 60_000,
+    onLine: (line) => {
+      const clean = redact(line);
+      output.push(clean);
+      if (log) log.message(clean);
+      else reporter.detail(`  │ ${clean}`);
+    },
+  });
+  if (result.exitCode !== 0) {
+    log?.error(`flux bootstrap ${repo.provider} failed`);
+    throw bootstrapFailure(target, options, result.notFound ? ['flux was not found on PATH'] : output, push, context, variable);
+  }
+  if (log) log.success(`flux bootstrap ${repo.provider} finished`);
+  else reporter.success(`flux bootstrap ${repo.provider} finished`);
+
+  // Bootstrap committed clusters/<name>/flux-system/ upstream: take it, and push what was not pushed yet.
+  await pullRebaseAndPush(session, repo.branch);
+  reporter.success(push.outcome === 'pushed' ? `pulled flux's commits into ${repo.branch}` : `pushed ${repo.branch} on top of flux's commits`);
+
+  let slackSecret: SlackSecretOutcome = 'disabled';
+  if (answers.slack.enabled && webhook) {
+    await applySlackSecret(run, context, answers.slack.secretName, webhook, redact);
+    reporter.success(`Slack Secret ${SLACK_SECRET_NAMESPACE}/${answers.slack.secretName} created or updated`);
+    slackSecret = 'applied';
+  } else if (answers.slack.enabled) {
+    reporter.warn(
+      `no Slack webhook given (${SLACK_WEBHOOK_VARIABLE}): the Slack Provider stays not ready until Secret ${SLACK_SECRET_NAMESPACE}/${answers.slack.secretName} exists. ` +
+        `Create it with:\n    ${manualSlackSecretCommand(answers.slack.secretName, context)}\n  or re-run with ${SLACK_WEBHOOK_VARIABLE} set: ${rerunCommand(target, options)}`,
+    );
+    slackSecret = 'not-given';
+  }
+  reporter.success(`Flux on context ${context} now reconciles ${clusterPath(cluster.name)} from ${remoteUrl} (${repo.branch})`);
+  return {
+    ...summaryBase(target),
+    mode: 'bootstrap',
+    context,
+    fluxVersion,
+    remote: origin.url,
+    pushedAfterBootstrap: push.outcome !== 'pushed',
+    slackSecret,
+    commands: [],
+  };
+}
+
+/** --dry-run: every command, in order, secrets as ***; nothing runs, not even `flux --version`. */
+export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): BootstrapSummary {
+  const env = deps.env ?? process.env;
+  const { answers, cluster } = target;
+  const repo = answers.repository;
+  const variable = tokenVariable(repo);
+  const context = options.context ?? '<current context>';
+  const remoteUrl = repositoryRemoteUrl(repo);
+  const slack = answers.slack;
+  const git = (args: string[], note?: string) => `${showCommand({ command: 'git', args })}${note ? `  # ${note}` : ''}`;
+  const commands = [
+    showCommand({ command: 'flux', args: ['--version'] }),
+    options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
+    showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
+    `${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE()], 'only when the folder has no commit yet (git init first)')}`,
+    git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
+    git(['push', '--set-upstream', 'origin', repo.branch]),
+    showCommand({ command: 'flux', args: fluxBootstrapArgs(answers, cluster, { context }), secretEnv: variable ? [variable] : [] }),
+    git(['pull', '--rebase', '--autostash', '--quiet', 'origin', repo.branch]),
+    git(['push', '--set-upstream', 'origin', repo.branch]),
+    ...(slack.enabled
+      ? [showCommand({ command: 'kubectl', args: applySecretArgs(context), stdin: `Secret ${SLACK_SECRET_NAMESPACE}/${slack.secretName} with address=*** (from ${SLACK_WEBHOOK_VARIABLE})` })]
+      : []),
+  ];
+  deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
+  for (const line of commands) deps.reporter.detail(`  ${line}`);
+  if (variable && !env[variable]) deps.reporter.warn(`${variable} is not set: export it before bootstrapping`);
+  if (slack.enabled && !env[SLACK_WEBHOOK_VARIABLE])
+    deps.reporter.warn(`${SLACK_WEBHOOK_VARIABLE} is not set: bootstrap would ask for it in a terminal, or skip the Slack Secret and print how to create it`);
+  return {
+    ...summaryBase(target),
+    mode: 'dry-run',
+    context: options.context,
+    pushedAfterBootstrap: false,
+    slackSecret: slack.enabled ? 'planned' : 'disabled',
+    commands,
+  };
+}
+
+const summaryBase = ({ dir, answers, cluster }: BootstrapTarget) => ({
+  directory: dir,
+  cluster: cluster.name,
+  path: clusterPath(cluster.name),
+  provider: answers.repository.provider,
+  branch: answers.repository.branch,
+});
+
+/** Every child gets the chosen environment (tokens, PATH) under whatever the step adds. */
+const withEnv =
+  (run: ProcessRunner, env: NodeJS.ProcessEnv): ProcessRunner =>
+  (command, args, options = {}) =>
+    run(command, args, { ...options, env: { ...env, ...options.env } });
+
+async function readWebhook(env: NodeJS.ProcessEnv, deps: BootstrapDeps, channel: string): Promise<string | undefined> {
+  const fromEnv = env[SLACK_WEBHOOK_VARIABLE];
+  if (fromEnv && fromEnv.trim() !== '') return checkWebhookUrl(fromEnv, SLACK_WEBHOOK_VARIABLE);
+  if (!deps.readSecret) return undefined;
+  const typed = await deps.readSecret(`Slack incoming-webhook URL for #${channel.replace(/^#/, '')} (hidden; empty to skip)`);
+  return typed && typed.trim() !== '' ? checkWebhookUrl(typed, 'the webhook URL') : undefined;
+}
+
+export function rerunCommand(target: BootstrapTarget, options: Pick<CliOptions, 'context'>): string {
+  const context = options.context ? ` --context ${shellQuote(options.context)}` : '';
+  return `npx create-piksel-gitops bootstrap ${shellQuote(target.shownDir)} --cluster ${target.cluster.name}${context}`;
+}
+
+/** What a flux bootstrap failure usually means, and what to do about it. */
+const FAILURE_HINTS: ReadonlyArray<readonly [RegExp, (c: { branch: string; context: string; variable?: string }) => string]> = [
+  [/protected branch|pre-receive hook declined|hook declined/i, (c) => `the branch ${c.branch} is protected: let the token's user push to it, or bootstrap onto an unprotected branch`],
+  [/could not read token|bad credentials|401|403|unauthori[sz]ed|forbidden|doesn't match the identity/i, (c) => `the token was refused: check ${c.variable ?? 'your credentials'} and its scopes (README, "Bootstrap")`],
+  [/cluster info unavailable|kubernetes client initialization failed|connection refused|no such host|i\/o timeout/i, (c) => `the cluster of kubectl context '${c.context}' could not be reached: check the context and your network`],
+  [/sync path configuration|would overwrite path/i, () => 'this cluster was bootstrapped with another path: bootstrap it from the repository and path it already uses, or uninstall Flux first'],
+  [/waiting for|not ready|context deadline exceeded|timeout/i, () => 'Flux is installed but did not become ready: check the deploy key and that the cluster can reach the Git host (`flux get sources git -A`), then re-run'],
+];
+
+function bootstrapFailure(
+  target: BootstrapTarget,
+  options: Pick<CliOptions, 'context'>,
+  output: readonly string[],
+  push: { outcome: string; output: string[] },
+  context: string,
+  variable: string | undefined,
+): Error {
+  const text = output.join('\n');
+  const cause = fluxFailure(text) ?? 'no output';
+  const hint = FAILURE_HINTS.find(([pattern]) => pattern.test(text))?.[1]({ branch: target.answers.repository.branch, context, variable });
+  const pushNote = push.outcome === 'pushed' ? [] : ['the repository was not pushed yet (origin was not reachable before bootstrap):', ...push.output.map((l) => `  ${l}`)];
+  return stepError(`flux bootstrap failed: ${cause}`, [
+    ...lastLines(text).map((l) => `│ ${l}`),
+    ...pushNote,
+    `next: ${hint ?? 'fix the cause above'}; the repository is committed and unchanged, and bootstrap is idempotent, so re-run: ${rerunCommand(target, options)}`,
+  ]);
+}

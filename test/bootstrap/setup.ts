@@ -1,0 +1,87 @@
+import { execa } from 'execa';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { bootstrapCommand, type BootstrapDeps, type BootstrapSummary } from '../../src/commands/bootstrap.js';
+import { isPikselError, type PikselError } from '../../src/errors.js';
+import { runProcess, type ProcessRunner } from '../../src/process.js';
+import type { Reporter } from '../../src/reporter.js';
+import { runCli, tempDir } from '../support/cli.js';
+
+/** A generated repository (real CLI, --yes), made once per set of answers and copied per test. */
+const templates = new Map<string, Promise<string>>();
+export async function generatedRepository(sets: readonly string[] = [], flags: readonly string[] = []): Promise<string> {
+  const key = [...sets, '--', ...flags].join('\n');
+  if (!templates.has(key))
+    templates.set(
+      key,
+      (async () => {
+        const dir = join(await tempDir('piksel-template-'), 'piksel-gitops');
+        const run = await runCli([dir, '--yes', ...flags, ...sets.flatMap((s) => ['--set', s])]);
+        if (run.exitCode !== 0) throw new Error(`create failed (${run.exitCode}): ${run.stderr}`);
+        return dir;
+      })(),
+    );
+  const copy = join(await tempDir('piksel-bootstrap-'), 'piksel-gitops');
+  await cp(await templates.get(key)!, copy, { recursive: true });
+  return copy;
+}
+
+export const randomToken = () => `ghp_${randomBytes(18).toString('hex')}`;
+export const randomWebhook = () => `https://hooks.slack.com/services/T${randomBytes(4).toString('hex')}/B${randomBytes(4).toString('hex')}/${randomBytes(12).toString('hex')}`;
+
+export interface RecordedCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly input?: string;
+}
+
+/** The real runner, recording every call (git included) so tests can inspect all argv. */
+export function recordingRunner(): { run: ProcessRunner; commands: RecordedCommand[] } {
+  const commands: RecordedCommand[] = [];
+  const run: ProcessRunner = (command, args, options) => {
+    commands.push({ command, args: [...args], input: options?.input });
+    return runProcess(command, args, options);
+  };
+  return { run, commands };
+}
+
+export function captureReporter(): { reporter: Reporter; text: () => string } {
+  const lines: string[] = [];
+  return {
+    reporter: {
+      info: (l) => lines.push(l),
+      detail: (l) => lines.push(l),
+      success: (l) => lines.push(`✔ ${l}`),
+      warn: (l) => lines.push(`⚠ ${l}`),
+    },
+    text: () => lines.join('\n'),
+  };
+}
+
+export interface Outcome {
+  readonly summary?: BootstrapSummary;
+  readonly error?: PikselError;
+  /** Everything a person would see: reporter lines, error message and details. */
+  readonly output: string;
+  readonly commands: RecordedCommand[];
+}
+
+/** `create-piksel-gitops bootstrap <args>` through bootstrapCommand with the real runner. */
+export async function bootstrap(args: readonly string[], env: NodeJS.ProcessEnv, deps: Partial<BootstrapDeps> = {}): Promise<Outcome> {
+  const { run, commands } = recordingRunner();
+  const { reporter, text } = captureReporter();
+  try {
+    const summary = await bootstrapCommand(parseCliArgs(['bootstrap', ...args]), { run, reporter, env, ...deps });
+    return { summary, output: text(), commands };
+  } catch (e) {
+    if (!isPikselError(e)) throw e;
+    return { error: e, output: `${text()}\n✖ ${e.message}\n${e.details.join('\n')}`, commands };
+  }
+}
+
+export const git = async (dir: string, ...args: string[]) => (await execa('git', args, { cwd: dir })).stdout;
+export const head = (dir: string) => git(dir, 'rev-parse', 'HEAD');
+export const remoteFiles = async (bare: string, branch = 'main') =>
+  (await execa('git', ['--git-dir', bare, 'ls-tree', '-r', '--name-only', branch])).stdout.split('\n');

@@ -74,6 +74,8 @@ const project = new typescript.TypeScriptProject({
 project.package.addField('type', 'module');
 project.package.addField('version', '0.1.0');
 project.package.file.addDeletionOverride('types');
+// projen also lists every file of bin/ under its file name; the command has one name.
+project.package.file.addDeletionOverride('bin.create-piksel-gitops\\.js');
 project.package.addField('files', ['bin/', 'dist/', 'templates/', 'README.md']);
 
 // Bundle with esbuild (tsc 7 type-checks only): one file, fast start.

@@ -1,5 +1,8 @@
 import { HELP, parseCliArgs } from './cli/args.js';
 import { createCommand, defaultCreateDeps } from './commands/create.js';
+import { validateCommand } from './commands/validate.js';
+import { runProcess } from './process.js';
+import { formatReport } from './validate/index.js';
 import { EXIT_CODES, inputError, isPikselError } from './errors.js';
 import { packageVersion } from './package-root.js';
 import { stderrReporter } from './reporter.js';
@@ -16,6 +19,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         const summary = await createCommand(options, defaultCreateDeps(reporter));
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
+      }
+      case 'validate': {
+        const report = await validateCommand(options, runProcess);
+        print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+        return report.ok ? EXIT_CODES.ok : EXIT_CODES.step;
       }
       default:
         throw inputError(`'${options.command}' is not available in this version`);

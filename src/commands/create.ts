@@ -15,6 +15,7 @@ import { createRepository, updateRepository } from '../repository/write.js';
 import { BASE_FILE, baseFileText } from '../upgrade/base.js';
 import type { UpgradePlan } from '../upgrade/plan.js';
 import { assertClean, upgradeRepository } from './upgrade.js';
+import { validateStaged } from './validate.js';
 
 export interface CreateDeps {
   readonly run: ProcessRunner;
@@ -109,4 +110,4 @@ export async function createCommand(options: CliOptions, deps: CreateDeps): Prom
   return { ...summary, mode: 'create', committed };
 }
 
-export const defaultCreateDeps = (reporter: Reporter): CreateDeps => ({ run: runProcess, reporter });
+export const defaultCreateDeps = (reporter: Reporter): CreateDeps => ({ run: runProcess, reporter, checkStaged: validateStaged(runProcess, reporter) });

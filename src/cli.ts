@@ -1,4 +1,5 @@
 import { HELP, parseCliArgs } from './cli/args.js';
+import { bootstrapCommand, defaultBootstrapDeps } from './commands/bootstrap.js';
 import { createCommand, defaultCreateDeps } from './commands/create.js';
 import { validateCommand } from './commands/validate.js';
 import { runProcess } from './process.js';
@@ -24,6 +25,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         const report = await validateCommand(options, runProcess);
         print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
         return report.ok ? EXIT_CODES.ok : EXIT_CODES.step;
+      }
+      case 'bootstrap': {
+        const summary = await bootstrapCommand(options, defaultBootstrapDeps(reporter));
+        if (options.json) print(JSON.stringify(summary, null, 2));
+        return EXIT_CODES.ok;
       }
       default:
         throw inputError(`'${options.command}' is not available in this version`);

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listTree, tempDir } from '../support/cli.js';
 import { installFakes, type Fakes } from './fakes.js';
-import { bootstrap, generatedRepository, git, head, randomToken, randomWebhook, remoteFiles } from './setup.js';
+import { bootstrap, git, GITHUB_URL, head, randomToken, remoteFiles, scenario } from './setup.js';
 
-const GITHUB_URL = 'https://github.com/piksel-ina/piksel-gitops.git';
 const GITHUB_ARGV = [
   'bootstrap',
   'github',
@@ -19,47 +18,6 @@ const GITHUB_ARGV = [
   '--private=true',
   '--context=kind-piksel',
 ];
-
-interface Scenario {
-  readonly fakes: Fakes;
-  readonly dir: string;
-  readonly bare: string;
-  readonly token: string;
-  readonly webhook: string;
-  /** Test environment: fakes first on PATH, the answers' https URL rewritten to the bare repository. */
-  env(vars?: Record<string, string | undefined>, options?: { withoutFlux?: boolean }): NodeJS.ProcessEnv;
-}
-
-/** A generated github repository, a bare "hosted" remote (created or not), random secrets. */
-async function scenario(options: { remote: 'empty' | 'missing'; sets?: string[]; flags?: string[] }): Promise<Scenario> {
-  const fakes = await installFakes();
-  const dir = await generatedRepository(options.sets, options.flags);
-  const bare = join(await tempDir('piksel-remote-'), 'remote.git');
-  if (options.remote === 'empty') await execa('git', ['init', '--quiet', '--bare', bare]);
-  const token = randomToken();
-  const webhook = randomWebhook();
-  return {
-    fakes,
-    dir,
-    bare,
-    token,
-    webhook,
-    env: (vars = {}, envOptions) =>
-      fakes.env(
-        {
-          // `git push https://github.com/…` goes to the bare repository instead (no network).
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: `url.file://${bare}.insteadOf`,
-          GIT_CONFIG_VALUE_0: GITHUB_URL,
-          FAKE_REMOTE: bare,
-          GITHUB_TOKEN: token,
-          SLACK_WEBHOOK_URL: webhook,
-          ...vars,
-        },
-        envOptions,
-      ),
-  };
-}
 
 const fluxCalls = async (fakes: Fakes, sub: string) => (await fakes.calls()).filter((c) => c.tool === 'flux' && c.args[0] === sub);
 

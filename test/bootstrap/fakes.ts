@@ -11,6 +11,7 @@ import { tempDir } from '../support/cli.js';
  *                                  repository when missing, as the providers do)
  *   FAKE_KUBE_CONTEXT / FAKE_KUBE_CONTEXTS  current context ('' for none) / all contexts
  *   FAKE_KUBECTL_FAIL=apply        `kubectl apply` fails
+ * `kubectl kustomize` (the validator's offline builds) goes to the real kubectl, unrecorded.
  */
 export const SECRET_VARIABLES = ['GITHUB_TOKEN', 'GITLAB_TOKEN', 'GITEA_TOKEN', 'BITBUCKET_TOKEN', 'GIT_PASSWORD', 'SLACK_WEBHOOK_URL'];
 
@@ -75,6 +76,8 @@ const KUBECTL = `#!/usr/bin/env bash
 # Recording stand-in for kubectl (tests only).
 set -u
 TOOL=kubectl
+# Offline builds are not what the stand-in is for: hand them to the real kubectl, unrecorded.
+if [ "\${1:-}" = kustomize ]; then PATH="\${FAKE_REAL_PATH:?}" exec kubectl "$@"; fi
 ${RECORD}
 words=(); for a in "$@"; do case $a in -*) ;; *) words+=("$a") ;; esac; done
 case "\${words[0]:-} \${words[1]:-}" in
@@ -134,7 +137,7 @@ export async function installFakes(): Promise<Fakes> {
     rawLog,
     env: (vars = {}, options = {}) => {
       const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SECRET_VARIABLES.includes(k) && !k.startsWith('FAKE_')));
-      return { ...clean, PATH: `${options.withoutFlux ? binWithoutFlux : bin}:${process.env.PATH}`, FAKE_LOG: log, ...vars };
+      return { ...clean, PATH: `${options.withoutFlux ? binWithoutFlux : bin}:${process.env.PATH}`, FAKE_LOG: log, FAKE_REAL_PATH: process.env.PATH, ...vars };
     },
     calls: async () => parseLog(await rawLog()),
   };

@@ -8,6 +8,7 @@ import { isPikselError, type PikselError } from '../../src/errors.js';
 import { runProcess, type ProcessRunner } from '../../src/process.js';
 import type { Reporter } from '../../src/reporter.js';
 import { runCli, tempDir } from '../support/cli.js';
+import { installFakes, type Fakes } from './fakes.js';
 
 /** A generated repository (real CLI, --yes), made once per set of answers and copied per test. */
 const templates = new Map<string, Promise<string>>();
@@ -85,3 +86,47 @@ export const git = async (dir: string, ...args: string[]) => (await execa('git',
 export const head = (dir: string) => git(dir, 'rev-parse', 'HEAD');
 export const remoteFiles = async (bare: string, branch = 'main') =>
   (await execa('git', ['--git-dir', bare, 'ls-tree', '-r', '--name-only', branch])).stdout.split('\n');
+
+export const GITHUB_URL = 'https://github.com/piksel-ina/piksel-gitops.git';
+
+export interface Scenario {
+  readonly fakes: Fakes;
+  readonly dir: string;
+  readonly bare: string;
+  readonly token: string;
+  readonly webhook: string;
+  /** Test environment: fakes first on PATH, the answers' https URL rewritten to the bare repository. */
+  env(vars?: Record<string, string | undefined>, options?: { withoutFlux?: boolean }): NodeJS.ProcessEnv;
+}
+
+/** A generated github repository, a bare "hosted" remote (created or not), random secrets. */
+export async function scenario(options: { remote: 'empty' | 'missing'; sets?: string[]; flags?: string[] }): Promise<Scenario> {
+  const fakes = await installFakes();
+  const dir = await generatedRepository(options.sets, options.flags);
+  const bare = join(await tempDir('piksel-remote-'), 'remote.git');
+  if (options.remote === 'empty') await execa('git', ['init', '--quiet', '--bare', bare]);
+  const token = randomToken();
+  const webhook = randomWebhook();
+  return {
+    fakes,
+    dir,
+    bare,
+    token,
+    webhook,
+    env: (vars = {}, envOptions) =>
+      fakes.env(
+        {
+          // `git push https://github.com/…` goes to the bare repository instead (no network).
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: `url.file://${bare}.insteadOf`,
+          GIT_CONFIG_VALUE_0: GITHUB_URL,
+          FAKE_REMOTE: bare,
+          GITHUB_TOKEN: token,
+          SLACK_WEBHOOK_URL: webhook,
+          ...vars,
+        },
+        envOptions,
+      ),
+  };
+}
+

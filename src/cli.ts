@@ -1,14 +1,12 @@
 import { HELP, parseCliArgs } from './cli/args.js';
-import { bootstrapCommand, defaultBootstrapDeps } from './commands/bootstrap.js';
-import { createCommand, defaultCreateDeps } from './commands/create.js';
-import { validateCommand } from './commands/validate.js';
-import { runProcess } from './process.js';
-import { formatReport } from './validate/index.js';
 import { EXIT_CODES, inputError, isPikselError } from './errors.js';
 import { packageVersion } from './package-root.js';
 import { stderrReporter } from './reporter.js';
 
-/** The whole program: argv in, exit code out. Errors become exit codes here and only here. */
+/**
+ * The whole program: argv in, exit code out. Errors become exit codes here and only here.
+ * Each command loads its modules when it runs, so `--version` and `--help` parse almost nothing.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const options = parseCliArgs(argv);
@@ -17,16 +15,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     const reporter = stderrReporter(false);
     switch (options.command) {
       case 'create': {
+        const { createCommand, defaultCreateDeps } = await import('./commands/create.js');
         const summary = await createCommand(options, defaultCreateDeps(reporter));
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
       }
       case 'validate': {
+        const [{ validateCommand }, { formatReport }, { runProcess }] = await Promise.all([
+          import('./commands/validate.js'),
+          import('./validate/index.js'),
+          import('./process.js'),
+        ]);
         const report = await validateCommand(options, runProcess);
         print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
         return report.ok ? EXIT_CODES.ok : EXIT_CODES.step;
       }
       case 'bootstrap': {
+        const { bootstrapCommand, defaultBootstrapDeps } = await import('./commands/bootstrap.js');
         const summary = await bootstrapCommand(options, defaultBootstrapDeps(reporter));
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;

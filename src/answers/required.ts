@@ -16,11 +16,13 @@ export function missingRequiredAnswers(raw: Tree): string[] {
 }
 
 /**
- * Answers this version asks that a stored answers file does not have yet: the leaf paths of the
- * defaults that are absent from what was stored (lists count as one answer).
+ * Answers a re-run must still get: the leaf paths of this version's defaults that are absent from
+ * what was stored (lists count as one answer), and the domain of each cluster being added (its
+ * default is a placeholder under the first cluster's domain).
  */
 export function newAnswers(raw: Tree): string[] {
-  const missing: string[] = [];
+  const clusters = Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : [];
+  const missing: string[] = clusters.flatMap((c, i) => (get(c, 'domain') === undefined ? [`clusters.${i}.domain`] : []));
   const walk = (defaults: unknown, have: unknown, path: string) => {
     if (defaults && typeof defaults === 'object' && !Array.isArray(defaults)) {
       for (const [key, value] of Object.entries(defaults as Tree)) {

@@ -8,6 +8,7 @@ import { ANSWERS_FILE, type RenderResult } from '../render/index.js';
 import { commitAll } from '../repository/git.js';
 import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
 import { BASE_FILE, baseFileText, readBase } from '../upgrade/base.js';
+import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
 import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
 import type { CreateDeps } from './create.js';
@@ -50,6 +51,7 @@ export async function upgradeRepository(
   const version = packageVersion();
   const [base, disk] = await Promise.all([readBase(dir), readDisk(dir)]);
   const next = new Map([...result.files].filter(([path]) => path !== BASE_FILE));
+  assertResolved(disk, next, options);
   const plan = planUpgrade({
     base: base.files,
     disk,
@@ -91,6 +93,16 @@ export async function upgradeRepository(
   const committed = options.git ? (await commitAll(deps.run, dir, branch, message)).committed : false;
   if (committed) deps.reporter.success(`committed: ${message}`);
   return { plan, committed, conflicts };
+}
+
+/** Conflict markers left from the last upgrade would be kept as "your edit": resolve them first. */
+function assertResolved(disk: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>, options: CliOptions): void {
+  const unresolved = [...disk].filter(([path, text]) => next.has(path) && CONFLICT_MARKER.test(text)).map(([path]) => path);
+  if (unresolved.length > 0)
+    throw inputError(
+      `${unresolved.length} file(s) in ${options.dir} still have conflict markers: resolve the <<<<<<< blocks and commit, then re-run`,
+      unresolved,
+    );
 }
 
 /** The new render on its own must be valid before any of it is merged into the repository. */

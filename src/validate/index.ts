@@ -7,6 +7,7 @@ import { KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, type RepoFile } from './files.js';
 import { BuildFailures, buildFolders } from './folder-builds.js';
+import { checkConflictMarkers } from './conflicts.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
 import { readKustomization, type KustomizationModel } from './kustomization-files.js';
@@ -111,6 +112,7 @@ function checkAsWritten({ parsed, objectDocs, texts, models }: Repository): Find
     ...parsed.flatMap((p) => p.findings),
     ...checkApiVersions(objectDocs),
     ...texts.flatMap(scanTextForTokens),
+    ...texts.flatMap(checkConflictMarkers),
     ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
     ...models.flatMap((m) => checkSecretGenerators(m.source, (p) => textOf.get(p), (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
     ...models.flatMap((m) => m.findings),

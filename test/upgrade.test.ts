@@ -122,6 +122,8 @@ describe('re-run', () => {
     expect(tree.filter((p) => p.startsWith('apps/development/terria/') || (p.startsWith('apps/base/terria/') && !p.endsWith('kustomization.yaml')))).toEqual([]);
     expect(run.stderr).toMatch(/O apps\/base\/terria\/kustomization\.yaml\s+kept, no longer generated/);
     expect(await read(dir, 'apps/development/kustomization.yaml')).not.toMatch(/\bterria\b/);
+    // The kept kustomization lists files that are gone: the upgrade says so instead of staying silent.
+    expect(run.stderr).toMatch(/validate` reports errors in files you changed[^]*apps\/base\/terria\/kustomization\.yaml/);
   });
 
   it('a generated file the user deleted stays deleted, and --restore-deleted brings it back', async () => {

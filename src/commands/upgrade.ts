@@ -75,9 +75,13 @@ export async function upgradeRepository(
     return { plan, committed: false, conflicts };
   }
 
-  if (deps.checkStaged) await checkRender(next, deps.checkStaged);
   const { writes, deletes } = planWrites(plan);
   writes.set(BASE_FILE, nextBaseText);
+  // The render must be valid; so must the merged result, unless conflicts are left for the user.
+  if (deps.checkStaged) {
+    await checkTree(next, deps.checkStaged);
+    if (conflicts.length === 0) await checkTree(mergedTree(disk, writes, deletes), deps.checkStaged).catch(mergedInvalid(deps));
+  }
   await updateRepository(dir, writes, deletes);
   for (const line of planLines(plan)) deps.reporter.detail(`  ${line}`);
 
@@ -105,8 +109,25 @@ function assertResolved(disk: ReadonlyMap<string, string>, next: ReadonlyMap<str
     );
 }
 
-/** The new render on its own must be valid before any of it is merged into the repository. */
-async function checkRender(next: ReadonlyMap<string, string>, check: (dir: string) => Promise<void>): Promise<void> {
+/**
+ * The render is valid, so what fails in the merged tree comes from files the user changed (often
+ * one kept after its component was turned off). Their files are theirs: apply, and say plainly.
+ */
+const mergedInvalid = (deps: CreateDeps) => (e: unknown) => {
+  if (!(e instanceof PikselError)) throw e;
+  deps.reporter.warn('after this upgrade `validate` reports errors in files you changed: fix or delete them, then commit');
+  for (const line of e.details) deps.reporter.detail(`  ${line}`);
+};
+
+/** The repository as it will be after the upgrade (user-owned files included). */
+function mergedTree(disk: ReadonlyMap<string, string>, writes: ReadonlyMap<string, string>, deletes: readonly string[]): Map<string, string> {
+  const tree = new Map([...disk, ...writes]);
+  for (const path of deletes) tree.delete(path);
+  return tree;
+}
+
+/** Validates a tree in a scratch folder before any of it reaches the repository. */
+async function checkTree(next: ReadonlyMap<string, string>, check: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
     await writeTree(dir, next);

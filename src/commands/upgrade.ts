@@ -93,7 +93,12 @@ export async function upgradeRepository(
     );
   }
   const counts = countOutcomes(plan);
-  const message = options.cluster && counts.new ? `Add cluster ${options.cluster} with create-piksel-gitops ${version}` : `Upgrade piksel-gitops to create-piksel-gitops ${version}`;
+  const message =
+    options.cluster && counts.new
+      ? `Add cluster ${options.cluster} with create-piksel-gitops ${version}`
+      : base.toolVersion === version && !options.templatesDir
+        ? `Apply changed answers with create-piksel-gitops ${version}`
+        : `Upgrade piksel-gitops to create-piksel-gitops ${version}`;
   const committed = options.git ? (await commitAll(deps.run, dir, branch, message)).committed : false;
   if (committed) deps.reporter.success(`committed: ${message}`);
   return { plan, committed, conflicts };

@@ -97,6 +97,8 @@ export async function collectCluster(name: string, ctx: ClusterContext): Promise
   const expand = async (request: BuildRequest, owner?: LocatedObject): Promise<void> => {
     const outcome = await ctx.builder.build(request);
     const variables = owner && substituteVariables(owner.object);
+    // A failed build (often a YAML error, reported on its own) may hide objects: the graph is partial.
+    if (outcome.status === 'failed') incomplete = true;
     const raw = outcome.status === 'ok' ? outcome.objects : ctx.expandStatically(request);
     const located = raw.map((b) =>
       ctx.locate(variables ? { ...b, object: applySubstitutions(b.object, variables) as KubeObject } : b, b.file ?? owner?.file ?? clusterDir),

@@ -139,6 +139,17 @@ const CASES: readonly BrokenCase[] = [
     message: /duplicate key/,
   },
   {
+    name: 'duplicate key in a cluster file (and no false graph errors from it)',
+    plant: (files) => {
+      const file = fluxKustomization(files, 'apps').file;
+      files.set(file, files.get(file)!.replace(/^(spec:\n)/m, '$1  prune: true\n'));
+      return file;
+    },
+    check: 'yaml',
+    message: /duplicate key/,
+    also: (report) => expect(report.findings.filter((f) => f.check === 'graph').map(describeFinding)).toEqual([]),
+  },
+  {
     name: 'plaintext Secret',
     plant: (files) => {
       const file = 'infrastructure/controllers/database-credentials.yaml';

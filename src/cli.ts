@@ -2,6 +2,7 @@ import { HELP, parseCliArgs } from './cli/args.js';
 import { EXIT_CODES, inputError, isPikselError } from './errors.js';
 import { packageVersion } from './package-root.js';
 import { stderrReporter } from './reporter.js';
+import { isInteractive } from './cli/terminal.js';
 
 /**
  * The whole program: argv in, exit code out. Errors become exit codes here and only here.
@@ -16,7 +17,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (options.command) {
       case 'create': {
         const { createCommand, defaultCreateDeps } = await import('./commands/create.js');
-        const summary = await createCommand(options, defaultCreateDeps(reporter));
+        const session = await terminalSession();
+        const summary = await createCommand(options, { ...defaultCreateDeps(session?.reporter ?? reporter), session });
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
       }
@@ -32,7 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'bootstrap': {
         const { bootstrapCommand, defaultBootstrapDeps } = await import('./commands/bootstrap.js');
-        const summary = await bootstrapCommand(options, defaultBootstrapDeps(reporter));
+        const session = await terminalSession();
+        const summary = await bootstrapCommand(options, defaultBootstrapDeps(session?.reporter ?? reporter, session?.bootstrap));
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
       }
@@ -44,6 +47,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`✖ ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
     return e.exitCode;
   }
+}
+
+/** Prompts only where a person can answer them; the prompt library loads only then. */
+async function terminalSession() {
+  return isInteractive() ? (await import('./interactive/clack.js')).terminalSession() : undefined;
 }
 
 function print(text: string): number {

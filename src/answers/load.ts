@@ -85,15 +85,16 @@ export function applySets(raw: Tree, assignments: readonly string[]): Tree {
 const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(answers)';
 
 /** One line per problem, each naming the field and what would be valid. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const where = pathOf(issue.path);
-      return `${issue.keys.map((k) => (where === '(answers)' ? k : `${where}.${k}`)).join(', ')}: unknown answer: remove it or check its spelling`;
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `${pathOf(issue.path)}: is required`;
-    return `${pathOf(issue.path)}: ${issue.message}`;
-  });
+export const describeIssues = (error: z.ZodError): string[] => error.issues.map(describeIssue);
+
+/** The line for one problem; prompts show the same words under the question. */
+export function describeIssue(issue: z.ZodError['issues'][number]): string {
+  if (issue.code === 'unrecognized_keys') {
+    const where = pathOf(issue.path);
+    return `${issue.keys.map((k) => (where === '(answers)' ? k : `${where}.${k}`)).join(', ')}: unknown answer: remove it or check its spelling`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${pathOf(issue.path)}: is required`;
+  return `${pathOf(issue.path)}: ${issue.message}`;
 }
 
 /** Validates raw answers; defaults fill what is left out. Throws an input error (exit 2). */

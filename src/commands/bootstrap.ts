@@ -52,7 +52,7 @@ export function chooseCluster(answers: Answers, requested: string | undefined): 
 }
 
 /** The real runner; `prompts` only when stdin and stdout are terminals (else only --yes may proceed). */
-export const defaultBootstrapDeps = (reporter: Reporter, prompts: Pick<BootstrapDeps, 'confirm' | 'readSecret'> = {}): BootstrapDeps => ({
+export const defaultBootstrapDeps = (reporter: Reporter, prompts: Pick<BootstrapDeps, 'confirm' | 'readSecret' | 'taskLog'> = {}): BootstrapDeps => ({
   run: runProcess,
   reporter,
   ...prompts,

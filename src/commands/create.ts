@@ -1,9 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
 import type { CliOptions } from '../cli/args.js';
-import { inputError } from '../errors.js';
+import type { InteractiveSession } from '../cli/session.js';
+import { cancelled, inputError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import { renderRepository, type RenderResult } from '../render/index.js';
@@ -14,8 +16,9 @@ import { inspectTarget, type TargetState } from '../repository/target.js';
 import { createRepository, updateRepository } from '../repository/write.js';
 import { BASE_FILE, baseFileText } from '../upgrade/base.js';
 import type { UpgradePlan } from '../upgrade/plan.js';
-import type { BootstrapDeps, BootstrapSummary } from './bootstrap.js';
+import type { BootstrapSummary } from './bootstrap.js';
 import { assertClean, upgradeRepository } from './upgrade.js';
+import { nextStepsText, planText } from '../interactive/summary.js';
 import { validateStaged } from './validate.js';
 
 export interface CreateDeps {
@@ -23,8 +26,8 @@ export interface CreateDeps {
   readonly reporter: Reporter;
   /** Checks a staged tree before it moves into place (the validator); throws to stop the write. */
   readonly checkStaged?: (dir: string) => Promise<void>;
-  /** Terminal questions for bootstrap (kube context, hidden webhook); absent without a terminal. */
-  readonly prompts?: Pick<BootstrapDeps, 'confirm' | 'readSecret' | 'taskLog'>;
+  /** A person at a terminal (questions, plan, progress); absent without a terminal. */
+  readonly session?: InteractiveSession;
 }
 
 export interface CreateSummary {
@@ -50,37 +53,50 @@ function withCluster(raw: Raw, name: string | undefined): Raw {
   return { ...raw, clusters: [...clusters, { name }] };
 }
 
-/** argv / answers file / stored answers → validated Answers (exit 2 on anything wrong). */
-export async function resolveAnswers(options: CliOptions, target: TargetState): Promise<Answers> {
+/** argv / answers file / stored answers (/ questions) → validated Answers (exit 2 on anything wrong). */
+export async function resolveAnswers(
+  options: CliOptions,
+  target: TargetState,
+  session?: InteractiveSession,
+): Promise<{ answers: Answers; bootstrap?: boolean }> {
   const stored = target.kind === 'generated' ? target.storedAnswers : {};
   const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
-  const raw = applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets);
-  const answers = parseAnswers(raw);
-  if (!options.yes) {
-    const missing = target.kind === 'generated' ? newAnswers(raw) : missingRequiredAnswers(raw);
-    if (missing.length > 0)
-      throw inputError(
-        target.kind === 'generated'
-          ? `answers this re-run still needs: ${missing.join(', ')}: pass --yes to take their defaults, or --set KEY=VALUE`
-          : `missing answers: ${missing.join(', ')}: pass --answers FILE or --set KEY=VALUE for each, or --yes to take the defaults`,
-      );
+  const given = applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets);
+  const answers = parseAnswers(given); // bad flags or files fail before any question
+  const rerun = target.kind === 'generated';
+  if (options.yes) return { answers };
+  if (session) {
+    // Bootstrap is offered for a new repository or a cluster being added, not for every re-run.
+    const askBootstrap = options.bootstrap === undefined && !options.dryRun && options.git && (!rerun || options.cluster !== undefined);
+    const asked = await session.ask(given, { rerun, askBootstrap });
+    return { answers: parseAnswers(asked.raw), bootstrap: asked.bootstrap };
   }
-  return answers;
+  const missing = rerun ? newAnswers(given) : missingRequiredAnswers(given);
+  if (missing.length > 0)
+    throw inputError(
+      rerun
+        ? `answers this re-run still needs: ${missing.join(', ')}: pass --yes to take their defaults, or --set KEY=VALUE`
+        : `missing answers: ${missing.join(', ')}: pass --answers FILE or --set KEY=VALUE for each, or --yes to take the defaults`,
+    );
+  return { answers };
 }
 
 /** The rendered tree plus the merge base for the next upgrade. */
 const withBase = (result: RenderResult, version: string) => new Map([...result.files, [BASE_FILE, baseFileText(result.files, version)]]);
 
-export async function createCommand(options: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
-  const dir = resolve(options.dir);
+export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
+  const dir = resolve(cliOptions.dir);
   const target = await inspectTarget(dir);
-  if (target.kind === 'foreign' && !options.force)
+  if (target.kind === 'foreign' && !cliOptions.force)
     throw inputError(
-      `${options.dir} is not empty and was not generated by create-piksel-gitops: choose a new folder, or pass --force to write into it`,
+      `${cliOptions.dir} is not empty and was not generated by create-piksel-gitops: choose a new folder, or pass --force to write into it`,
     );
-  if (options.bootstrap) (await import('./bootstrap.js')).checkBootstrapUsage(options, deps.prompts?.confirm !== undefined);
-  if (target.kind === 'generated') await assertClean(dir, options, deps);
-  const answers = await resolveAnswers(options, target);
+  if (cliOptions.bootstrap) (await import('./bootstrap.js')).checkBootstrapUsage(cliOptions, deps.session !== undefined);
+  if (target.kind === 'generated') await assertClean(dir, cliOptions, deps);
+  const session = cliOptions.yes ? undefined : deps.session;
+  const resolved = await resolveAnswers(cliOptions, target, session);
+  const { answers } = resolved;
+  const options = resolved.bootstrap === undefined ? cliOptions : { ...cliOptions, bootstrap: resolved.bootstrap };
   const templates = await loadTemplates(options.templatesDir ? resolve(options.templatesDir) : bundledTemplatesDir());
   const version = packageVersion();
   const result = renderRepository({ answers, templates, toolVersion: version });
@@ -105,22 +121,55 @@ export async function createCommand(options: CliOptions, deps: CreateDeps): Prom
     for (const [path, text] of files) deps.reporter.detail(`  + ${path} (${Buffer.byteLength(text)} bytes)`);
     return withBootstrap({ ...summary, mode: 'dry-run', committed: false }, answers, options, deps);
   }
-  const replaceWhole = target.kind === 'missing' || (target.kind === 'empty' && target.keeps.length === 0);
-  if (replaceWhole) await createRepository(dir, files, deps.checkStaged);
-  else await updateRepository(dir, files, [], deps.checkStaged);
-  deps.reporter.success(`wrote ${files.size} files to ${options.dir}`);
-  const committed = options.git
-    ? (await commitAll(deps.run, dir, answers.repository.branch, `Generate piksel-gitops with create-piksel-gitops ${version}`)).committed
-    : false;
+  if (session && !(await session.confirmPlan('What will be generated', planText(options.dir, summary, files.size)))) throw cancelled();
+  const write = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, options, deps, signal);
+  const committed = session ? await session.progress(`Writing ${files.size} files to ${options.dir}`, write) : await write();
+  if (!session) deps.reporter.success(`wrote ${files.size} files to ${options.dir}`);
   if (committed) deps.reporter.success(`committed on branch ${answers.repository.branch}`);
-  return withBootstrap({ ...summary, mode: 'create', committed }, answers, options, deps);
+  const done = await withBootstrap({ ...summary, mode: 'create', committed }, answers, options, deps);
+  session?.finish('Next steps', nextStepsText(options.dir, answers, result.secrets, done.bootstrap !== undefined));
+  return done;
+}
+
+/**
+ * Stage, validate, move into place, commit. Ctrl-C (the signal) before the move leaves nothing; after
+ * it, the new repository is removed again, so a cancelled run never leaves a folder behind.
+ */
+async function writeNewRepository(
+  dir: string,
+  target: TargetState,
+  files: Map<string, string>,
+  branch: string,
+  options: CliOptions,
+  deps: CreateDeps,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const check = async (staged: string) => {
+    await deps.checkStaged?.(staged);
+    if (signal?.aborted) throw cancelled();
+  };
+  const replaceWhole = target.kind === 'missing' || (target.kind === 'empty' && target.keeps.length === 0);
+  if (replaceWhole) await createRepository(dir, files, check);
+  else await updateRepository(dir, files, [], check);
+  const committed = options.git
+    ? (await commitAll(deps.run, dir, branch, `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`)).committed
+    : false;
+  if (signal?.aborted && replaceWhole) {
+    await rm(dir, { recursive: true, force: true });
+    throw cancelled();
+  }
+  return committed;
 }
 
 /** With --bootstrap (or "yes" to the prompt): bootstrap the new or upgraded repository's cluster. */
 async function withBootstrap(summary: CreateSummary, answers: Answers, options: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
   if (!options.bootstrap) return summary;
   const { runBootstrapAfterCreate } = await import('./bootstrap.js');
-  const bootstrap = await runBootstrapAfterCreate(summary.directory, answers, options.cluster, options, { ...deps.prompts, run: deps.run, reporter: deps.reporter });
+  const bootstrap = await runBootstrapAfterCreate(summary.directory, answers, options.cluster, options, {
+    ...deps.session?.bootstrap,
+    run: deps.run,
+    reporter: deps.reporter,
+  });
   return { ...summary, bootstrap };
 }
 

@@ -1,0 +1,23 @@
+import type { BootstrapDeps } from '../bootstrap/run.js';
+import type { Reporter } from '../reporter.js';
+
+type Raw = Record<string, unknown>;
+
+/**
+ * What a person at a terminal adds to a run: questions for what the flags and files left open, a
+ * look at the plan before anything is written, progress, and next steps. Absent without a terminal.
+ */
+export interface InteractiveSession {
+  /** Asks what `prefilled` does not answer (on a re-run: only what is new); throws `cancelled()`. */
+  ask(prefilled: Raw, options: { rerun: boolean; askBootstrap: boolean }): Promise<{ raw: Raw; bootstrap?: boolean }>;
+  /** Shows what will be written and asks to go on. */
+  confirmPlan(title: string, text: string): Promise<boolean>;
+  /** Runs `work` under a spinner; Ctrl-C aborts `signal` (the work then stops and throws `cancelled()`). */
+  progress<T>(message: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** The closing lines: next steps. */
+  finish(title: string, text: string): void;
+  /** Questions bootstrap needs (kube context, hidden webhook) and its live log. */
+  readonly bootstrap: Pick<BootstrapDeps, 'confirm' | 'readSecret' | 'taskLog'>;
+  /** Progress lines drawn in the same style as the questions. */
+  readonly reporter: Reporter;
+}

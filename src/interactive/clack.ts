@@ -1,0 +1,79 @@
+import * as clack from '@clack/prompts';
+import { cancelled } from '../errors.js';
+import type { InteractiveSession } from '../cli/session.js';
+import type { TaskLog } from '../bootstrap/run.js';
+import { askAnswers } from './flow.js';
+import type { PromptKit } from './kit.js';
+
+/** The only module that talks to the terminal's prompts. Cancel (Ctrl-C, Esc) becomes `cancelled()`. */
+async function answered<T>(value: Promise<T>): Promise<Exclude<T, symbol>> {
+  const result = await value;
+  if (clack.isCancel(result)) {
+    clack.cancel('Cancelled');
+    throw cancelled();
+  }
+  return result as Exclude<T, symbol>;
+}
+
+export const clackKit: PromptKit = {
+  text: ({ validate, ...q }) => answered(clack.text({ ...q, validate: validate && ((value) => validate(value ?? '')) })),
+  select: (q) => answered(clack.select({ ...q, options: q.options.map((o) => ({ ...o })) } as Parameters<typeof clack.select>[0])),
+  multiselect: (q) =>
+    answered(clack.multiselect({ ...q, options: q.options.map((o) => ({ ...o })), initialValues: q.initialValues ? [...q.initialValues] : undefined } as Parameters<typeof clack.multiselect>[0])),
+  confirm: (q) => answered(clack.confirm(q)),
+  note: (message, title) => clack.note(message, title),
+  section: (title) => clack.log.step(title),
+} as PromptKit;
+
+const taskLog = (title: string): TaskLog => {
+  const log = clack.taskLog({ title, limit: 12, retainLog: true });
+  return { message: (line) => log.message(line), success: (m) => log.success(m), error: (m) => log.error(m, { showLog: true }) };
+};
+
+/** A run at a terminal, drawn with @clack/prompts. */
+export function terminalSession(): InteractiveSession {
+  let introduced = false;
+  const intro = () => {
+    if (!introduced) clack.intro('create-piksel-gitops');
+    introduced = true;
+  };
+  return {
+    ask: async (given, options) => {
+      intro();
+      return askAnswers(given, clackKit, options);
+    },
+    confirmPlan: async (title, text) => {
+      intro();
+      clack.note(text, title);
+      return answered(clack.confirm({ message: 'Write it?', initialValue: true }));
+    },
+    progress: async (message, work) => {
+      const controller = new AbortController();
+      const spinner = clack.spinner({ cancelMessage: 'Cancelled', onCancel: () => controller.abort() });
+      spinner.start(message);
+      try {
+        const result = await work(controller.signal);
+        spinner.stop(message.replace(/^Writing/, 'Wrote'));
+        return result;
+      } catch (e) {
+        if (!controller.signal.aborted) spinner.error('Failed');
+        throw e;
+      }
+    },
+    finish: (title, text) => {
+      clack.note(text, title);
+      clack.outro('Done');
+    },
+    reporter: {
+      info: (line) => clack.log.info(line),
+      detail: (line) => clack.log.message(line),
+      success: (line) => clack.log.success(line),
+      warn: (line) => clack.log.warn(line),
+    },
+    bootstrap: {
+      confirm: (message) => answered(clack.confirm({ message, initialValue: false })),
+      readSecret: async (message) => (await answered(clack.password({ message, mask: '•' }))) || undefined,
+      taskLog,
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from '../answers/choices.js';
+import { parseSetValue } from '../answers/load.js';
+import { newAnswers } from '../answers/required.js';
+import { CATALOG } from '../catalog/index.js';
+import { selectComponents } from '../catalog/selection.js';
+import { answerError, completed, getAt, setAt, type Raw } from './answer-paths.js';
+import type { Choice, PromptKit } from './kit.js';
+import { formatLabels, formatTolerations, readLabels, readTolerations } from './text-values.js';
+
+export interface FlowOptions {
+  /** A re-run: the stored answers stand; only what they lack is asked. */
+  readonly rerun: boolean;
+  /** Ask "bootstrap now?" at the end (the command line did not decide it). */
+  readonly askBootstrap: boolean;
+}
+
+export interface FlowResult {
+  readonly raw: Raw;
+  readonly bootstrap?: boolean;
+}
+
+/**
+ * The questions, in groups, for every answer the command line and files left open. Defaults and
+ * validation come from the answers schema, so a question accepts exactly what `--set` accepts.
+ */
+export async function askAnswers(given: Raw, kit: PromptKit, options: FlowOptions): Promise<FlowResult> {
+  const flow = new Flow(given, kit);
+  if (options.rerun) await askStillNeeded(flow, newAnswers(given));
+  else for (const group of GROUPS) await group(flow);
+  const bootstrap = options.askBootstrap
+    ? await kit.confirm({ message: 'Bootstrap Flux on the cluster now? (needs flux, kubectl and the git token)', initialValue: false })
+    : undefined;
+  return { raw: flow.raw, bootstrap };
+}
+
+interface TextQuestion {
+  /** Text → answer value (default: the text itself). */
+  readonly read?: (text: string) => unknown;
+  /** Answer value → text shown as the default. */
+  readonly show?: (value: unknown) => string;
+  /** An empty answer leaves the key out. */
+  readonly optional?: boolean;
+}
+
+/** The answers so far, and one method per kind of question. Each asks only what was not given. */
+class Flow {
+  raw: Raw;
+  constructor(
+    private readonly given: Raw,
+    readonly kit: PromptKit,
+  ) {
+    this.raw = structuredClone(given);
+  }
+
+  isOpen = (path: string) => getAt(this.given, path) === undefined;
+  /** The value with defaults applied (defaults may follow earlier answers, e.g. the domain). */
+  current = (path: string) => getAt(completed(this.raw), path);
+  set = (path: string, value: unknown) => (this.raw = setAt(this.raw, path, value));
+
+  async text(path: string, message: string, q: TextQuestion = {}): Promise<void> {
+    if (!this.isOpen(path)) return;
+    const read = q.read ?? ((t: string) => t.trim());
+    const shown = this.current(path);
+    const text = await this.kit.text({
+      message,
+      initialValue: shown === undefined ? '' : (q.show ?? String)(shown),
+      validate: (value) => {
+        if (q.optional && value.trim() === '') return undefined;
+        try {
+          return answerError(this.raw, path, read(value));
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    });
+    if (!(q.optional && text.trim() === '')) this.set(path, read(text));
+  }
+
+  async select<T extends string>(path: string, message: string, options: readonly Choice<T>[]): Promise<void> {
+    if (!this.isOpen(path)) return;
+    this.set(path, await this.kit.select({ message, options, initialValue: this.current(path) as T }));
+  }
+
+  async confirm(path: string, message: string): Promise<void> {
+    if (!this.isOpen(path)) return;
+    this.set(path, await this.kit.confirm({ message, initialValue: this.current(path) as boolean }));
+  }
+
+  selected = (name: string) => selectComponents(completed(this.raw)!).names.has(name);
+}
+
+const choices = <T extends string>(values: readonly T[], hints: Partial<Record<T, string>> = {}): Choice<T>[] =>
+  values.map((value) => ({ value, hint: hints[value] }));
+
+const number = (text: string) => parseSetValue(text.trim());
+
+async function repository(flow: Flow): Promise<void> {
+  flow.kit.section('Repository');
+  await flow.select('repository.provider', 'Where is the Git repository hosted?', choices(PROVIDERS, {
+    'bitbucket-server': 'self-hosted Bitbucket',
+    git: 'any Git server, by URL',
+  }));
+  const provider = flow.current('repository.provider');
+  if (provider === 'git') await flow.text('repository.url', 'Clone URL (ssh://… or https://…)');
+  if (provider === 'bitbucket-server') await flow.text('repository.hostname', 'Bitbucket server name');
+  if (provider === 'gitlab' || provider === 'gitea')
+    await flow.text('repository.hostname', `Self-hosted ${provider} server name (empty for ${provider}.com)`, { optional: true });
+  await flow.text('repository.owner', provider === 'bitbucket-server' ? 'Project key' : 'Owner (user, organisation or group)');
+  await flow.text('repository.name', 'Repository name');
+  await flow.text('repository.branch', 'Branch Flux follows');
+  if (provider !== 'git') {
+    await flow.confirm('repository.personal', `Is ${String(flow.current('repository.owner'))} a personal account (not an organisation)?`);
+    await flow.confirm('repository.private', 'Create the repository as private (if it does not exist)?');
+  }
+}
+
+async function cluster(flow: Flow): Promise<void> {
+  flow.kit.section('Cluster');
+  await flow.text('clusters.0.name', 'Cluster name (becomes clusters/<name>/)');
+  await flow.text('clusters.0.environment', 'Environment overlay (apps/<environment>/)');
+  await flow.text('clusters.0.domain', 'DNS domain the apps are served under');
+  await flow.select('clusters.0.cloud', 'Cloud profile', choices(CLOUDS, { generic: 'any Kubernetes cluster', aws: 'EKS: node groups, IRSA, gp3' }));
+  if (flow.current('clusters.0.cloud') === 'aws') {
+    await flow.text('clusters.0.aws.region', 'AWS region');
+    await flow.text('clusters.0.aws.storageClass', 'StorageClass for persistent volumes');
+  }
+}
+
+/** Controllers that follow other answers (GPU, Slack) are not offered here. */
+const OFFERED = CATALOG.filter((c) => c.layer !== 'configs' && !c.toggle);
+const FOLLOWING = CATALOG.filter((c) => c.layer === 'controllers' && c.toggle).map((c) => c.name);
+
+async function components(flow: Flow): Promise<void> {
+  flow.kit.section('Components');
+  if (!flow.isOpen('components.controllers') || !flow.isOpen('components.apps')) return;
+  const defaults = completed(flow.raw)!.components;
+  const picked = await flow.kit.multiselect({
+    message: 'Components to deploy (space toggles, enter accepts)',
+    options: OFFERED.map((c) => ({ value: c.name, label: c.name, hint: c.title })),
+    initialValues: [...defaults.controllers, ...defaults.apps].filter((n) => OFFERED.some((c) => c.name === n)),
+    required: true,
+  });
+  const of = (layer: string) => OFFERED.filter((c) => c.layer === layer && picked.includes(c.name)).map((c) => c.name);
+  flow.set('components.controllers', [...of('controllers'), ...FOLLOWING]);
+  flow.set('components.apps', of('apps'));
+  const { notes } = selectComponents(completed(flow.raw)!);
+  const added = notes.filter((n) => !FOLLOWING.some((f) => n.endsWith(`added ${f}`)));
+  if (added.length > 0) flow.kit.note(added.join('\n'), 'Added what they need');
+}
+
+async function tls(flow: Flow): Promise<void> {
+  if (!flow.selected('cert-manager')) return;
+  flow.kit.section('TLS certificates (cert-manager, Let’s Encrypt)');
+  await flow.text('certManager.email', 'ACME account e-mail');
+  await flow.select('certManager.issuer', 'Issuer for the ingresses', choices(ISSUERS, {
+    'letsencrypt-staging': 'untrusted test certificates, generous limits',
+    'letsencrypt-production': 'trusted certificates, strict rate limits',
+  }));
+}
+
+async function database(flow: Flow): Promise<void> {
+  if (!flow.selected('db-proxy')) return;
+  flow.kit.section('Database (PostgreSQL behind db-proxy)');
+  await flow.text('database.host', 'PostgreSQL host');
+  await flow.text('database.port', 'PostgreSQL port', { read: number });
+}
+
+async function gpu(flow: Flow): Promise<void> {
+  flow.kit.section('GPU');
+  await flow.confirm('gpu.enabled', 'Do the clusters have NVIDIA GPU nodes? (deploys nvidia-device-plugin)');
+  if (flow.current('gpu.enabled') !== true) return;
+  await flow.text('gpu.nodeSelector', 'GPU node labels (key=value, comma-separated)', { read: readLabels, show: formatLabels });
+  await flow.text('gpu.tolerations', 'Taints GPU pods tolerate (key[=value][:Effect], comma-separated)', { read: readTolerations, show: formatTolerations });
+  await flow.text('gpu.timeSlicing', 'Pods sharing one GPU (1 = no time slicing)', { read: number });
+  if (flow.selected('jupyterhub')) await flow.confirm('gpu.jupyterProfile', 'Offer a GPU server profile in JupyterHub?');
+}
+
+async function slack(flow: Flow): Promise<void> {
+  flow.kit.section('Slack notifications');
+  if (flow.isOpen('slack.enabled'))
+    flow.kit.note(
+      ['The webhook URL is asked only at bootstrap (or read from', 'SLACK_WEBHOOK_URL) and goes straight into a cluster Secret:', 'it is never stored in the repository.'].join('\n'),
+      'Slack webhook',
+    );
+  await flow.confirm('slack.enabled', 'Send Flux events to Slack?');
+  if (flow.current('slack.enabled') !== true) return;
+  await flow.text('slack.channel', 'Slack channel (without #)');
+  await flow.select('slack.severity', 'Which events', choices(SEVERITIES, { info: 'every reconciliation event', error: 'failures only' }));
+  await flow.text('slack.secretName', 'Secret in flux-system holding the webhook');
+}
+
+const INTERVALS = ['controllers', 'configs', 'apps'] as const;
+
+async function intervals(flow: Flow): Promise<void> {
+  const paths = INTERVALS.map((layer) => `clusters.0.intervals.${layer}`);
+  if (!paths.some(flow.isOpen)) return;
+  flow.kit.section('Reconciliation');
+  const [controllers, configs, apps] = paths.map((p) => String(flow.current(p)));
+  const keep = await flow.kit.confirm({
+    message: `Keep the seed's intervals (controllers ${controllers}, configs ${configs}, apps ${apps})?`,
+    initialValue: true,
+  });
+  if (keep) return;
+  for (const [i, layer] of INTERVALS.entries()) await flow.text(paths[i]!, `${layer} interval (Go duration, e.g. 30m)`);
+}
+
+const GROUPS = [repository, cluster, components, tls, database, gpu, slack, intervals];
+
+/** A re-run asks only what the stored answers lack: usually nothing, or an added cluster's domain. */
+async function askStillNeeded(flow: Flow, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const cluster = /^clusters\.(\d+)\.domain$/.exec(path);
+    const name = cluster && String(getAt(flow.raw, `clusters.${cluster[1]}.name`));
+    await flow.text(path, name ? `DNS domain for cluster ${name}` : `New in this version: ${path}`, name ? {} : { read: parseSetValue });
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { parseCliArgs } from '../../src/cli/args.js';
+import type { InteractiveSession } from '../../src/cli/session.js';
+import { createCommand } from '../../src/commands/create.js';
+import { runProcess } from '../../src/process.js';
+import type { Reporter } from '../../src/reporter.js';
+import { listTree, tempDir } from '../support/cli.js';
+
+const quiet: Reporter = { info: () => undefined, detail: () => undefined, success: () => undefined, warn: () => undefined };
+
+/** A session that answers with the defaults and reports what it was shown. */
+function session(overrides: Partial<InteractiveSession> = {}): InteractiveSession & { shown: string[] } {
+  const shown: string[] = [];
+  return {
+    shown,
+    ask: async (given) => ({ raw: given, bootstrap: false }),
+    confirmPlan: async (title, text) => (shown.push(`${title}\n${text}`), true),
+    progress: (_message, work) => work(new AbortController().signal),
+    finish: (title, text) => void shown.push(`${title}\n${text}`),
+    bootstrap: {},
+    reporter: quiet,
+    ...overrides,
+  };
+}
+
+const options = (dir: string) => parseCliArgs([dir, '--no-git']);
+
+describe('create at a terminal (session injected)', () => {
+  it('shows the plan (clusters, components, file count, secrets) before writing, then next steps', async () => {
+    const dir = join(await tempDir(), 'repo');
+    const s = session();
+    const summary = await createCommand(options(dir), { run: runProcess, reporter: quiet, session: s });
+    expect(s.shown[0]).toMatch(/^What will be generated\nFolder: +.*repo \(\d+ files\)\nClusters: +development/);
+    expect(s.shown[0]).toContain('jupyterhub/jupyterhub-auth');
+    expect(s.shown[1]).toMatch(/^Next steps\ncd .*repo\n[\s\S]*export GITHUB_TOKEN=… SLACK_WEBHOOK_URL=…/);
+    expect(s.shown.join('\n').split('\n').every((line) => line.length <= 76)).toBe(true);
+    expect(summary.files.length).toBeGreaterThan(50);
+  });
+
+  it('"no" at the plan cancels with nothing written', async () => {
+    const parent = await tempDir();
+    const s = session({ confirmPlan: async () => false });
+    await expect(createCommand(options(join(parent, 'repo')), { run: runProcess, reporter: quiet, session: s })).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(await listTree(parent)).toEqual([]);
+  });
+
+  it('Ctrl-C while the spinner runs (before or after the move into place) leaves no folder', async () => {
+    for (const when of ['while staging', 'after the move'] as const) {
+      const parent = await tempDir();
+      const controller = new AbortController();
+      const s = session({ progress: (_m, work) => work(controller.signal) });
+      const checkStaged = async () => void (when === 'while staging' && controller.abort());
+      // After the move: the interrupt arrives while git commits the new repository.
+      const run: typeof runProcess = (command, args, opts) => {
+        if (when === 'after the move' && command === 'git' && args.includes('commit')) controller.abort();
+        return runProcess(command, args, opts);
+      };
+      const dir = join(parent, 'repo');
+      const result = createCommand(parseCliArgs([dir]), { run, reporter: quiet, session: s, checkStaged });
+      await expect(result, when).rejects.toMatchObject({ kind: 'cancelled' });
+      expect(await listTree(parent), when).toEqual([]);
+    }
+  });
+});

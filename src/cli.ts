@@ -44,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     if (!isPikselError(e)) throw e;
+    if (e.announced) return e.exitCode;
     process.stderr.write(`✖ ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
     return e.exitCode;
   }

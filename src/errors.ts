@@ -17,6 +17,8 @@ export class PikselError extends Error {
     readonly kind: ErrorKind,
     message: string,
     readonly details: string[] = [],
+    /** Already shown to the person (a prompt said "Cancelled"): the CLI prints nothing more. */
+    readonly announced = false,
   ) {
     super(message);
     this.name = 'PikselError';
@@ -34,6 +36,6 @@ export const inputError = (message: string, details: string[] = []) =>
 export const stepError = (message: string, details: string[] = []) =>
   new PikselError('step', message, details);
 
-export const cancelled = () => new PikselError('cancelled', 'Cancelled');
+export const cancelled = (announced = false) => new PikselError('cancelled', 'Cancelled', [], announced);
 
 export const isPikselError = (e: unknown): e is PikselError => e instanceof PikselError;

@@ -26,6 +26,7 @@ const CASES: readonly { name: string; args: string[]; expect: RegExp[] }[] = [
   { name: 'plain git without a URL', args: ['--set', 'repository.provider=git'], expect: [/repository\.url/, /required/] },
   { name: 'bitbucket-server without a hostname', args: ['--set', 'repository.provider=bitbucket-server'], expect: [/repository\.hostname/] },
   { name: 'git URL with credentials', args: ['--set', 'repository.provider=git', '--set', 'repository.url=https://user:pw@git.example.org/p.git'], expect: [/repository\.url/] },
+  { name: 'GPU node label key with a space', args: ['--set', 'gpu.nodeSelector={bad key: x}'], expect: [/gpu\.nodeSelector/, /label key/] },
   { name: 'malformed --set', args: ['--set', 'gpu.enabled'], expect: [/--set gpu\.enabled/, /key=value/] },
   { name: 'unknown option', args: ['--colour'], expect: [/--colour/, /--help/] },
 ];

@@ -28,6 +28,13 @@ describe('create with --yes', () => {
     expect(await listTree(parent)).toEqual(expect.not.arrayContaining([expect.stringMatching(/piksel-staging/)]));
   });
 
+  it('--cluster names the first cluster of a new repository (no extra development cluster)', async () => {
+    const parent = await tempDir();
+    const run = await runCli([join(parent, 'repo'), '--yes', '--cluster', 'prod', '--dry-run', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).clusters).toEqual(['prod']);
+  });
+
   it('--dry-run lists the files and writes nothing', async () => {
     const parent = await tempDir();
     const run = await runCli([join(parent, 'repo'), '--yes', '--dry-run']);

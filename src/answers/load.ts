@@ -94,6 +94,8 @@ export function describeIssue(issue: z.ZodError['issues'][number]): string {
     return `${issue.keys.map((k) => (where === '(answers)' ? k : `${where}.${k}`)).join(', ')}: unknown answer: remove it or check its spelling`;
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${pathOf(issue.path)}: is required`;
+  // A bad key of a map (node labels): the inner issue has the useful words.
+  if (issue.code === 'invalid_key' && issue.issues[0]) return `${pathOf(issue.path)}: ${issue.issues[0].message}`;
   return `${pathOf(issue.path)}: ${issue.message}`;
 }
 

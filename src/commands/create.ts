@@ -48,7 +48,8 @@ type Raw = Record<string, unknown>;
 /** `--cluster NAME` for a cluster the answers do not have yet adds it; its other answers default. */
 function withCluster(raw: Raw, name: string | undefined): Raw {
   if (!name) return raw;
-  const clusters = (Array.isArray(raw.clusters) ? raw.clusters : [{ name: 'development' }]) as Raw[];
+  if (!Array.isArray(raw.clusters)) return { ...raw, clusters: [{ name }] }; // a new repository's first cluster
+  const clusters = raw.clusters as Raw[];
   if (clusters.some((c) => c.name === name)) return raw;
   return { ...raw, clusters: [...clusters, { name }] };
 }
@@ -146,7 +147,7 @@ async function writeNewRepository(
 ): Promise<boolean> {
   const check = async (staged: string) => {
     await deps.checkStaged?.(staged);
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
   const replaceWhole = target.kind === 'missing' || (target.kind === 'empty' && target.keeps.length === 0);
   if (replaceWhole) await createRepository(dir, files, check);
@@ -156,7 +157,7 @@ async function writeNewRepository(
     : false;
   if (signal?.aborted && replaceWhole) {
     await rm(dir, { recursive: true, force: true });
-    throw cancelled();
+    throw cancelled(true);
   }
   return committed;
 }

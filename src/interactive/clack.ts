@@ -10,7 +10,7 @@ async function answered<T>(value: Promise<T>): Promise<Exclude<T, symbol>> {
   const result = await value;
   if (clack.isCancel(result)) {
     clack.cancel('Cancelled');
-    throw cancelled();
+    throw cancelled(true);
   }
   return result as Exclude<T, symbol>;
 }

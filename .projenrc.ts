@@ -25,7 +25,7 @@ const project = new typescript.TypeScriptProject({
   srcdir: 'src',
   testdir: 'test',
   libdir: 'dist',
-  // Everything is bundled into dist/cli.js by esbuild: the published package has no runtime
+  // Everything is bundled into dist/ by esbuild: the published package has no runtime
   // dependencies, so `npx` installs one small tarball.
   devDeps: [
     '@clack/prompts@^1.9.0',
@@ -71,6 +71,10 @@ const project = new typescript.TypeScriptProject({
   npmignoreEnabled: false,
 });
 
+// The modules scripts/build.ts generates (precompiled templates and validators) are build output.
+// Added after construction: projen's own `!/src/` would otherwise drop patterns under src/.
+project.gitignore.exclude('/src/render/templates.generated.js', '/src/validate/schema/validators.generated.js');
+
 project.package.addField('type', 'module');
 project.package.addField('version', '0.1.0');
 project.package.file.addDeletionOverride('types');
@@ -78,12 +82,10 @@ project.package.file.addDeletionOverride('types');
 project.package.file.addDeletionOverride('bin.create-piksel-gitops\\.js');
 project.package.addField('files', ['bin/', 'dist/', 'templates/', 'README.md']);
 
-// Bundle with esbuild (tsc 7 type-checks only): one file, fast start.
+// tsc 7 type-checks only; scripts/build.ts precompiles the templates and the bundled schemas,
+// then bundles with esbuild into dist/cli.js and lazily loaded dist/chunks/ (see the script).
 project.compileTask.reset('tsc --noEmit -p tsconfig.json');
-project.compileTask.exec(
-  'esbuild src/cli.ts --bundle --platform=node --format=esm --target=node20.12 --outfile=dist/cli.js ' +
-    '--banner:js="import { createRequire as __cr } from \'node:module\'; const require = __cr(import.meta.url);"',
-);
+project.compileTask.exec('tsx scripts/build.ts');
 // Tests drive the built CLI, so the bundle is (re)built first.
 project.testTask.reset();
 project.testTask.spawn(project.compileTask);

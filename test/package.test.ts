@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listTree, REPO_ROOT, tempDir } from './support/cli.js';
 
@@ -9,23 +10,42 @@ interface PackResult {
   files: { path: string }[];
 }
 
+/** The relative modules a bundled file imports, statically or with `import()`. */
+const relativeImports = (code: string) => [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)].map((m) => m[1]!);
+
 describe('the published package', () => {
   it('holds only what users need, and `npm exec` of the tarball generates a repository', async () => {
     const out = await tempDir('piksel-pack-');
     const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO_ROOT });
     const [result] = JSON.parse(pack.stdout) as PackResult[];
+    const tarball = join(out, result!.filename);
     const paths = result!.files.map((f) => f.path);
-    expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('bin/create-piksel-gitops.js');
     expect(paths).toContain('templates/clusters/[cluster]/infrastructure.yaml.hbs');
+    // The bundle: a small entry, and the chunks each command loads when it runs.
+    const dist = paths.filter((p) => p.startsWith('dist/'));
+    expect(dist).toContain('dist/cli.js');
+    expect(dist.filter((p) => p.startsWith('dist/chunks/')).length).toBeGreaterThan(1);
+    expect(dist.filter((p) => !p.endsWith('.js'))).toEqual([]);
     const unwanted = paths.filter((p) => /^(src|test|examples|scripts|node_modules|\.ci|\.projen)\//.test(p) || p.endsWith('.ts'));
     expect(unwanted).toEqual([]);
     expect(result!.size).toBeLessThan(1_000_000);
-    const manifest = JSON.parse((await execa('tar', ['-xOzf', join(out, result!.filename), 'package/package.json'])).stdout) as Record<string, unknown>;
+    const manifest = JSON.parse((await execa('tar', ['-xOzf', tarball, 'package/package.json'])).stdout) as Record<string, unknown>;
     expect(manifest.dependencies ?? {}).toEqual({});
 
+    // Every chunk a bundled file loads is in the tarball, including those this test does not run.
+    const unpacked = await tempDir('piksel-unpacked-');
+    await execa('tar', ['-xzf', tarball, '-C', unpacked]);
+    for (const file of [...dist, 'bin/create-piksel-gitops.js']) {
+      const code = await readFile(join(unpacked, 'package', file), 'utf8');
+      const missing = relativeImports(code)
+        .map((specifier) => posix.join(dirname(file), specifier))
+        .filter((target) => !paths.includes(target));
+      expect(missing, `${file} imports files the package lacks`).toEqual([]);
+    }
+
     const work = await tempDir('piksel-npx-');
-    const run = await execa('npm', ['exec', '--yes', '--package', join(out, result!.filename), '--', 'create-piksel-gitops', 'my-repo', '--yes'], {
+    const run = await execa('npm', ['exec', '--yes', '--package', tarball, '--', 'create-piksel-gitops', 'my-repo', '--yes'], {
       cwd: work,
       env: { CI: 'true', npm_config_cache: join(out, 'npm-cache') },
       reject: false,

@@ -1,15 +1,31 @@
-import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
+import HandlebarsRuntime from 'handlebars/runtime';
 import { stringify } from 'yaml';
 import type { TemplateSet } from './templates.js';
 
+type Engine = typeof HandlebarsRuntime;
 type Options = { hash: Record<string, unknown> };
+
+/** Shared snippets live in `templates/_partials/<name>.hbs` and are used as `{{> name}}`. */
+export const PARTIALS_DIR = '_partials/';
+
+/** How both compilers are told to treat templates: the output is YAML and Markdown, never HTML. */
+export const COMPILE_OPTIONS = { noEscape: true } as const;
+
+/** The key that matches a template source to the spec precompiled from it at build time. */
+export const sourceHash = (source: string): string => createHash('sha1').update(source).digest('hex');
+
+/** A template precompiled by scripts/build.ts, with the hash of the source it was built from. */
+export interface PrecompiledTemplate {
+  readonly hash: string;
+  readonly spec: TemplateSpecification;
+}
 
 /**
  * Helpers keep templates reading like the YAML they produce: structured values computed in
  * TypeScript are emitted as YAML blocks at the indentation the template shows.
  */
-function createEngine(): typeof Handlebars {
-  const hb = Handlebars.create();
+function withHelpers(hb: Engine): Engine {
   // {{yaml value indent=8}}: block YAML; lines after the first are indented to match the template.
   hb.registerHelper('yaml', (value: unknown, options: Options) => {
     const indent = ' '.repeat(Number(options.hash.indent ?? 0));
@@ -23,40 +39,60 @@ function createEngine(): typeof Handlebars {
   return hb;
 }
 
-const engine = createEngine();
+/**
+ * The shipped templates are precompiled at build time, so rendering them needs only the
+ * Handlebars runtime. The compiler (most of the library's code, and ~0.4 s to compile every template)
+ * is loaded only for sources the build did not see: `--templates DIR`, or templates edited since.
+ */
+const runtime = withHelpers(HandlebarsRuntime.create());
+let compiler: Engine | undefined;
 
-/** Shared snippets live in `templates/_partials/<name>.hbs` and are used as `{{> name}}`. */
-export const PARTIALS_DIR = '_partials/';
-
-interface Compiled {
+interface Prepared {
+  /** Build-time specs for the sources that match them; the other paths are compiled. */
+  readonly specs: ReadonlyMap<string, TemplateSpecification>;
   readonly templates: Map<string, Handlebars.TemplateDelegate>;
-  readonly partials: Record<string, Handlebars.TemplateDelegate>;
+  partials?: Record<string, Handlebars.TemplateDelegate>;
 }
-const compiledSets = new WeakMap<TemplateSet, Compiled>();
+const preparedSets = new WeakMap<TemplateSet, Prepared>();
 
-const compile = (source: string) => engine.compile(source, { noEscape: true });
-
-function compiledFor(templates: TemplateSet): Compiled {
-  let set = compiledSets.get(templates);
-  if (!set) {
-    const partials = Object.fromEntries(
-      [...templates]
-        .filter(([path]) => path.startsWith(PARTIALS_DIR))
-        .map(([path, source]) => [path.slice(PARTIALS_DIR.length).replace(/\.hbs$/, ''), compile(source)]),
-    );
-    compiledSets.set(templates, (set = { templates: new Map(), partials }));
+/**
+ * Readies a template set for `renderTemplate`: each source that is byte-for-byte the one a
+ * build-time spec was made from uses that spec; if any is not, the compiler is loaded.
+ */
+export async function prepareTemplates(templates: TemplateSet, precompiled: ReadonlyMap<string, PrecompiledTemplate>): Promise<void> {
+  const specs = new Map<string, TemplateSpecification>();
+  for (const [path, source] of templates) {
+    const built = precompiled.get(path);
+    if (built && built.hash === sourceHash(source)) specs.set(path, built.spec);
   }
-  return set;
+  if (specs.size < templates.size && !compiler) {
+    const { default: Handlebars } = await import('handlebars');
+    compiler = withHelpers(Handlebars.create());
+  }
+  preparedSets.set(templates, { specs, templates: new Map() });
 }
 
-/** Renders one template of a set; each template is compiled once per set. */
-export function renderTemplate(templates: TemplateSet, path: string, view: object): string {
-  const set = compiledFor(templates);
-  let template = set.templates.get(path);
+function delegate(prepared: Prepared, templates: TemplateSet, path: string): Handlebars.TemplateDelegate {
+  let template = prepared.templates.get(path);
   if (!template) {
+    const spec = prepared.specs.get(path);
     const source = templates.get(path);
-    if (source === undefined) throw new Error(`no template ${path}`);
-    set.templates.set(path, (template = compile(source)));
+    if (spec) template = runtime.template(spec);
+    else if (source === undefined) throw new Error(`no template ${path}`);
+    else template = compiler!.compile(source, COMPILE_OPTIONS);
+    prepared.templates.set(path, template);
   }
-  return template(view, { partials: set.partials });
+  return template;
+}
+
+/** Renders one template of a set (from `loadTemplates`); each template is readied once per set. */
+export function renderTemplate(templates: TemplateSet, path: string, view: object): string {
+  const prepared = preparedSets.get(templates);
+  if (!prepared) throw new Error('renderTemplate: the template set was not made by loadTemplates');
+  prepared.partials ??= Object.fromEntries(
+    [...templates.keys()]
+      .filter((p) => p.startsWith(PARTIALS_DIR))
+      .map((p) => [p.slice(PARTIALS_DIR.length).replace(/\.hbs$/, ''), delegate(prepared, templates, p)]),
+  );
+  return delegate(prepared, templates, path)(view, { partials: prepared.partials });
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { prepareTemplates, type PrecompiledTemplate } from './handlebars.js';
 
 /** Template sources keyed by their path under `templates/` (always '/'-separated). */
 export type TemplateSet = ReadonlyMap<string, string>;
@@ -8,9 +9,24 @@ export type TemplateSet = ReadonlyMap<string, string>;
 /** The templates shipped with the package: `templates/` beside `dist/` or `src/`. */
 export const bundledTemplatesDir = (): string => join(packageRoot(), 'templates');
 
+/**
+ * The shipped templates as precompiled by `scripts/build.ts` (a generated module, not committed).
+ * Absent before the first build, e.g. running from `src/` on a fresh clone: everything is then
+ * compiled at run time, as it is for `--templates DIR`.
+ */
+let precompiled: Promise<ReadonlyMap<string, PrecompiledTemplate>> | undefined;
+const precompiledTemplates = () =>
+  (precompiled ??= import('./templates.generated.js').then(
+    (m) => m.TEMPLATE_SPECS,
+    () => new Map(),
+  ));
+
+/** Reads a template folder and readies it for rendering (see `prepareTemplates`). */
 export async function loadTemplates(dir: string): Promise<TemplateSet> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
   const sources = await Promise.all(files.map((file) => readFile(file, 'utf8')));
-  return new Map(files.map((file, i) => [relative(dir, file).split(sep).join('/'), sources[i]!] as const).sort(([a], [b]) => a.localeCompare(b)));
+  const templates = new Map(files.map((file, i) => [relative(dir, file).split(sep).join('/'), sources[i]!] as const).sort(([a], [b]) => a.localeCompare(b)));
+  await prepareTemplates(templates, await precompiledTemplates());
+  return templates;
 }

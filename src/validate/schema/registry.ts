@@ -1,14 +1,11 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { apiVersionOf, kindOf } from '../objects.js';
 import type { KubeObject } from '../types.js';
 import { BUNDLED_BUILTIN_SCHEMAS } from './builtin-bundled.js';
 import type { CrdSchema } from './crd-schemas.js';
 import { BUNDLED_FLUX_SCHEMAS } from './flux-bundled.js';
 import { strictify, type OpenApiSchema } from './openapi.js';
-
-// ajv-formats is CommonJS: under Node's ESM loader the default import is module.exports itself.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+import { createAjv, schemaHash } from './validators.js';
 
 export type SchemaSource = 'crd' | 'bundled';
 
@@ -18,32 +15,41 @@ interface Entry {
 }
 
 /**
- * One ajv for the process: compiled validators are kept by schema text, so validating many
- * repositories (tests, examples) compiles each schema once.
+ * The bundled schemas compiled at build time (scripts/build.ts): compiling them here took ~0.4 s
+ * of every run. Absent before the first build (running from `src/` on a fresh clone); a schema
+ * edited since the build no longer matches its hash. Either way it is compiled here instead.
+ */
+const PRECOMPILED: ReadonlyMap<string, ValidateFunction> = await import('./validators.generated.js').then(
+  (m) => m.VALIDATORS,
+  () => new Map(),
+);
+
+/**
+ * One ajv for the process: validators are kept by schema, so validating many repositories (tests,
+ * examples) compiles each CRD schema once, and each object's schema is looked up without
+ * re-serialising it.
  */
 let sharedAjv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+const byHash = new Map<string, ValidateFunction>(PRECOMPILED);
+const bySchema = new WeakMap<OpenApiSchema, ValidateFunction>();
 
-function compile(schema: OpenApiSchema): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
+function validatorFor(schema: OpenApiSchema): ValidateFunction {
+  let validate = bySchema.get(schema);
+  if (validate) return validate;
+  const hash = schemaHash(schema);
+  validate = byHash.get(hash);
   if (!validate) {
-    if (!sharedAjv) {
-      sharedAjv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false });
-      addFormats(sharedAjv);
-      // Kubernetes formats: a Go duration (checked by the duration check), sized integers.
-      for (const format of ['duration', 'int32', 'int64', 'byte', 'quantity', 'int-or-string']) sharedAjv.addFormat(format, true);
-    }
-    validate = sharedAjv.compile(strictify(schema));
-    compiled.set(key, validate);
+    validate = (sharedAjv ??= createAjv()).compile(strictify(schema));
+    byHash.set(hash, validate);
   }
+  bySchema.set(schema, validate);
   return validate;
 }
 
 /**
  * The schemas objects are checked against, keyed by `apiVersion/Kind`: the repository's own CRDs
- * first (the Flux version it runs), then the bundled ones. Each schema is strictified and compiled
- * on first use (the HelmRelease CRD alone takes a few hundred milliseconds).
+ * first (the Flux version it runs), then the bundled ones. A CRD schema is strictified and
+ * compiled on first use (the HelmRelease CRD alone takes a few hundred milliseconds).
  */
 export class SchemaRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -62,7 +68,7 @@ export class SchemaRegistry {
   validate(object: KubeObject): ErrorObject[] {
     const entry = this.entries.get(`${apiVersionOf(object)}/${kindOf(object)}`);
     if (!entry) return [];
-    const validate = compile(entry.schema);
+    const validate = validatorFor(entry.schema);
     return validate(object) ? [] : [...(validate.errors ?? [])];
   }
 }

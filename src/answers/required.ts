@@ -6,13 +6,14 @@ import { answersSchema } from './schema.js';
  */
 type Tree = Record<string, unknown>;
 
-const get = (tree: unknown, path: string): unknown =>
+/** The value at a dotted answers path (`clusters.0.domain`); numeric keys index lists. */
+export const getAt = (tree: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Tree)[key] : undefined), tree);
 
 export function missingRequiredAnswers(raw: Tree): string[] {
   const required = ['repository.owner', 'clusters.0.domain', 'certManager.email', 'database.host'];
-  if (get(raw, 'repository.provider') === 'git') required.push('repository.url');
-  return required.filter((path) => get(raw, path) === undefined);
+  if (getAt(raw, 'repository.provider') === 'git') required.push('repository.url');
+  return required.filter((path) => getAt(raw, path) === undefined);
 }
 
 /**
@@ -22,7 +23,7 @@ export function missingRequiredAnswers(raw: Tree): string[] {
  */
 export function newAnswers(raw: Tree): string[] {
   const clusters = Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : [];
-  const missing: string[] = clusters.flatMap((c, i) => (get(c, 'domain') === undefined ? [`clusters.${i}.domain`] : []));
+  const missing: string[] = clusters.flatMap((c, i) => (getAt(c, 'domain') === undefined ? [`clusters.${i}.domain`] : []));
   const walk = (defaults: unknown, have: unknown, path: string) => {
     if (defaults && typeof defaults === 'object' && !Array.isArray(defaults)) {
       for (const [key, value] of Object.entries(defaults as Tree)) {

@@ -4,8 +4,7 @@ import { answersSchema } from '../answers/schema.js';
 /** Raw answers as the answers file holds them, addressed by dotted paths (`clusters.0.domain`). */
 export type Raw = Record<string, unknown>;
 
-export const getAt = (tree: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Raw)[key] : undefined), tree);
+export { getAt } from '../answers/required.js';
 
 /** A copy of `tree` with `value` at `path`; numeric keys index lists. */
 export function setAt(tree: Raw, path: string, value: unknown): Raw {

@@ -1,12 +1,10 @@
+import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import type { RepoFile } from './files.js';
 import type { Finding } from './types.js';
 
-/** A line git (or an upgrade) writes around an unresolved conflict. */
-const MARKER = /^(<{7}|>{7}|={7}|\|{7})( |$)/m;
-
 /** An unresolved merge conflict, named as one rather than as the YAML error it also causes. */
 export function checkConflictMarkers(file: RepoFile): Finding[] {
-  const match = MARKER.exec(file.text);
+  const match = CONFLICT_MARKER.exec(file.text);
   if (!match) return [];
   return [
     {

@@ -1,3 +1,4 @@
+import { shellQuote } from '../../src/bootstrap/command-line.js';
 /**
  * Drives a real command in a real pseudo-terminal, as a person at a keyboard would, through tmux.
  *
@@ -92,7 +93,7 @@ export function warnIfNoTmux(what: string): void {
 }
 
 /** POSIX shell single-quoting. */
-export const shellQuote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+export { shellQuote } from '../../src/bootstrap/command-line.js';
 
 const KEY_NAME =
   /^(Enter|Escape|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PgUp|PgDn|PPage|NPage|DC|IC|F([1-9]|1[0-2])|[CM]-.)$/;

@@ -73,6 +73,26 @@ const cluster = z.strictObject({
     })
     .prefault({}),
   aws: awsProfile.optional().describe('EKS settings, used when cloud is aws'),
+  // Per-cluster overrides of repository-wide answers (absent: the repository's value applies).
+  database: z
+    .strictObject({
+      host: matching(f.HOSTNAME).optional().describe('PostgreSQL host of this cluster (default: database.host)'),
+      port: z.coerce.number().int().min(1).max(65535).optional().describe('PostgreSQL port of this cluster (default: database.port)'),
+    })
+    .optional()
+    .describe("This cluster's database, when it differs from the repository's"),
+  certManager: z
+    .strictObject({ issuer: z.enum(ISSUERS).optional().describe("ClusterIssuer of this cluster's ingresses (default: certManager.issuer)") })
+    .optional(),
+  slack: z
+    .strictObject({
+      channel: matching(f.SLACK_CHANNEL).optional().describe("Slack channel of this cluster's events (default: slack.channel)"),
+      severity: z.enum(SEVERITIES).optional().describe('info or error for this cluster (default: slack.severity)'),
+    })
+    .optional(),
+  gpu: z
+    .strictObject({ enabled: z.boolean().optional().describe('GPU support on this cluster (default: gpu.enabled)') })
+    .optional(),
 });
 
 const uniqueList = <T extends string>(names: readonly [T, ...T[]], what: string) =>
@@ -149,8 +169,10 @@ function completeCluster(c: z.infer<typeof cluster>, index: number, first: z.inf
   const environment = c.environment ?? c.name;
   const domain = c.domain ?? defaultDomain(environment, index === 0 ? undefined : first.domain);
   const aws = c.cloud === 'aws' ? awsProfile.parse(c.aws ?? {}) : c.aws;
+  const overrides = { database: c.database, certManager: c.certManager, slack: c.slack, gpu: c.gpu };
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && Object.values(v).some((x) => x !== undefined)));
   // A fixed key order, so that stored answers read back and re-written are identical.
-  return { name: c.name, environment, domain, cloud: c.cloud, intervals: c.intervals, ...(aws ? { aws } : {}) };
+  return { name: c.name, environment, domain, cloud: c.cloud, intervals: c.intervals, ...(aws ? { aws } : {}), ...(given as Partial<typeof overrides>) };
 }
 
 const SHORT_ENV: Record<string, string> = { development: 'dev', production: 'prod' };

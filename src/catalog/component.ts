@@ -1,7 +1,7 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 
 /** Where a component lives in the generated repository and which Flux Kustomization applies it. */
-export type Layer = 'controllers' | 'configs' | 'apps';
+export type Layer = 'controllers' | 'configs' | 'database' | 'apps';
 
 /** A Helm chart pinned to one version, with the repository it comes from. */
 export interface ChartSpec {
@@ -14,14 +14,63 @@ export interface ChartSpec {
   readonly source: string;
 }
 
-/** A Secret the operator (or bootstrap) must create in the cluster; never written to Git. */
+/** A container image pinned to one tag, with where that tag was checked to exist. */
+export interface ImageSpec {
+  readonly name: string;
+  readonly tag: string;
+  /** Provenance: the upstream tag list, release workflow or Dockerfile the tag was checked against. */
+  readonly source: string;
+}
+
+export const imageRef = (image: ImageSpec): string => `${image.name}:${image.tag}`;
+
+/** One value of a generated Secret: random text of a length, or a fixed text such as a user name. */
+export type GeneratedValue = { readonly random: number } | { readonly fixed: string };
+
+/**
+ * Where a Secret's values come from. Nothing here is ever written to Git.
+ * - generated: bootstrap (or `secrets`) creates it with random values when it is missing;
+ * - external: a fact from outside the cluster, read from environment variables or asked with hidden input;
+ * - chart: a chart or controller creates it (cert-manager certificates, z2jh's own hub Secret).
+ */
+export type SecretSource =
+  | { readonly kind: 'generated'; readonly values: Readonly<Record<string, GeneratedValue>> }
+  | { readonly kind: 'external'; readonly env: Readonly<Record<string, string>>; readonly hint: string }
+  | { readonly kind: 'chart'; readonly by: string };
+
+/** What must happen after a Secret's values change so that every consumer holds the new ones. */
+export type RotationStep =
+  /** Rolls the named Deployment, or every Deployment of the namespace when none is named. */
+  | { readonly kind: 'restart'; readonly namespace: string; readonly deployment?: string }
+  | { readonly kind: 'rerun-job'; readonly namespace: string; readonly job: string; readonly kustomization: string };
+
+/** A Secret the platform needs in the cluster; never written to Git. */
 export interface SecretRequirement {
   readonly name: string;
   readonly namespace: string;
   readonly keys: readonly string[];
   readonly purpose: string;
-  /** `bootstrap` when `create-piksel-gitops bootstrap` creates it, else the operator does. */
-  readonly createdBy: 'bootstrap' | 'operator';
+  /** Who creates it: `bootstrap` (generated, or an outside fact it asks for), the `operator`, or a `chart`. */
+  readonly createdBy: 'bootstrap' | 'operator' | 'chart';
+  readonly source: SecretSource;
+  /**
+   * Secrets of one group hold the same values and are created and rotated together, e.g. an app's
+   * database password in the app's namespace and its copy in `database` for db-proxy and the Job.
+   */
+  readonly group?: string;
+  /** Run after a rotation, once per group (restart readers, re-run the Job that sets the role password). */
+  readonly afterRotate?: readonly RotationStep[];
+}
+
+/** What an app needs from the platform PostgreSQL: a role and a database of the same name. */
+export interface DatabaseNeed {
+  readonly name: string;
+  /** PgBouncer pool mode: session for clients that use prepared statements or temporary tables. */
+  readonly pooling: 'session' | 'transaction';
+  /** Extensions the setup Job creates as the admin (an app role may not). */
+  readonly extensions: readonly string[];
+  /** Whether the app has a schema-initialisation Job (templates/infrastructure/schemas/<app>/). */
+  readonly schema: boolean;
 }
 
 /** A kustomize patch carried by a cluster's Flux Kustomization (per-cluster differences of shared folders). */
@@ -35,6 +84,8 @@ export interface RenderContext {
   readonly answers: Answers;
   /** Components that end up in the repository, after toggles and needs. */
   readonly selected: ReadonlySet<string>;
+  /** The same components' specs, in catalog order (the database layer serves those that declare one). */
+  readonly components: readonly ComponentSpec[];
 }
 
 export interface ClusterContext extends RenderContext {
@@ -59,6 +110,12 @@ export interface ComponentSpec {
   readonly needs: readonly string[];
   /** Charts deployed by HelmReleases, keyed by the name templates use (`charts.<key>`). */
   readonly charts: Readonly<Record<string, ChartSpec>>;
+  /** Container images the templates use directly (not through a chart), each with its provenance. */
+  readonly images?: Readonly<Record<string, ImageSpec>>;
+  /** The database this component needs on the platform PostgreSQL, created by the database layer. */
+  readonly database?: DatabaseNeed;
+  /** Flux Kustomization timeout for the first install of an app (the slowest charts take ~10 minutes). */
+  readonly timeout?: string;
   /** Sub-domains served under the cluster's domain, e.g. `argo` → argo.<domain>. */
   readonly hosts: readonly string[];
   /**

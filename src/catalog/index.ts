@@ -32,10 +32,11 @@ export const CATALOG: readonly ComponentSpec[] = [
   tileserver,
 ];
 
-const namesOf = (layer: Layer) => CATALOG.filter((c) => c.layer === layer).map((c) => c.name);
+const namesOf = (...layers: Layer[]) => CATALOG.filter((c) => layers.includes(c.layer)).map((c) => c.name);
 const nonEmpty = (names: string[]) => names as [string, ...string[]];
 
-export const CONTROLLER_NAMES = nonEmpty(namesOf('controllers'));
+/** Answers list the database layer (db-proxy) among the controllers, as the seed did. */
+export const CONTROLLER_NAMES = nonEmpty(namesOf('controllers', 'database'));
 export const APP_NAMES = nonEmpty(namesOf('apps'));
 
 export const componentNamed = (name: string): ComponentSpec => {

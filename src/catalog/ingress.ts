@@ -1,3 +1,4 @@
+import { clusterSettings } from '../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 
 /** What every app with an ingress needs: the controller, cert-manager and its issuers. */
@@ -13,7 +14,7 @@ export const INGRESS_CLASS = 'nginx';
  */
 export function ingressFor(answers: Answers, cluster: ClusterAnswers, subdomain: string) {
   const host = `${subdomain}.${cluster.domain}`;
-  const annotations: Record<string, string> = { 'cert-manager.io/cluster-issuer': answers.certManager.issuer };
+  const annotations: Record<string, string> = { 'cert-manager.io/cluster-issuer': clusterSettings(answers, cluster).issuer };
   if (cluster.cloud === 'aws') annotations['external-dns.alpha.kubernetes.io/hostname'] = host;
   return { host, className: INGRESS_CLASS, annotations, tlsSecret: `${subdomain}-tls` };
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { clusterSettings, slackChannelName } from '../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG } from '../catalog/index.js';
 import type { ComponentSpec, SecretRequirement } from '../catalog/component.js';
@@ -36,7 +37,7 @@ export interface RenderInput {
  */
 export function renderRepository({ answers, templates, toolVersion }: RenderInput): RenderResult {
   const selection = selectComponents(answers);
-  const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets({ answers, selected: selection.names })));
+  const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets(componentContext(answers, selection))));
   const repoView = repositoryView(answers, selection, secrets, toolVersion);
   const files = new Map<string, string>();
   const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {
@@ -71,8 +72,11 @@ const outputPath = (templatePath: string, cluster?: ClusterAnswers) =>
 
 /** The component a template belongs to, by where it sits in the tree. */
 export function componentOfTemplate(path: string): ComponentSpec | undefined {
+  if (path.startsWith('infrastructure/database/')) return CATALOG.find((c) => c.layer === 'database');
   const match =
-    /^apps\/(?:base|\[environment\])\/([^/]+)\//.exec(path) ?? /^infrastructure\/(?:controllers|configs)\/([^/]+)\.yaml\.hbs$/.exec(path);
+    /^apps\/(?:base|\[environment\])\/([^/]+)\//.exec(path) ??
+    /^infrastructure\/schemas\/([^/]+)\//.exec(path) ??
+    /^infrastructure\/(?:controllers|configs)\/([^/]+)\.yaml\.hbs$/.exec(path);
   return match ? CATALOG.find((c) => c.name === match[1]) : undefined;
 }
 
@@ -105,7 +109,7 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
     certManager: answers.certManager,
     database: answers.database,
     gpu: answers.gpu,
-    slack: { ...answers.slack, channel: answers.slack.channel.replace(/^#/, ''), provider: SLACK_PROVIDER },
+    slack: { ...answers.slack, channel: slackChannelName(answers.slack.channel), provider: SLACK_PROVIDER },
     issuer: answers.certManager.issuer,
     has: Object.fromEntries([...selection.names].map((n) => [n, true])),
     controllers: byLayer('controllers'),
@@ -130,14 +134,15 @@ function clusterView(repoView: View, answers: Answers, cluster: ClusterAnswers, 
     ...repoView,
     cluster,
     kustomizations,
-    mermaid: deploymentFlowMermaid(kustomizations, answers, answers.repository.branch),
-    deploymentSteps: deploymentSteps(kustomizations, answers, answers.repository.branch),
+    settings: clusterSettings(answers, cluster),
+    mermaid: deploymentFlowMermaid(kustomizations, answers, cluster),
+    deploymentSteps: deploymentSteps(kustomizations, answers, cluster),
     helmReleaseNamespaces: helmReleaseNamespaces(selection),
     endpoints: selection.components.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
   };
 }
 
-const componentContext = (answers: Answers, selection: Selection) => ({ answers, selected: selection.names });
+const componentContext = (answers: Answers, selection: Selection) => ({ answers, selected: selection.names, components: selection.components });
 
 function componentSharedView(spec: ComponentSpec, repoView: View, answers: Answers, selection: Selection): View {
   return { ...repoView, component: spec, namespace: spec.namespace, charts: spec.charts, ...spec.sharedView?.(componentContext(answers, selection)) };

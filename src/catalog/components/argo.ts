@@ -1,7 +1,9 @@
 import { irsaServiceAccount } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
-import { DB_PROXY_ENDPOINT, databaseSecret } from './db-proxy.js';
+import { DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
+
+const DATABASE = { name: 'argo', pooling: 'transaction', extensions: [], schema: false } as const;
 
 const NAMESPACE = 'argo';
 
@@ -18,12 +20,14 @@ export const argo = defineComponent({
       repositoryUrl: 'https://argoproj.github.io/argo-helm',
       chart: 'argo-workflows',
       version: '2.0.4',
-      source: 'argoproj/argo-helm charts/argo-workflows (2.0.x, Argo Workflows v4.1)',
+      source: 'argoproj/argo-helm release tag argo-workflows-2.0.4 (Renovate PR ocf/kubernetes#163; Argo Workflows v4.1)',
     },
   },
   hosts: ['argo'],
-  secrets: () => [databaseSecret('argo', NAMESPACE, 'argo')],
-  sharedView: () => ({ db: { ...DB_PROXY_ENDPOINT, name: 'argo', secret: 'argo-db' } }),
+  database: DATABASE,
+  timeout: '10m',
+  secrets: () => databaseSecrets('argo', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
+  sharedView: () => ({ db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: databaseSecretName('argo') } }),
   clusterView: ({ answers, cluster }) => ({
     ingress: ingressFor(answers, cluster, 'argo'),
     serviceAccount: irsaServiceAccount(cluster, 'argo'),

@@ -13,8 +13,9 @@ export const certManager = defineComponent({
       repositoryName: 'jetstack',
       repositoryUrl: 'https://charts.jetstack.io',
       chart: 'cert-manager',
-      version: '1.21.2',
-      source: 'cert-manager release v1.21.2 (charts.jetstack.io)',
+      // The jetstack repository versions charts after the git tag, with its leading v.
+      version: 'v1.21.2',
+      source: 'cert-manager release v1.21.2: charts.jetstack.io/charts/cert-manager-v1.21.2.tgz (the chart version is the git tag)',
     },
   },
   hosts: [],

@@ -1,59 +1,83 @@
-import { isIPv4 } from 'node:net';
+import { createHash } from 'node:crypto';
 import { systemPlacement } from '../cloud.js';
-import { defineComponent } from '../component.js';
+import { defineComponent, imageRef, type ComponentSpec, type ImageSpec } from '../component.js';
+import {
+  DATABASE_ADMIN_SECRET,
+  DATABASE_NAMESPACE,
+  DATABASE_SETUP_JOB,
+  DATABASE_VARIABLES,
+  DB_PROXY_ENDPOINT,
+  DB_PROXY_NAME,
+  databaseSecretName,
+  databaseSecrets,
+} from '../database.js';
 
-const NAMESPACE = 'database';
-const DEPLOYMENT = 'db-proxy';
-const USERLIST_SECRET = 'db-proxy-userlist';
-/** PgBouncer image (edoburu/docker-pgbouncer), pinned. */
-const PGBOUNCER_IMAGE = 'edoburu/pgbouncer:v1.25.2-p0';
+const IMAGES = {
+  pgbouncer: {
+    name: 'docker.io/edoburu/pgbouncer',
+    tag: 'v1.25.2-p0',
+    source: 'edoburu/docker-pgbouncer git tag v1.25.2-p0 and Makefile IMAGE_VERSION (tags keep the v)',
+  },
+  postgres: {
+    name: 'docker.io/library/postgres',
+    tag: '17.11-alpine',
+    source: 'docker-library/official-images library/postgres (17.11-alpine); only psql and pg_isready are used',
+  },
+} as const satisfies Record<string, ImageSpec>;
 
-/** Where apps reach PostgreSQL: always through the pooler, never the database directly. */
-export const DB_PROXY_ENDPOINT = { host: `db-proxy.${NAMESPACE}.svc.cluster.local`, port: 6432 } as const;
+/** The apps that need a database, in catalog order: the database layer serves exactly these. */
+export const databaseApps = (components: readonly ComponentSpec[]) =>
+  components.flatMap((c) => (c.database ? [{ app: c.name, namespace: c.namespace, ...c.database, secret: databaseSecretName(c.name) }] : []));
 
-/** A database user Secret for an app, in the app's namespace (keys username, password). */
-export const databaseSecret = (app: string, namespace: string, database: string) => ({
-  name: `${app}-db`,
-  namespace,
-  keys: ['username', 'password'],
-  purpose: `PostgreSQL user of ${app} for database '${database}' (through db-proxy)`,
-  createdBy: 'operator' as const,
-});
+/**
+ * The SQL the setup Job runs for one app, as the administrator: the role (its password read from
+ * the mounted Secret, so it is never in argv), the database it owns, the extensions it needs.
+ * Every statement is safe to run again: this is what makes re-running the Job a rotation.
+ */
+function setupSql(app: { app: string; name: string; extensions: readonly string[] }): string[] {
+  return [
+    `-- ${app.app}: role and database '${app.name}'`,
+    `\\set role_name \`cat /secrets/${app.app}/username\``,
+    `\\set role_password \`cat /secrets/${app.app}/password\``,
+    `SELECT format('CREATE ROLE %I LOGIN', :'role_name') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role_name')\\gexec`,
+    `ALTER ROLE :"role_name" WITH LOGIN PASSWORD :'role_password';`,
+    // A non-superuser administrator (RDS) must be a member of a role to give it a database.
+    '\\set ON_ERROR_STOP off',
+    'GRANT :"role_name" TO CURRENT_USER;',
+    '\\set ON_ERROR_STOP on',
+    `SELECT format('CREATE DATABASE %I OWNER %I', '${app.name}', :'role_name') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${app.name}')\\gexec`,
+    ...(app.extensions.length > 0
+      ? [`\\connect ${app.name}`, ...app.extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${e};`)]
+      : []),
+  ];
+}
 
 export const dbProxy = defineComponent({
   name: 'db-proxy',
-  layer: 'controllers',
-  title: 'db-proxy (PgBouncer)',
-  summary: 'PgBouncer connection pooler in front of the platform PostgreSQL',
-  namespace: NAMESPACE,
+  layer: 'database',
+  title: 'db-proxy (PgBouncer) and database setup',
+  summary: "PgBouncer in front of the platform PostgreSQL, and the Job that creates each app's role and database",
+  namespace: DATABASE_NAMESPACE,
   needs: [],
   charts: {},
+  images: IMAGES,
   hosts: [],
-  secrets: () => [
-    {
-      name: USERLIST_SECRET,
-      namespace: NAMESPACE,
-      keys: ['userlist.txt'],
-      purpose: 'PgBouncer auth file: one line "user" "SCRAM secret or password" per database user',
-      createdBy: 'operator',
-    },
-  ],
-  sharedView: ({ answers }) => {
-    const { host, port } = answers.database;
+  secrets: ({ components }) => [DATABASE_ADMIN_SECRET, ...databaseSecretsOf(components)],
+  sharedView: ({ components }) => {
+    const apps = databaseApps(components);
+    const scripts = apps.map((a) => ({ file: `${a.app}.sql`, lines: setupSql(a) }));
     return {
       endpoint: DB_PROXY_ENDPOINT,
-      name: DEPLOYMENT,
-      image: PGBOUNCER_IMAGE,
-      userlistSecret: USERLIST_SECRET,
-      // PgBouncer always dials the Service db-endpoint. An ExternalName cannot point at an IP
-      // address (it is resolved as a DNS name), so an IP gets a headless Service + EndpointSlice.
-      upstream: {
-        service: 'db-endpoint',
-        fqdn: `db-endpoint.${NAMESPACE}.svc.cluster.local`,
-        host,
-        port,
-        ip: isIPv4(host) ? host : undefined,
-      },
+      name: DB_PROXY_NAME,
+      images: { pgbouncer: imageRef(IMAGES.pgbouncer), postgres: imageRef(IMAGES.postgres) },
+      upstream: { host: `\${${DATABASE_VARIABLES.host}}`, port: `\${${DATABASE_VARIABLES.port}}` },
+      databaseApps: apps,
+      sessionPooled: apps.filter((a) => a.pooling === 'session'),
+      adminSecret: DATABASE_ADMIN_SECRET.name,
+      setupJob: DATABASE_SETUP_JOB,
+      setupScripts: scripts,
+      // The Job's pod template changes with its scripts, so Flux replaces (re-runs) the Job then.
+      setupChecksum: createHash('sha256').update(JSON.stringify(scripts)).digest('hex').slice(0, 16),
     };
   },
   clusterPatches: ({ cluster }) => {
@@ -61,14 +85,17 @@ export const dbProxy = defineComponent({
     if (!placement) return [];
     return [
       {
-        target: { kind: 'Deployment', name: DEPLOYMENT, namespace: NAMESPACE },
+        target: { kind: 'Deployment', name: DB_PROXY_NAME, namespace: DATABASE_NAMESPACE },
         patch: {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
-          metadata: { name: DEPLOYMENT, namespace: NAMESPACE },
+          metadata: { name: DB_PROXY_NAME, namespace: DATABASE_NAMESPACE },
           spec: { template: { spec: { nodeSelector: placement.nodeSelector, tolerations: placement.tolerations } } },
         },
       },
     ];
   },
 });
+
+const databaseSecretsOf = (components: readonly ComponentSpec[]) =>
+  databaseApps(components).flatMap((a) => databaseSecrets(a.app, a.namespace, a).filter((s) => s.namespace === DATABASE_NAMESPACE));

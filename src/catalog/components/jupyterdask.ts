@@ -17,6 +17,13 @@ const CHART: ChartSpec = {
   source: 'dask/dask-gateway 2026.3.0 (resources/helm/dask-gateway, published on helm.dask.org)',
 };
 
+/** The scheduler/worker image: the chart's default, at the chart's version. */
+const BACKEND_IMAGE = {
+  name: 'ghcr.io/dask/dask-gateway',
+  tag: CHART.version,
+  source: 'dask/dask-gateway release workflow publishes ghcr.io/dask/dask-gateway at each release version',
+} as const;
+
 /**
  * How JupyterHub users reach the gateway: in-cluster through the chart's Traefik Service, no
  * ingress. The jupyterhub component hands these to the `dask_gateway` client in user servers.
@@ -34,14 +41,19 @@ export const DASK_GATEWAY = {
  * The JupyterHub API token of the hub's `dask-gateway` service: the hub registers it, the gateway
  * presents it. The charts live in different namespaces, so each reads its own copy of one value.
  */
-export const daskGatewayTokenSecret = (namespace: string, otherNamespace: string): SecretRequirement => ({
+export const daskGatewayTokenSecret = (namespace: string): SecretRequirement => ({
   name: 'dask-gateway-token',
   namespace,
   keys: ['token'],
-  purpose:
-    'JupyterHub API token of the dask-gateway service (a random string, e.g. `openssl rand -hex 32`); ' +
-    `the same value as Secret dask-gateway-token in namespace ${otherNamespace}`,
-  createdBy: 'operator',
+  purpose: `JupyterHub API token of the dask-gateway service (${namespace === NAMESPACE ? 'presented by the gateway' : 'registered by the hub'})`,
+  createdBy: 'bootstrap',
+  source: { kind: 'generated', values: { token: { random: 64 } } },
+  group: 'dask-gateway-token',
+  // Both charts read the token at start; Helm does not restart pods for a changed Secret.
+  afterRotate: [
+    { kind: 'restart', namespace: 'jupyterhub', deployment: 'hub' },
+    { kind: 'restart', namespace: NAMESPACE },
+  ],
 });
 
 export const jupyterdask = defineComponent({
@@ -53,12 +65,13 @@ export const jupyterdask = defineComponent({
   needs: ['jupyterhub'],
   charts: { daskGateway: CHART },
   hosts: [],
-  secrets: () => [daskGatewayTokenSecret(NAMESPACE, 'jupyterhub')],
+  secrets: () => [daskGatewayTokenSecret(NAMESPACE)],
   sharedView: () => ({
     release: RELEASE,
     hubApiUrl: JUPYTERHUB_API_URL,
-    tokenSecret: daskGatewayTokenSecret(NAMESPACE, 'jupyterhub').name,
+    tokenSecret: daskGatewayTokenSecret(NAMESPACE).name,
     // The chart's default scheduler/worker image is ghcr.io/dask/dask-gateway at the chart's version.
-    backendImage: { name: 'ghcr.io/dask/dask-gateway', tag: CHART.version },
+    backendImage: { name: BACKEND_IMAGE.name, tag: BACKEND_IMAGE.tag },
   }),
+  images: { backend: BACKEND_IMAGE },
 });

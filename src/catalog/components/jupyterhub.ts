@@ -1,11 +1,21 @@
-import type { Answers } from '../../answers/schema.js';
+import { clusterSettings } from '../../answers/cluster-settings.js';
+import type { Answers, ClusterAnswers } from '../../answers/schema.js';
 import { irsaServiceAccount, storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
-import { DB_PROXY_ENDPOINT, databaseSecret } from './db-proxy.js';
+import { DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
+import type { ImageSpec } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
 
 const NAMESPACE = 'jupyterhub';
+/** The hub keeps its state in PostgreSQL (SQLAlchemy sessions): session pooling. */
+const DATABASE = { name: 'jupyterhub', pooling: 'session', extensions: [], schema: false } as const;
+/** pangeo-notebook: JupyterLab with the Pangeo geoscience stack and the dask-gateway client. */
+const SINGLEUSER_IMAGE = {
+  name: 'docker.io/pangeo/pangeo-notebook',
+  tag: '2026.06.04',
+  source: 'pangeo-data/pangeo-docker-images: date tags (Docker Hub pangeo/pangeo-notebook)',
+} as const satisfies ImageSpec;
 /** The ServiceAccount of user servers, created by the overlay when IRSA is configured. */
 const USER_SERVICE_ACCOUNT = 'jupyterhub-user';
 
@@ -20,8 +30,8 @@ const NOTEBOOK_INGRESS_ANNOTATIONS = {
  * The KubeSpawner profile list: a CPU server by default and, with GPU on, one GPU on the GPU
  * nodes (their selector and tolerations from the answers). No list without GPU: one default server.
  */
-function profileList(answers: Answers) {
-  const { gpu } = answers;
+function profileList(answers: Answers, cluster: ClusterAnswers) {
+  const { gpu } = clusterSettings(answers, cluster);
   if (!gpu.enabled || !gpu.jupyterProfile) return undefined;
   return [
     {
@@ -63,8 +73,11 @@ export const jupyterhub = defineComponent({
     },
   },
   hosts: ['jupyter'],
+  images: { singleuser: SINGLEUSER_IMAGE },
+  database: DATABASE,
+  timeout: '10m',
   secrets: ({ selected }) => [
-    databaseSecret('jupyterhub', NAMESPACE, 'jupyterhub'),
+    ...databaseSecrets('jupyterhub', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
     {
       name: 'jupyterhub-auth',
       namespace: NAMESPACE,
@@ -75,19 +88,26 @@ export const jupyterhub = defineComponent({
         'Helm values choosing the authenticator and holding its credentials, e.g. hub.config.JupyterHub.authenticator_class: ' +
         'generic-oauth and hub.config.GenericOAuthenticator (client_id, client_secret, URLs, allowed_groups)',
       createdBy: 'operator',
+      source: { kind: 'external', env: {}, hint: 'your identity provider: see the JupyterHub authenticator documentation' },
     },
-    ...(selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE, DASK_GATEWAY.namespace)] : []),
+    {
+      name: 'hub',
+      namespace: NAMESPACE,
+      keys: ['hub.config.JupyterHub.cookie_secret', 'hub.config.ConfigurableHTTPProxy.auth_token'],
+      purpose: 'Hub cookie secret and proxy token: the chart generates them once and keeps them across upgrades',
+      createdBy: 'chart',
+      source: { kind: 'chart', by: 'the jupyterhub chart' },
+    },
+    ...(selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
   ],
-  sharedView: ({ answers, selected }) => ({
-    db: { ...DB_PROXY_ENDPOINT, name: 'jupyterhub', secret: 'jupyterhub-db' },
+  sharedView: ({ selected }) => ({
+    db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: databaseSecretName('jupyterhub') },
     authSecret: 'jupyterhub-auth',
-    // pangeo-notebook: JupyterLab with the Pangeo geoscience stack and the dask-gateway client.
-    singleuserImage: { name: 'pangeo/pangeo-notebook', tag: '2026.06.04' },
-    profileList: profileList(answers),
+    singleuserImage: SINGLEUSER_IMAGE,
     daskGateway: selected.has('jupyterdask')
       ? {
           ...DASK_GATEWAY,
-          tokenSecret: daskGatewayTokenSecret(NAMESPACE, DASK_GATEWAY.namespace).name,
+          tokenSecret: daskGatewayTokenSecret(NAMESPACE).name,
           clientEnv: {
             DASK_GATEWAY__ADDRESS: DASK_GATEWAY.address,
             DASK_GATEWAY__PROXY_ADDRESS: DASK_GATEWAY.proxyAddress,
@@ -108,6 +128,8 @@ export const jupyterhub = defineComponent({
       ingress: { ...ingress, annotations: { ...ingress.annotations, ...NOTEBOOK_INGRESS_ANNOTATIONS } },
       singleuser: Object.keys(singleuser).length > 0 ? singleuser : undefined,
       userServiceAccount: irsa ? { name: USER_SERVICE_ACCOUNT, ...irsa } : undefined,
+      // GPU support may differ per cluster, so the profile list lives in the overlay.
+      profileList: profileList(answers, cluster),
     };
   },
 });

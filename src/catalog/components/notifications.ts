@@ -1,3 +1,4 @@
+import { clusterSettings, slackChannelName } from '../../answers/cluster-settings.js';
 import { defineComponent } from '../component.js';
 
 const NAMESPACE = 'flux-system';
@@ -23,12 +24,24 @@ export const notifications = defineComponent({
       keys: ['address'],
       purpose: 'Slack incoming-webhook URL of the Flux notification Provider (from SLACK_WEBHOOK_URL)',
       createdBy: 'bootstrap',
+      source: { kind: 'external', env: { address: 'SLACK_WEBHOOK_URL' }, hint: 'the Slack incoming-webhook URL (https://hooks.slack.com/services/…)' },
     },
   ],
+  // The shared Provider names the repository's channel; a cluster with its own channel patches it.
+  clusterPatches: ({ answers, cluster }) => {
+    const channel = clusterSettings(answers, cluster).slack.channel;
+    if (channel === slackChannelName(answers.slack.channel)) return [];
+    return [
+      {
+        target: { kind: 'Provider', name: SLACK_PROVIDER, namespace: NAMESPACE },
+        patch: { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name: SLACK_PROVIDER, namespace: NAMESPACE }, spec: { channel } },
+      },
+    ];
+  },
   sharedView: ({ answers }) => ({
     provider: {
       name: SLACK_PROVIDER,
-      channel: answers.slack.channel.replace(/^#/, ''),
+      channel: slackChannelName(answers.slack.channel),
       secretName: answers.slack.secretName,
     },
   }),

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { irsaServiceAccount } from '../cloud.js';
-import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
-import { DB_PROXY_ENDPOINT, databaseSecret } from './db-proxy.js';
+import { defineComponent, imageRef, type ImageSpec } from '../component.js';
+import { DATABASE_VARIABLES, DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
 
 const NAMESPACE = 'odc';
-const DATABASE = 'odc';
-const DB_SECRET = databaseSecret('odc', NAMESPACE, DATABASE);
+/** ODC uses prepared statements and temporary tables: session pooling. The postgis index driver needs PostGIS. */
+const DATABASE = { name: 'odc', pooling: 'session', extensions: ['postgis'], schema: true } as const;
+const DB_SECRET = databaseSecretName('odc');
 
 /**
  * Images, pinned here and rendered once into apps/base (the real repo repeated tags in base and
@@ -14,9 +15,18 @@ const DB_SECRET = databaseSecret('odc', NAMESPACE, DATABASE);
  * entrypoint (remap-user.sh) only drops privileges with gosu when started as root.
  */
 const IMAGES = {
-  explorer: { name: 'docker.io/opendatacube/explorer', tag: '3.1.0' },
-  ows: { name: 'docker.io/opendatacube/ows', tag: '1.9.9' },
-} as const;
+  // 3.0.1 is the newest Explorer tag on Docker Hub (GHCR has only build tags), and the one the real platform ran.
+  explorer: {
+    name: 'docker.io/opendatacube/explorer',
+    tag: '3.0.1',
+    source: 'Docker Hub opendatacube/explorer 3.0.1 (newest there; the piksel platform ran it); has cubedash-gen and datacube',
+  },
+  ows: {
+    name: 'ghcr.io/opendatacube/ows',
+    tag: '1.9.9',
+    source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170 (tag inferred from the workflow, no v)',
+  },
+} as const satisfies Record<string, ImageSpec>;
 
 /** OWS reads its layer configuration from the file DATACUBE_OWS_CFG names (a JSON file here). */
 const OWS_CONFIG = { configMap: 'ows-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
@@ -55,13 +65,23 @@ export const odc = defineComponent({
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {},
   hosts: ['explorer', 'ows'],
-  secrets: () => [DB_SECRET],
+  images: IMAGES,
+  database: DATABASE,
+  secrets: () => databaseSecrets('odc', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
   sharedView: () => ({
-    images: {
-      explorer: `${IMAGES.explorer.name}:${IMAGES.explorer.tag}`,
-      ows: `${IMAGES.ows.name}:${IMAGES.ows.tag}`,
-    },
-    db: { ...DB_PROXY_ENDPOINT, name: DATABASE, secret: DB_SECRET.name },
+    images: { explorer: imageRef(IMAGES.explorer), ows: imageRef(IMAGES.ows) },
+    db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: DB_SECRET },
+    // The schema Job connects to the database itself (not the pooler), as the odc role.
+    schemaDb: { name: DATABASE.name },
+    schemaEnv: [
+      { name: 'ODC_DEFAULT_INDEX_DRIVER', value: 'postgis' },
+      { name: 'ODC_DEFAULT_DB_HOSTNAME', value: `\${${DATABASE_VARIABLES.host}}` },
+      { name: 'ODC_DEFAULT_DB_PORT', value: `\${${DATABASE_VARIABLES.port}}` },
+      { name: 'ODC_DEFAULT_DB_DATABASE', value: DATABASE.name },
+      { name: 'ODC_DEFAULT_DB_USERNAME', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'username' } } },
+      { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'password' } } },
+    ],
+    restricted: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
     owsConfig: OWS_CONFIG,
   }),
   clusterView: ({ answers, cluster }) => {

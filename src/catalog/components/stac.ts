@@ -1,21 +1,24 @@
 import { irsaServiceAccount } from '../cloud.js';
-import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
-import { DB_PROXY_ENDPOINT, databaseSecret } from './db-proxy.js';
+import { defineComponent, imageRef, type ImageSpec } from '../component.js';
+import { DATABASE_ADMIN_SECRET, DATABASE_VARIABLES, DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
 
 /** One namespace for API and browser (the real repo mixed `stac` and `odc-stac`). */
 const NAMESPACE = 'stac';
-const DATABASE = 'stac';
-const DB_SECRET = databaseSecret('stac', NAMESPACE, DATABASE);
+/** pgstac: asyncpg with prepared statements works in transaction pooling (PgBouncer tracks them). */
+const DATABASE = { name: 'stac', pooling: 'transaction', extensions: [], schema: true } as const;
+const DB_SECRET = databaseSecretName('stac');
 
 /**
  * Images, pinned here and rendered once into apps/base. Both run as non-root users of the image:
  * stac-fastapi-pgstac as `user` (uid 1000), stac-browser on nginx-unprivileged as `nginx` (uid 101).
  */
 const IMAGES = {
-  api: { name: 'ghcr.io/stac-utils/stac-fastapi-pgstac', tag: '6.4.0' },
-  browser: { name: 'ghcr.io/radiantearth/stac-browser', tag: 'v5.0.0' },
-} as const;
+  api: { name: 'ghcr.io/stac-utils/stac-fastapi-pgstac', tag: '6.4.0', source: 'stac-utils/stac-fastapi-pgstac release PR #416; its workflow tags images with the git tag, which has no v' },
+  browser: { name: 'ghcr.io/radiantearth/stac-browser', tag: '5.1.0', source: 'radiantearth/stac-browser publish workflow (docker/metadata-action type=semver strips the v): 5.1.0' },
+  pypgstac: { name: 'ghcr.io/stac-utils/pgstac-pypgstac', tag: 'v0.9.11', source: 'stac-utils/pgstac release workflow keeps the git tag (v0.9.11); stac-fastapi-pgstac 6.x compose uses pgstac v0.9.11' },
+  psql: { name: 'docker.io/library/postgres', tag: '17.11-alpine', source: 'docker-library/official-images library/postgres (17.11-alpine); only psql is used' },
+} as const satisfies Record<string, ImageSpec>;
 
 export const stac = defineComponent({
   name: 'stac',
@@ -26,13 +29,22 @@ export const stac = defineComponent({
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {},
   hosts: ['stac', 'stac-browser'],
-  secrets: () => [DB_SECRET],
+  images: IMAGES,
+  database: DATABASE,
+  secrets: () => databaseSecrets('stac', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
   sharedView: () => ({
-    images: {
-      api: `${IMAGES.api.name}:${IMAGES.api.tag}`,
-      browser: `${IMAGES.browser.name}:${IMAGES.browser.tag}`,
-    },
-    db: { ...DB_PROXY_ENDPOINT, name: DATABASE, secret: DB_SECRET.name },
+    images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), psql: imageRef(IMAGES.psql) },
+    db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: DB_SECRET },
+    // pgstac's migrations create roles and extensions: they run as the administrator, on the database itself.
+    schemaDb: { role: DATABASE.name },
+    adminEnv: [
+      { name: 'PGHOST', value: `\${${DATABASE_VARIABLES.host}}` },
+      { name: 'PGPORT', value: `\${${DATABASE_VARIABLES.port}}` },
+      { name: 'PGDATABASE', value: DATABASE.name },
+      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'username' } } },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'password' } } },
+    ],
+    restricted: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
   }),
   clusterView: ({ answers, cluster }) => {
     const api = ingressFor(answers, cluster, 'stac');

@@ -10,7 +10,11 @@ const NAMESPACE = 'terria';
  * TerriaMap image, pinned here and rendered once into apps/base. It serves from /app and runs as
  * `node` (uid 1000); the real platform ran the same layout with runAsUser 1000.
  */
-const IMAGE = { name: 'ghcr.io/terriajs/terriamap', tag: '0.4.6' } as const;
+const IMAGE = {
+  name: 'ghcr.io/terriajs/terriamap',
+  tag: '0.4.6',
+  source: 'TerriaJS/TerriaMap release 0.4.6 (ghcr.io/terriajs/terriamap, tags without v)',
+} as const;
 
 /** Where the pod finds its configuration (ConfigMap keys → files). */
 const CONFIG = {
@@ -60,6 +64,7 @@ export const terria = defineComponent({
   charts: {},
   hosts: ['maps'],
   secrets: () => [],
+  images: { terriamap: IMAGE },
   sharedView: () => ({ image: `${IMAGE.name}:${IMAGE.tag}`, config: CONFIG }),
   clusterView: ({ answers, cluster, selected }) => {
     const files = {

@@ -9,7 +9,11 @@ const NAMESPACE = 'tileserver';
  * research could confirm on ghcr.io/developmentseed/titiler; check for a newer one when upgrading.
  * The image has no USER (root by default); the Deployment runs it as uid 1000 instead.
  */
-const IMAGE = { name: 'ghcr.io/developmentseed/titiler', tag: '2.0.5' } as const;
+const IMAGE = {
+  name: 'ghcr.io/developmentseed/titiler',
+  tag: '2.0.5',
+  source: 'developmentseed/titiler release 2.0.5 (ghcr.io/developmentseed/titiler)',
+} as const;
 
 export const tileserver = defineComponent({
   name: 'tileserver',
@@ -21,6 +25,7 @@ export const tileserver = defineComponent({
   charts: {},
   hosts: ['tiles'],
   secrets: () => [],
+  images: { titiler: IMAGE },
   sharedView: () => ({ image: `${IMAGE.name}:${IMAGE.tag}` }),
   clusterView: ({ answers, cluster }) => {
     const serviceAccount = irsaServiceAccount(cluster, 'tileserver');

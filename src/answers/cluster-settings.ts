@@ -1,0 +1,32 @@
+import type { Answers, ClusterAnswers } from './schema.js';
+
+/**
+ * The settings one cluster runs with: its own overrides (clusters[i].database, …) over the
+ * repository-wide answers. Everything cluster-specific in the output reads these, never the
+ * repository-wide values directly, so a second cluster never inherits the first one's database.
+ */
+export interface ClusterSettings {
+  readonly database: { readonly host: string; readonly port: number };
+  readonly issuer: Answers['certManager']['issuer'];
+  readonly slack: { readonly enabled: boolean; readonly channel: string; readonly severity: Answers['slack']['severity'] };
+  readonly gpu: Answers['gpu'];
+}
+
+export function clusterSettings(answers: Answers, cluster: ClusterAnswers): ClusterSettings {
+  return {
+    database: { host: cluster.database?.host ?? answers.database.host, port: cluster.database?.port ?? answers.database.port },
+    issuer: cluster.certManager?.issuer ?? answers.certManager.issuer,
+    slack: {
+      enabled: answers.slack.enabled,
+      channel: slackChannelName(cluster.slack?.channel ?? answers.slack.channel),
+      severity: cluster.slack?.severity ?? answers.slack.severity,
+    },
+    gpu: { ...answers.gpu, enabled: cluster.gpu?.enabled ?? answers.gpu.enabled },
+  };
+}
+
+/** Slack channels are stored as typed; objects and messages use the name without '#'. */
+export const slackChannelName = (channel: string): string => channel.replace(/^#/, '');
+
+/** Whether any cluster of the repository runs GPUs (the shared device-plugin files exist then). */
+export const anyClusterHasGpu = (answers: Answers): boolean => answers.clusters.some((c) => clusterSettings(answers, c).gpu.enabled);

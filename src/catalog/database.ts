@@ -1,0 +1,58 @@
+import type { DatabaseNeed, RotationStep, SecretRequirement } from './component.js';
+
+/** The namespace of the database layer: db-proxy, the setup Job and the schema Jobs run here. */
+export const DATABASE_NAMESPACE = 'database';
+export const DB_PROXY_NAME = 'db-proxy';
+export const DATABASE_SETUP_JOB = 'database-setup';
+/** The Flux Kustomization of the database layer; apps with a database depend on it. */
+export const DATABASE_KUSTOMIZATION = 'database';
+
+/** Where apps reach PostgreSQL: always through the pooler, never the database directly. */
+export const DB_PROXY_ENDPOINT = { host: `${DB_PROXY_NAME}.${DATABASE_NAMESPACE}.svc.cluster.local`, port: 6432 } as const;
+
+/**
+ * The database host and port differ per cluster, while the database layer's files are shared:
+ * each cluster's Flux Kustomizations fill these in (postBuild.substitute).
+ */
+export const DATABASE_VARIABLES = { host: 'DATABASE_HOST', port: 'DATABASE_PORT' } as const;
+
+/** The PostgreSQL administrator login: a fact from outside the cluster, asked once at bootstrap. */
+export const DATABASE_ADMIN_SECRET: SecretRequirement = {
+  name: 'database-admin',
+  namespace: DATABASE_NAMESPACE,
+  keys: ['username', 'password'],
+  purpose: "PostgreSQL administrator login; the setup Job creates each app's role and database with it",
+  createdBy: 'bootstrap',
+  source: {
+    kind: 'external',
+    env: { username: 'PIKSEL_DB_ADMIN_USERNAME', password: 'PIKSEL_DB_ADMIN_PASSWORD' },
+    hint: 'a PostgreSQL role that may create roles and databases (on RDS: the master user)',
+  },
+};
+
+/** Name of an app's database Secret: the same in the app's namespace and in `database`. */
+export const databaseSecretName = (app: string): string => `${app}-db`;
+
+/**
+ * An app's PostgreSQL login, generated at bootstrap. Two copies of one value: the app reads the
+ * one in its namespace; db-proxy (its auth file) and the setup Job (the role's password) read the
+ * one in `database`. Rotating it restarts both readers and re-runs the setup Job.
+ */
+export function databaseSecrets(app: string, appNamespace: string, need: DatabaseNeed): SecretRequirement[] {
+  const afterRotate: RotationStep[] = [
+    { kind: 'rerun-job', namespace: DATABASE_NAMESPACE, job: DATABASE_SETUP_JOB, kustomization: DATABASE_KUSTOMIZATION },
+    { kind: 'restart', namespace: DATABASE_NAMESPACE, deployment: DB_PROXY_NAME },
+    { kind: 'restart', namespace: appNamespace },
+  ];
+  const copy = (namespace: string, reader: string): SecretRequirement => ({
+    name: databaseSecretName(app),
+    namespace,
+    keys: ['username', 'password'],
+    purpose: `PostgreSQL login of ${app} for database '${need.name}' (${reader})`,
+    createdBy: 'bootstrap',
+    source: { kind: 'generated', values: { username: { fixed: need.name }, password: { random: 40 } } },
+    group: `database-${app}`,
+    afterRotate,
+  });
+  return [copy(appNamespace, `read by ${app}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
+}

@@ -4,6 +4,7 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { answersReference } from '../src/answers/reference.js';
+import { versionsTable } from '../src/catalog/versions.js';
 import { renderExample } from '../src/examples.js';
 import { writeTree } from '../src/repository/write.js';
 
@@ -18,6 +19,8 @@ for (const name of (await readdir(examplesDir, { withFileTypes: true })).filter(
 
 const readmePath = join(root, 'README.md');
 const readme = await readFile(readmePath, 'utf8');
-const updated = readme.replace(/(<!-- answers-reference:start -->\n)[\s\S]*?(\n<!-- answers-reference:end -->)/, `$1${answersReference()}$2`);
+const updated = readme
+  .replace(/(<!-- answers-reference:start -->\n)[\s\S]*?(\n<!-- answers-reference:end -->)/, `$1${answersReference()}$2`)
+  .replace(/(<!-- versions:start -->\n)[\s\S]*?(\n<!-- versions:end -->)/, `$1${versionsTable()}$2`);
 await writeFile(readmePath, updated);
-console.log(updated === readme ? 'README.md: answers reference unchanged' : 'README.md: answers reference updated');
+console.log(updated === readme ? 'README.md: generated sections unchanged' : 'README.md: generated sections updated');

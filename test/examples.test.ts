@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answersReference } from '../src/answers/reference.js';
+import { versionsTable } from '../src/catalog/versions.js';
 import { renderExample } from '../src/examples.js';
 import { REPO_ROOT } from './support/cli.js';
 
@@ -28,5 +29,11 @@ describe('README answers reference (update: npm run regen)', () => {
     const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
     const section = /<!-- answers-reference:start -->\n([\s\S]*?)\n<!-- answers-reference:end -->/.exec(readme)?.[1];
     expect(section).toBe(answersReference());
+  });
+
+  it('lists every pinned chart and image with its provenance', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = /<!-- versions:start -->\n([\s\S]*?)\n<!-- versions:end -->/.exec(readme)?.[1];
+    expect(section).toBe(versionsTable());
   });
 });

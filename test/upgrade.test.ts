@@ -57,13 +57,13 @@ describe('re-run', () => {
 
   it('applies template changes and keeps edits far from them', async () => {
     const dir = await generate();
-    await edit(dir, 'infrastructure/controllers/cert-manager.yaml', '      retries: 3\n  upgrade:', '      retries: 5 # ours\n  upgrade:');
+    await edit(dir, 'infrastructure/controllers/cert-manager.yaml', '      retryInterval: 2m\n  upgrade:', '      retryInterval: 5m # ours\n  upgrade:');
     await edit(dir, 'infrastructure/controllers/ingress-nginx.yaml', '  interval: 24h\n', '  interval: 6h # ours\n');
     await commitAll(dir, 'hand edits');
     const run = await runCli([dir, '--templates', v2]);
     expect(run.exitCode, run.stderr).toBe(0);
     const certManager = await read(dir, 'infrastructure/controllers/cert-manager.yaml');
-    expect(certManager).toContain('retries: 5 # ours');
+    expect(certManager).toContain('retryInterval: 5m # ours');
     expect(certManager).toContain('  interval: 20m\n');
     expect(certManager).toContain('    prometheus:\n      enabled: true\n');
     const ingress = await read(dir, 'infrastructure/controllers/ingress-nginx.yaml');
@@ -141,14 +141,14 @@ describe('re-run', () => {
 
   it('works the same in a fresh clone (the merge base travels with the repository)', async () => {
     const origin = await generate();
-    await edit(origin, 'infrastructure/controllers/cert-manager.yaml', '      retries: 3\n  upgrade:', '      retries: 5 # ours\n  upgrade:');
+    await edit(origin, 'infrastructure/controllers/cert-manager.yaml', '      retryInterval: 2m\n  upgrade:', '      retryInterval: 5m # ours\n  upgrade:');
     await commitAll(origin, 'edit');
     const clone = join(await tempDir(), 'clone');
     await execa('git', ['clone', '-q', origin, clone]);
     const run = await runCli([clone, '--templates', v2]);
     expect(run.exitCode, run.stderr).toBe(0);
     const text = await read(clone, 'infrastructure/controllers/cert-manager.yaml');
-    expect(text).toContain('retries: 5 # ours');
+    expect(text).toContain('retryInterval: 5m # ours');
     expect(text).toContain('interval: 20m');
   });
 

@@ -140,8 +140,9 @@ async function components(flow: Flow): Promise<void> {
     initialValues: [...defaults.controllers, ...defaults.apps].filter((n) => OFFERED.some((c) => c.name === n)),
     required: true,
   });
-  const of = (layer: string) => OFFERED.filter((c) => c.layer === layer && picked.includes(c.name)).map((c) => c.name);
-  flow.set('components.controllers', [...of('controllers'), ...FOLLOWING]);
+  const of = (...layers: string[]) => OFFERED.filter((c) => layers.includes(c.layer) && picked.includes(c.name)).map((c) => c.name);
+  // Answers list the database layer (db-proxy) among the controllers.
+  flow.set('components.controllers', [...of('controllers', 'database'), ...FOLLOWING]);
   flow.set('components.apps', of('apps'));
   const { notes } = selectComponents(completed(flow.raw)!);
   const added = notes.filter((n) => !FOLLOWING.some((f) => n.endsWith(`added ${f}`)));

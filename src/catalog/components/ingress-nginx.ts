@@ -10,6 +10,8 @@ const AWS_NLB_ANNOTATIONS = {
   'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
   'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
   'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+  // The NLB speaks proxy protocol to the controller: client addresses arrive from a trusted proxy.
+  'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*',
 };
 
 export const ingressNginx = defineComponent({
@@ -38,7 +40,12 @@ export const ingressNginx = defineComponent({
     const pinned = () => structuredClone({ nodeSelector: placement.nodeSelector, tolerations: placement.tolerations });
     return [
       helmValuesPatch(RELEASE, NAMESPACE, {
-        controller: { ...pinned(), admissionWebhooks: { patch: pinned() }, service: { annotations: AWS_NLB_ANNOTATIONS } },
+        controller: {
+          ...pinned(),
+          admissionWebhooks: { patch: pinned() },
+          service: { annotations: AWS_NLB_ANNOTATIONS },
+          config: { 'use-proxy-protocol': 'true' },
+        },
       }),
     ];
   },

@@ -51,10 +51,11 @@ export const monitoring = defineComponent({
       name: GRAFANA_ADMIN_SECRET,
       namespace: NAMESPACE,
       keys: ['admin-user', 'admin-password'],
-      purpose: 'Grafana administrator login (Grafana keeps the first password it starts with in its own database)',
+      // Grafana stores the password it first starts with; a rotated Secret changes it only for a new
+      // Grafana volume (or after `grafana cli admin reset-admin-password`).
+      purpose: 'Grafana administrator login, used when Grafana first starts',
       createdBy: 'bootstrap',
       source: { kind: 'generated', values: { 'admin-user': { fixed: 'admin' }, 'admin-password': { random: 40 } } },
-      afterRotate: [{ kind: 'restart', namespace: NAMESPACE, deployment: 'kube-prometheus-stack-grafana' }],
     },
   ],
   sharedView: () => ({

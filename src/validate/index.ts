@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import { checkApiVersions } from './api-versions.js';
+import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, type RepoFile } from './files.js';
@@ -23,6 +24,7 @@ import { isObjectDoc, parseYamlFile, type ParsedFile, type SourceDoc } from './y
 
 export type { Check, Finding, ValidationReport } from './types.js';
 export { formatReport } from './report.js';
+export { defaultCacheDir } from './build-cache.js';
 
 export interface ValidateOptions {
   /** Limit the graph checks (and the Flux Kustomization builds) to clusters/<cluster>/. */
@@ -31,6 +33,11 @@ export interface ValidateOptions {
   strict?: boolean;
   /** How kubectl is run; tests swap it. */
   runner?: ProcessRunner;
+  /**
+   * Where kustomize build outcomes are remembered across runs (keyed by a hash of every input);
+   * no folder, no cache. The commands pass the user's cache folder (defaultCacheDir).
+   */
+  cacheDir?: string;
 }
 
 const BUILD_CONCURRENCY = 4;
@@ -48,7 +55,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
-  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY);
+  const cache = options.cacheDir === undefined ? undefined : buildCache(options.cacheDir, root, repository);
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
   try {
     const findings = checkAsWritten(repository);
     const builds = await buildEverything(repository, builder, options.cluster ? [options.cluster] : clusters);
@@ -63,7 +71,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     return {
       ok: !sorted.some((f) => f.severity === 'error'),
       findings: sorted,
-      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs },
+      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs, ...(cache ? { cachedBuilds: builder.cached } : {}) },
     };
   } finally {
     await builder.dispose();
@@ -103,6 +111,11 @@ async function readRepository(root: string): Promise<Repository> {
     registry: new SchemaRegistry(crds),
     isNamespaced: namespacedLookup(crds),
   };
+}
+
+function buildCache(cacheDir: string, root: string, { repo, modelByDir, texts }: Repository): FolderBuildCache {
+  const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), (path) => textOf.get(path));
 }
 
 /** Checks 1 (YAML), 2 (API versions), 6 (secrets) and the static half of 3: on the files as written. */

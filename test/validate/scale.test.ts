@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { validateRepository } from '../../src/validate/index.js';
-import { duplicateKeyLines, parseYamlFile } from '../../src/validate/yaml.js';
+import { duplicateKeyLines, lineOfOffset, lineStarts, parseYamlFile } from '../../src/validate/yaml.js';
 import { removeRepositories, writeRepository } from './support.js';
 
 afterAll(removeRepositories);
@@ -35,6 +35,48 @@ describe('validate at scale', () => {
       expect.objectContaining({ severity: 'error', file: 'big.yaml', line: HEADER_LINES + 60_000 + 2, message: 'duplicate key: Map keys must be unique' }),
     ]);
     expect(report.ok).toBe(false);
+  });
+});
+
+describe('large files that are not YAML', () => {
+  const noKubectl = async () => ({ exitCode: 127, stdout: '', stderr: '', notFound: true });
+  // Assembled, so the repository holds no token-shaped text.
+  const token = ['gh', 'p_', 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'].join('');
+
+  it('scans a 20 MB log a chunk at a time: a token anywhere is found once, on its line', async () => {
+    const line = 'INFO request served in 12 ms from the cache of the platform gateway\n';
+    // The first token starts 10 characters before the end of the first 64 KiB chunk.
+    const headLines = Math.floor((65_536 - 200) / line.length);
+    const head = line.repeat(headLines);
+    const straddling = `${' '.repeat(65_536 - 10 - head.length)}${token}\n`;
+    const rest = Array.from({ length: 300_000 }, () => line);
+    rest[1000] = `leaked ${token} here\n`;
+    rest[299_998] = '<<<<<<< yours\n';
+    const text = head + straddling + rest.join('');
+    const tokenLine = headLines + 1;
+    const dir = await writeRepository(new Map([['logs/build.log', text]]));
+    const report = await validateRepository(dir, { runner: noKubectl });
+    expect(report.findings.filter((f) => f.check !== 'kustomize').map((f) => [f.check, f.line, f.message])).toEqual([
+      ['secrets', tokenLine, 'a GitHub token is committed in this file'],
+      ['secrets', tokenLine + 1001, 'a GitHub token is committed in this file'],
+      ['yaml', tokenLine + 299_999, 'unresolved merge conflict: the file still has conflict markers'],
+    ]);
+  });
+
+  it('reads a large secretGenerator input only to see whether it is encrypted', async () => {
+    const big = (head: string) => `${head}${'PADDING=0123456789abcdef0123456789abcdef0123456789\n'.repeat(30_000)}`;
+    const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n  - name: app\n    envs: [app.env]\n';
+    const plain = await writeRepository(new Map([['app/kustomization.yaml', kustomization], ['app/app.env', big('PASSWORD=hunter2\n')]]));
+    const sealed = await writeRepository(new Map([['app/kustomization.yaml', kustomization], ['app/app.env', big('PASSWORD=ENC[AES256_GCM,data:xyz]\n')]]));
+    const generatorFindings = async (dir: string) => (await validateRepository(dir, { runner: noKubectl })).findings.filter((f) => f.check === 'secrets');
+    expect(await generatorFindings(plain)).toEqual([expect.objectContaining({ file: 'app/kustomization.yaml', message: "secretGenerator 'app' makes a Secret from plain-text app.env" })]);
+    expect(await generatorFindings(sealed)).toEqual([]);
+  });
+
+  it('finds lines by binary search as the linear count does', () => {
+    const text = 'a\nbb\n\nccc\n';
+    const lineOf = lineStarts(text);
+    for (let offset = 0; offset <= text.length; offset++) expect(lineOf(offset)).toBe(lineOfOffset(text, offset));
   });
 });
 

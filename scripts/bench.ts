@@ -239,7 +239,6 @@ out.push(`| packed tarball (npm pack) | ${(pack[0]!.size / 1024).toFixed(0)} KiB
 out.push(`| fleet: ${LARGE_FLEET} clusters generated at once (1 sample) | ${ms(generateLarge)} | |`);
 const mib = (n: number | undefined) => (n === undefined ? 'n/a (no GNU time)' : `${n.toFixed(0)} MiB`);
 out.push(`| validate, peak memory: the 1-cluster repository / with a 200 MB log added | ${mib(memoryBefore)} / ${mib(memoryAfter)} | |`);
-out.push(`| packed tarball (npm pack) | ${(pack[0]!.size / 1024).toFixed(0)} KiB | ${pack[0]!.entryCount} files, ${(pack[0]!.unpackedSize / 1024).toFixed(0)} KiB unpacked |`);
 out.push('', '| ratio (medians, one run) | value | target | |', '|---|---:|---:|---|');
 if (hasCookiecutter) {
   out.push(ratio('full generation / cookiecutter writing the same tree', m('generate') / m('cookiecutter'), 2.0));

@@ -1,6 +1,11 @@
 // npm run bench: builds, then times whole runs of the built CLI (several samples each: median and
-// range) and prints the ratios issue 7 sets targets for, as a Markdown table for BENCHMARKS.md.
-// Prints numbers; asserts nothing (no test asserts on time).
+// range) and prints the ratios issues 7 and 15 set targets for, as a Markdown table for
+// BENCHMARKS.md. Prints numbers; asserts nothing (no test asserts on time).
+//
+// The kustomize build cache lives in a folder of the bench (XDG_CACHE_HOME), never the user's:
+// "cold" rows start each sample with an empty cache, the others with the cache a user would have
+// at that point (built by the runs before it). Cookiecutter (Debian's `cookiecutter`) is timed
+// writing the same tree when it is installed; otherwise that row is skipped with a note.
 //
 //   BENCH_RUNS=n   samples per measurement (default 7)
 //   --no-build     time dist/ as it is
@@ -8,19 +13,29 @@
 // Every run is a fresh `node` process, as a user's would be. Repositories live in one temporary
 // folder, removed at the end. Re-runs start from a git commit, reset between samples.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'create-piksel-gitops.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const FLEET = [1, 5, 20] as const;
+const FLEET = [2, 21] as const;
+const LARGE_FLEET = 100;
 
 if (!process.argv.includes('--no-build')) execFileSync('npx', ['projen', 'compile'], { cwd: root, stdio: 'ignore' });
 
 const work = mkdtempSync(join(tmpdir(), 'piksel-bench-'));
+// The build cache of every run below, unless a measurement gives its own.
+const cacheHome = join(work, 'cache-home');
+mkdirSync(cacheHome);
+let cacheCount = 0;
+const emptyCache = () => {
+  const dir = join(work, `cache-${cacheCount++}`);
+  mkdirSync(dir);
+  return dir;
+};
 let scratchCount = 0;
 /** A new empty folder; the repository goes in `repo` inside it. */
 const scratch = () => {
@@ -34,9 +49,15 @@ const withoutKubectl = join(work, 'path-without-kubectl');
 mkdirSync(withoutKubectl);
 for (const tool of ['node', 'git']) symlinkSync(execFileSync('which', [tool], { encoding: 'utf8' }).trim(), join(withoutKubectl, tool));
 
-function cli(args: string[], env: Record<string, string> = {}): void {
-  const r = spawnSync('node', [bin, ...args], { cwd: work, env: { ...process.env, CI: 'true', ...env }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`create-piksel-gitops ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+function cli(args: string[], env: Record<string, string> = {}, okStatus: readonly number[] = [0]): void {
+  const r = spawnSync('node', [bin, ...args], { cwd: work, env: { ...process.env, CI: 'true', XDG_CACHE_HOME: cacheHome, ...env }, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  if (!okStatus.includes(r.status ?? -1)) throw new Error(`create-piksel-gitops ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+}
+/** Peak resident memory (MiB) of one CLI run, from GNU time; undefined without it. */
+function peakMemory(args: string[]): number | undefined {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', bin, ...args], { cwd: work, env: { ...process.env, CI: 'true', XDG_CACHE_HOME: cacheHome }, encoding: 'utf8' });
+  const kib = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1]);
+  return r.error || !Number.isFinite(kib) ? undefined : kib / 1024;
 }
 const git = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
 /** Puts a repository back at a commit, untracked files gone. */
@@ -79,9 +100,18 @@ console.error(`bench: ${RUNS} samples each, in ${work}`);
 measure('node', "node -e '' (process start)", () => execFileSync('node', ['-e', '']));
 measure('version', '--version', () => cli(['--version']));
 
-// Full generation against the floor: a bare Node script writing the same files.
+// Full generation against the floor (a bare Node script writing the same files) and against
+// cookiecutter writing the same tree.
 let target = '';
-measure('generate', 'generate: --yes --no-git (1 cluster, everything on)', () => cli([target, '--yes', '--no-git']), () => (target = scratch()));
+let cache = '';
+measure(
+  'generateCold',
+  'generate: --yes --no-git (1 cluster, everything on), empty build cache',
+  () => cli([target, '--yes', '--no-git'], { XDG_CACHE_HOME: cache }),
+  () => ((target = scratch()), (cache = emptyCache())),
+);
+cli([scratch(), '--yes', '--no-git']); // fills the shared cache, as a user's first run does
+measure('generate', 'generate: the same, build cache from an earlier run', () => cli([target, '--yes', '--no-git']), () => (target = scratch()));
 measure(
   'generateNoKubectl',
   'generate: the same, kubectl not on PATH (no kustomize builds)',
@@ -100,6 +130,32 @@ const writer =
   'for(const [f,t] of Object.entries(files)){const d=p.join(process.argv[2],f);fs.mkdirSync(p.dirname(d),{recursive:true});fs.writeFileSync(d,t)}';
 measure('floor', `floor: bare node writing the same ${files.length} files`, () => execFileSync('node', ['-e', writer, payload, target]), () => (target = scratch()));
 
+// The cookiecutter template is the tool's own output, each file rendered by Jinja ({% raw %}
+// keeps the text as it is; the folder name is the one variable).
+const cookiecutterVersion = spawnSync('cookiecutter', ['--version'], { encoding: 'utf8' });
+const hasCookiecutter = cookiecutterVersion.status === 0;
+if (hasCookiecutter) {
+  const template = join(work, 'cookiecutter-template');
+  mkdirSync(template);
+  writeFileSync(join(template, 'cookiecutter.json'), JSON.stringify({ repo: 'repo' }));
+  for (const f of files) {
+    const dest = join(template, '{{cookiecutter.repo}}', f);
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, `{% raw %}${readFileSync(join(reference, f), 'utf8')}{% endraw %}`);
+  }
+  const config = join(work, 'cookiecutter-config.yaml');
+  writeFileSync(config, `replay_dir: ${join(work, 'cookiecutter-replay')}\ncookiecutters_dir: ${join(work, 'cookiecutters')}\n`);
+  let out = '';
+  measure(
+    'cookiecutter',
+    `cookiecutter ${cookiecutterVersion.stdout.split(' ')[1]} writing the same ${files.length} files`,
+    () => execFileSync('cookiecutter', ['--no-input', '--config-file', config, '-o', out, template], { stdio: 'ignore' }),
+    () => {
+      out = dirname(scratch());
+    },
+  );
+}
+
 // Re-runs of a committed repository.
 const repo = scratch();
 cli([repo, '--yes']);
@@ -115,19 +171,52 @@ measure('edits', `re-run with ${edited.length} user edits, answers changed (--se
 resetTo(repo, generated)();
 measure('validate', 'validate (the 1-cluster repository)', () => cli(['validate', repo]));
 
-// Fleet: clusters added one re-run at a time. The chain is built (and timed) once; then each
-// measurement re-runs from the commit with N-1 clusters.
-measure('fleet1', 'fleet: first generation, --cluster c1', () => cli([target, '--yes', '--cluster', 'c1']), () => (target = scratch()));
+// validate on one large manifest: a ConfigMap of 60,000 keys (1 MB); and memory with a large log.
+const big = join(scratch(), '..', 'big');
+mkdirSync(big);
+const keys = Array.from({ length: 60_000 }, (_, i) => `  k${String(i).padStart(5, '0')}: v${i}`);
+writeFileSync(join(big, 'big.yaml'), ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: big', '  namespace: default', 'data:', ...keys, ''].join('\n'));
+const bigBytes = readFileSync(join(big, 'big.yaml')).length;
+measure('validateBig', `validate: one manifest of 60,000 keys (${(bigBytes / 1e6).toFixed(1)} MB)`, () => cli(['validate', big]), undefined, Math.min(RUNS, 3));
+const memoryBefore = peakMemory(['validate', repo]);
+const logLine = 'INFO request served in 12 ms from the cache of the platform gateway\n';
+writeFileSync(join(repo, 'build.log'), logLine.repeat(Math.ceil(200e6 / logLine.length)));
+const memoryAfter = peakMemory(['validate', repo]);
+rmSync(join(repo, 'build.log'));
+
+// Fleet: clusters added one re-run at a time. The chain is built (and timed) once; before each
+// step the repository's commit and the build cache are kept, so a measurement re-runs from the
+// commit with N-1 clusters and the cache as it was then (the new cluster's builds not in it).
 const fleet = scratch();
-const shaBefore = new Map<number, string>();
+const before = new Map<number, { sha: string; cache: string }>();
 const chain: number[] = [];
 for (let n = 1; n <= FLEET.at(-1)!; n++) {
-  if (n > 1) shaBefore.set(n, git(fleet, 'rev-parse', 'HEAD'));
+  if (FLEET.includes(n as (typeof FLEET)[number])) {
+    const kept = join(work, `fleet-cache-${n}`);
+    cpSync(cacheHome, kept, { recursive: true });
+    before.set(n, { sha: git(fleet, 'rev-parse', 'HEAD'), cache: kept });
+  }
   chain.push(elapsed(() => cli([fleet, '--yes', '--cluster', `c${n}`])));
 }
-for (const n of FLEET.slice(1)) measure(`fleet${n}`, `fleet: re-run adding cluster ${n} to ${n - 1}`, () => cli([fleet, '--yes', '--cluster', `c${n}`]), resetTo(fleet, shaBefore.get(n)!));
+for (const n of FLEET) {
+  const { sha, cache: kept } = before.get(n)!;
+  measure(`fleet${n}`, `fleet: re-run adding cluster ${n} to ${n - 1}`, () => cli([fleet, '--yes', '--cluster', `c${n}`], { XDG_CACHE_HOME: cache }), () => {
+    resetTo(fleet, sha)();
+    cache = join(work, `fleet-cache-run-${cacheCount++}`);
+    cpSync(kept, cache, { recursive: true });
+  });
+}
 const chainTotal = chain.reduce((a, b) => a + b, 0);
 console.error(`fleet: ${chain.length} clusters added one by one (1 sample)                 total ${chainTotal.toFixed(0)} ms`);
+
+// A 100-cluster repository, generated at once from an answers file.
+const large = scratch();
+const answers = join(work, 'answers-100.json');
+writeFileSync(answers, JSON.stringify({ clusters: Array.from({ length: LARGE_FLEET }, (_, i) => ({ name: `c${i + 1}` })) }));
+const generateLarge = elapsed(() => cli([large, '--yes', '--answers', answers]));
+console.error(`fleet: ${LARGE_FLEET} clusters generated at once (1 sample)                total ${generateLarge.toFixed(0)} ms`);
+measure('noop100', `re-run of the ${LARGE_FLEET}-cluster repository, nothing changed (no-op)`, () => cli([large]));
+measure('validate100', `validate (the ${LARGE_FLEET}-cluster repository, build cache from its generation)`, () => cli(['validate', large]), undefined, Math.min(RUNS, 3));
 
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { size: number; unpackedSize: number; entryCount: number }[];
 const loadAfter = loadavg();
@@ -147,14 +236,23 @@ out.push('', '| measurement | median | range |', '|---|---:|---:|');
 for (const { name, samples } of results.values()) out.push(`| ${name} | ${ms(median(samples))} | ${samples[0]!.toFixed(0)}–${samples.at(-1)!.toFixed(0)} ms |`);
 out.push(`| fleet: ${chain.length} clusters added one by one (total, 1 sample) | ${ms(chainTotal)} | first ${ms(chain[0]!)}, last ${ms(chain.at(-1)!)} |`);
 out.push(`| packed tarball (npm pack) | ${(pack[0]!.size / 1024).toFixed(0)} KiB | ${pack[0]!.entryCount} files, ${(pack[0]!.unpackedSize / 1024).toFixed(0)} KiB unpacked |`);
-out.push('', '| ratio (medians) | value | target | |', '|---|---:|---:|---|');
-out.push(ratio('full generation / bare-write floor', m('generate') / m('floor'), 2.0));
+out.push(`| fleet: ${LARGE_FLEET} clusters generated at once (1 sample) | ${ms(generateLarge)} | |`);
+const mib = (n: number | undefined) => (n === undefined ? 'n/a (no GNU time)' : `${n.toFixed(0)} MiB`);
+out.push(`| validate, peak memory: the 1-cluster repository / with a 200 MB log added | ${mib(memoryBefore)} / ${mib(memoryAfter)} | |`);
+out.push('', '| ratio (medians, one run) | value | target | |', '|---|---:|---:|---|');
+if (hasCookiecutter) {
+  out.push(ratio('full generation / cookiecutter writing the same tree', m('generate') / m('cookiecutter'), 2.0));
+  out.push(ratio('the same, empty build cache / cookiecutter', m('generateCold') / m('cookiecutter'), 2.0));
+} else out.push('| full generation / cookiecutter | skipped: cookiecutter is not installed (`apt-get install cookiecutter`) | ≤ 2.00× | |');
+out.push(`| full generation / bare-write floor | ${times(m('generate') / m('floor'))} | (reported) | |`);
+out.push(ratio(`adding cluster ${FLEET[1]} to ${FLEET[1] - 1} / adding cluster ${FLEET[0]} to ${FLEET[0] - 1}`, m(`fleet${FLEET[1]}`) / m(`fleet${FLEET[0]}`), 1.5));
+out.push(`| no-op re-run of ${LARGE_FLEET} clusters | ${ms(m('noop100'))} | (reported) | |`);
+out.push(ratio('validate: 60,000-key manifest', m('validateBig'), 2000, ms));
+if (memoryBefore !== undefined && memoryAfter !== undefined)
+  out.push(`| validate memory: growth from a 200 MB non-manifest file | ${(memoryAfter - memoryBefore).toFixed(0)} MiB | bounded (not read whole) | ${memoryAfter - memoryBefore < 50 ? 'met' : 'missed'} |`);
 out.push(ratio('no-op re-run / full generation', m('noop') / m('generate'), 1.5));
 out.push(ratio('validate on the full repository', m('validate'), 2000, ms));
-out.push(ratio(`adding cluster ${FLEET[2]} / first generation (1 cluster)`, m(`fleet${FLEET[2]}`) / m('fleet1'), 5));
 out.push(ratio('packed tarball', pack[0]!.size / 1e6, 1, (n) => `${n.toFixed(2)} MB`));
 out.push(ratio("--version / node -e ''", m('version') / m('node'), 2.0));
-const step = (a: number, b: number) => (m(`fleet${b}`) - m(`fleet${a}`)) / (b - a);
 out.push('', `Without kubectl (no kustomize builds) full generation is ${times(m('generateNoKubectl') / m('floor'))} the floor.`);
-out.push(`Fleet growth per added cluster: ${ms(step(1, 5))} between 1 and 5 clusters, ${ms(step(5, 20))} between 5 and 20.`);
 console.log(out.join('\n'));

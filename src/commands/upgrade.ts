@@ -80,7 +80,9 @@ export async function upgradeRepository(
   // The render must be valid; so must the merged result, unless conflicts are left for the user.
   if (deps.checkStaged) {
     await checkTree(next, deps.checkStaged);
-    if (conflicts.length === 0) await checkTree(mergedTree(disk, writes, deletes), deps.checkStaged).catch(mergedInvalid(deps));
+    const merged = mergedTree(disk, writes, deletes);
+    // Usually the same files as the render (no user-owned changes): checked once, not twice.
+    if (conflicts.length === 0 && !sameTree(merged, next)) await checkTree(merged, deps.checkStaged).catch(mergedInvalid(deps));
   }
   await updateRepository(dir, writes, deletes);
   for (const line of planLines(plan)) deps.reporter.detail(`  ${line}`);
@@ -129,6 +131,12 @@ function mergedTree(disk: ReadonlyMap<string, string>, writes: ReadonlyMap<strin
   const tree = new Map([...disk, ...writes]);
   for (const path of deletes) tree.delete(path);
   return tree;
+}
+
+/** The same paths with the same text (the merge base, which `validate` does not read, aside). */
+function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  const paths = (t: ReadonlyMap<string, string>) => [...t.keys()].filter((p) => p !== BASE_FILE);
+  return paths(a).length === paths(b).length && paths(a).every((p) => b.get(p) === a.get(p));
 }
 
 /** Validates a tree in a scratch folder before any of it reaches the repository. */

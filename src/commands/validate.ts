@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import { stepError } from '../errors.js';
-import type { ProcessRunner } from '../process.js';
+import { runProcess, type ProcessRunner } from '../process.js';
 import type { Reporter } from '../reporter.js';
-import { formatReport, validateRepository, type ValidationReport } from '../validate/index.js';
+import { defaultCacheDir, formatReport, validateRepository, type ValidationReport } from '../validate/index.js';
 
 /** `create-piksel-gitops validate [dir]`: the report, and whether it found errors. */
 export async function validateCommand(options: CliOptions, run: ProcessRunner): Promise<ValidationReport> {
-  return validateRepository(resolve(options.dir), { cluster: options.cluster, strict: options.strict, runner: run });
+  return validateRepository(resolve(options.dir), { cluster: options.cluster, strict: options.strict, runner: run, cacheDir: cacheDirFor(run) });
 }
+
+/** Outcomes of the real kubectl are cached; a runner a test swapped in is always asked. */
+const cacheDirFor = (run: ProcessRunner) => (run === runProcess ? defaultCacheDir() : undefined);
 
 /**
  * The check every generated tree passes before it is moved into place: a generator bug stops
@@ -17,7 +20,7 @@ export async function validateCommand(options: CliOptions, run: ProcessRunner): 
 export const validateStaged =
   (run: ProcessRunner, reporter: Reporter) =>
   async (dir: string): Promise<void> => {
-    const report = await validateRepository(dir, { runner: run });
+    const report = await validateRepository(dir, { runner: run, cacheDir: cacheDirFor(run) });
     for (const warning of report.findings.filter((f) => f.severity === 'warning' && f.check === 'kustomize')) reporter.warn(warning.message);
     if (!report.ok)
       throw stepError('the generated repository did not validate (a bug in create-piksel-gitops: please report it); nothing was written', formatReport(report).split('\n'));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { ProcessRunner } from '../process.js';
+import type { BuildCache } from './build-cache.js';
 import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { createLimiter } from './limiter.js';
@@ -132,31 +133,35 @@ export function cleanKustomizeError(stderr: string, wrapperDir: string, root: st
 
 /**
  * Runs builds through `kubectl kustomize` (one process runner for the whole tool), at most
- * `concurrency` at a time, each request once. Without kubectl every build is 'unavailable'.
+ * `concurrency` at a time, each request once. Without kubectl every build is 'unavailable'. With a
+ * cache, a request whose inputs were built before (same content) reuses that outcome.
  */
 export class KustomizeBuilder {
-  private readonly cache = new Map<string, Promise<BuildOutcome>>();
+  private readonly requests = new Map<string, Promise<BuildOutcome>>();
   private readonly limit: ReturnType<typeof createLimiter>;
   private tempRoot?: Promise<string>;
   private counter = 0;
   private unavailable = false;
   /** Builds that actually ran kubectl. */
   runs = 0;
+  /** Builds whose outcome came from the cache. */
+  cached = 0;
 
   constructor(
     private readonly root: string,
     private readonly runner: ProcessRunner,
     concurrency = 4,
+    private readonly cache?: BuildCache,
   ) {
     this.limit = createLimiter(concurrency);
   }
 
   build(request: BuildRequest): Promise<BuildOutcome> {
     const key = buildKey(request);
-    let outcome = this.cache.get(key);
+    let outcome = this.requests.get(key);
     if (!outcome) {
       outcome = this.limit(() => this.run(request));
-      this.cache.set(key, outcome);
+      this.requests.set(key, outcome);
     }
     return outcome;
   }
@@ -168,6 +173,22 @@ export class KustomizeBuilder {
   private async run(request: BuildRequest): Promise<BuildOutcome> {
     if (this.unavailable) return { status: 'unavailable' };
     if (request.resources.length === 0) return { status: 'ok', objects: [] };
+    const key = await this.cache?.keyOf(request);
+    const hit = key === undefined ? undefined : await this.cache!.read(key);
+    if (hit) {
+      this.cached++;
+      return hit;
+    }
+    const { outcome, cacheable } = await this.runKubectl(request);
+    if (key !== undefined && cacheable) await this.cache!.write(key, outcome);
+    return outcome;
+  }
+
+  /**
+   * The outcome, and whether it is kustomize's answer: a killed or timed-out kubectl (reported as
+   * exit 1 without an error message) or a missing one is not remembered.
+   */
+  private async runKubectl(request: BuildRequest): Promise<{ outcome: BuildOutcome; cacheable: boolean }> {
     this.tempRoot ??= mkdtemp(join(tmpdir(), 'piksel-validate-'));
     const wrapperDir = join(await this.tempRoot, `build-${this.counter++}`);
     await mkdir(wrapperDir);
@@ -175,11 +196,12 @@ export class KustomizeBuilder {
     const result = await this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000 });
     if (result.notFound) {
       this.unavailable = true;
-      return { status: 'unavailable' };
+      return { outcome: { status: 'unavailable' }, cacheable: false };
     }
     this.runs++;
-    if (result.exitCode !== 0) return { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) };
-    return { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) };
+    if (result.exitCode !== 0)
+      return { outcome: { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) }, cacheable: result.exitCode === 1 && result.stderr.trim() !== '' };
+    return { outcome: { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) }, cacheable: true };
   }
 
   /** Removes the temporary kustomizations. */

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /** A repository file as the checks see it: a '/'-separated path relative to the repository root. */
@@ -11,20 +12,79 @@ export interface RepoFile {
 
 /** Folders never read: Git's own data and installed packages. */
 const NEVER_READ = new Set(['.git', 'node_modules']);
+/** YAML larger than this is not parsed (not read at all). */
 const MAX_TEXT_BYTES = 8 * 1024 * 1024;
+/** Other files larger than this are scanned in chunks, never held whole. */
+export const LARGE_FILE_BYTES = 1024 * 1024;
 
-/** Every file path of the repository, and the text of those that are text (binary and huge files skipped). */
-export async function readRepositoryFiles(root: string): Promise<{ paths: string[]; texts: RepoFile[] }> {
+/**
+ * Every file path of the repository, and the text of those that are text (binary files and YAML
+ * over 8 MiB skipped). Text files over 1 MiB that are not YAML are not read whole: `large` lists them.
+ */
+export async function readRepositoryFiles(root: string): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
   const paths = (await listFiles(root, root)).sort();
+  const large: string[] = [];
   const files = await Promise.all(
     paths.map(async (path): Promise<RepoFile | undefined> => {
-      const buffer = await readFile(join(root, path));
-      if (buffer.length > MAX_TEXT_BYTES || buffer.includes(0)) return undefined;
+      const full = join(root, path);
+      const size = (await stat(full)).size;
+      const yaml = /\.ya?ml$/.test(path);
+      if (size > (yaml ? MAX_TEXT_BYTES : LARGE_FILE_BYTES)) {
+        if (!yaml && !(await startsBinary(full))) large.push(path);
+        return undefined;
+      }
+      const buffer = await readFile(full);
+      if (buffer.includes(0)) return undefined;
       return { path, text: buffer.toString('utf8'), inDotDir: path.split('/').slice(0, -1).some((part) => part.startsWith('.')) };
     }),
   );
-  return { paths, texts: files.filter((f): f is RepoFile => f !== undefined) };
+  return { paths, texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort() };
 }
+
+/** A NUL byte in the first 8 KiB: a binary file, as Git decides. */
+async function startsBinary(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).includes(0);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How far a match may reach back into the previous chunk (the longest pattern, with room). */
+const OVERLAP = 4096;
+
+/**
+ * Runs `check` over a file a window at a time (64 KiB plus the tail of the one before), so memory
+ * stays bounded however large the file is. Lines are those of the whole file; a finding seen in
+ * two windows is returned once.
+ */
+export async function scanInChunks<T extends { line?: number }>(root: string, path: string, check: (window: RepoFile) => readonly T[]): Promise<T[]> {
+  const found = new Map<string, T>();
+  let carry = '';
+  let linesBefore = 0; // newlines before the start of `carry`
+  const inDotDir = path.split('/').slice(0, -1).some((part) => part.startsWith('.'));
+  for await (const chunk of createReadStream(join(root, path), { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
+    const text = carry + (chunk as string);
+    for (const f of check({ path, text, inDotDir })) {
+      const shifted = { ...f, line: f.line === undefined ? undefined : f.line + linesBefore };
+      found.set(JSON.stringify(shifted), shifted);
+    }
+    // The next window starts at a line start (for `^` patterns), unless the lines are very long.
+    const cut = Math.max(0, text.length - 16 * OVERLAP, text.lastIndexOf('\n', text.length - OVERLAP) + 1);
+    linesBefore += countNewlines(text, 0, cut);
+    carry = text.slice(cut);
+  }
+  return [...found.values()];
+}
+
+const countNewlines = (text: string, from: number, to: number) => {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+};
 
 async function listFiles(root: string, dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });

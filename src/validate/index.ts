@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import { checkApiVersions } from './api-versions.js';
+import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
-import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, type RepoFile } from './files.js';
+import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
 import { BuildFailures, buildFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
 import { checkClusterGraph } from './graph.js';
@@ -23,6 +24,7 @@ import { isObjectDoc, parseYamlFile, type ParsedFile, type SourceDoc } from './y
 
 export type { Check, Finding, ValidationReport } from './types.js';
 export { formatReport } from './report.js';
+export { defaultCacheDir } from './build-cache.js';
 
 export interface ValidateOptions {
   /** Limit the graph checks (and the Flux Kustomization builds) to clusters/<cluster>/. */
@@ -31,6 +33,11 @@ export interface ValidateOptions {
   strict?: boolean;
   /** How kubectl is run; tests swap it. */
   runner?: ProcessRunner;
+  /**
+   * Where kustomize build outcomes are remembered across runs (keyed by a hash of every input);
+   * no folder, no cache. The commands pass the user's cache folder (defaultCacheDir).
+   */
+  cacheDir?: string;
 }
 
 const BUILD_CONCURRENCY = 4;
@@ -48,7 +55,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
-  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY);
+  const cache = options.cacheDir === undefined ? undefined : buildCache(options.cacheDir, root, repository);
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
   try {
     const findings = checkAsWritten(repository);
     const builds = await buildEverything(repository, builder, options.cluster ? [options.cluster] : clusters);
@@ -63,7 +71,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     return {
       ok: !sorted.some((f) => f.severity === 'error'),
       findings: sorted,
-      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs },
+      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs, ...(cache ? { cachedBuilds: builder.cached } : {}) },
     };
   } finally {
     await builder.dispose();
@@ -74,6 +82,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
 interface Repository {
   readonly repo: RepoIndex;
   readonly texts: readonly RepoFile[];
+  /** Large non-YAML files, scanned in chunks: their findings, and which are SOPS-encrypted. */
+  readonly large: { readonly findings: readonly Finding[]; readonly encrypted: ReadonlySet<string>; readonly paths: ReadonlySet<string> };
   readonly parsed: readonly ParsedFile[];
   readonly docsByFile: ReadonlyMap<string, readonly SourceDoc[]>;
   readonly models: readonly KustomizationModel[];
@@ -86,7 +96,7 @@ interface Repository {
 }
 
 async function readRepository(root: string): Promise<Repository> {
-  const { paths, texts } = await readRepositoryFiles(root);
+  const { paths, texts, large } = await readRepositoryFiles(root);
   const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
   const parsed = texts.filter(isManifestCandidate).map((f) => parseYamlFile(f.path, f.text));
   const models = parsed.filter((p) => isKustomizationFile(p.file) && p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
@@ -94,6 +104,7 @@ async function readRepository(root: string): Promise<Repository> {
   return {
     repo,
     texts,
+    large: await scanLargeFiles(root, large),
     parsed,
     docsByFile: new Map(parsed.map((p) => [p.file, p.docs])),
     models,
@@ -105,16 +116,44 @@ async function readRepository(root: string): Promise<Repository> {
   };
 }
 
-/** Checks 1 (YAML), 2 (API versions), 6 (secrets) and the static half of 3: on the files as written. */
-function checkAsWritten({ parsed, objectDocs, texts, models }: Repository): Finding[] {
+function buildCache(cacheDir: string, root: string, { repo, modelByDir, texts }: Repository): FolderBuildCache {
   const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), (path) => textOf.get(path));
+}
+
+const SOPS_MARK = /ENC\[AES256_GCM|"sops"|^sops:/m;
+
+/** The text checks on files too large to hold whole, and whether each is SOPS-encrypted. */
+async function scanLargeFiles(root: string, paths: readonly string[]): Promise<Repository['large']> {
+  const findings: Finding[] = [];
+  const encrypted = new Set<string>();
+  for (const path of paths) {
+    const found = await scanInChunks(root, path, (window): (Finding | { line?: undefined; sops: true })[] => [
+      ...scanTextForTokens(window),
+      ...checkConflictMarkers(window),
+      ...(SOPS_MARK.test(window.text) ? [{ sops: true as const }] : []),
+    ]);
+    if (found.some((f) => 'sops' in f)) encrypted.add(path);
+    const real = found.filter((f): f is Finding => !('sops' in f));
+    const conflict = real.filter((f) => f.check === 'yaml').sort((a, b) => (a.line ?? 0) - (b.line ?? 0))[0];
+    findings.push(...real.filter((f) => f.check !== 'yaml'), ...(conflict ? [conflict] : []));
+  }
+  return { findings, encrypted, paths: new Set(paths) };
+}
+
+/** Checks 1 (YAML), 2 (API versions), 6 (secrets) and the static half of 3: on the files as written. */
+function checkAsWritten({ parsed, objectDocs, texts, models, large }: Repository): Finding[] {
+  const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  // A large file is never held whole: a secretGenerator reading one needs only whether it is encrypted.
+  const readRepoFile = (path: string) => textOf.get(path) ?? (large.paths.has(path) ? (large.encrypted.has(path) ? 'sops:' : '') : undefined);
   return [
     ...parsed.flatMap((p) => p.findings),
     ...checkApiVersions(objectDocs),
     ...texts.flatMap(scanTextForTokens),
     ...texts.flatMap(checkConflictMarkers),
+    ...large.findings,
     ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
-    ...models.flatMap((m) => checkSecretGenerators(m.source, (p) => textOf.get(p), (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
+    ...models.flatMap((m) => checkSecretGenerators(m.source, readRepoFile, (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
     ...models.flatMap((m) => m.findings),
   ];
 }

@@ -1,7 +1,7 @@
 import type { RepoFile } from './files.js';
 import { isMap, kindOf, objectLabel } from './objects.js';
 import type { Finding, KubeObject } from './types.js';
-import { lineOfOffset, lineOfPath, type SourceDoc } from './yaml.js';
+import { lineOfPath, lineStarts, type SourceDoc } from './yaml.js';
 
 /** Credentials with a recognisable shape. The match itself is never printed, only where it is. */
 const TOKEN_PATTERNS: readonly { name: string; pattern: RegExp; hint: string }[] = [
@@ -27,10 +27,11 @@ const isPlaceholder = (match: string) => /(x{8,}|0{8,}|\.{3}|…)/i.test(match);
 /** Check 6a: a credential pattern anywhere in any text file. */
 export function scanTextForTokens(file: RepoFile): Finding[] {
   const findings: Finding[] = [];
+  let lineOf: ((offset: number) => number) | undefined; // built at the first match: most files have none
   for (const { name, pattern, hint } of TOKEN_PATTERNS) {
     for (const match of file.text.matchAll(pattern)) {
       if (isPlaceholder(match[0])) continue;
-      findings.push({ severity: 'error', check: 'secrets', file: file.path, line: lineOfOffset(file.text, match.index), message: `a ${name} is committed in this file`, hint });
+      findings.push({ severity: 'error', check: 'secrets', file: file.path, line: (lineOf ??= lineStarts(file.text))(match.index), message: `a ${name} is committed in this file`, hint });
     }
   }
   return findings;

@@ -27,6 +27,8 @@ export interface ValidationReport {
     objects: number;
     /** kustomize builds run. */
     builds: number;
+    /** kustomize builds whose outcome came from the cache (same inputs built before). */
+    cachedBuilds?: number;
   };
 }
 

@@ -29,29 +29,61 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const docs: SourceDoc[] = [];
   const findings: Finding[] = [];
-  const parsed = parseAllDocuments(text, { uniqueKeys: true, lineCounter, prettyErrors: true });
+  // `uniqueKeys: true` compares each key with every earlier key of its mapping (quadratic in the
+  // keys of one mapping); duplicateKeyLines finds the same keys in one pass.
+  const parsed = parseAllDocuments(text, { uniqueKeys: false, lineCounter, prettyErrors: true });
   const all = Array.isArray(parsed) ? parsed : [parsed];
   all.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        const duplicate = error.code === 'DUPLICATE_KEY';
-        findings.push({
-          severity: 'error',
-          check: 'yaml',
-          file,
-          line: error.linePos?.[0]?.line,
-          message: duplicate ? `duplicate key: ${firstLine(error.message)}` : `YAML syntax error: ${firstLine(error.message)}`,
-          hint: duplicate
-            ? 'remove or merge the repeated key: Flux and kustomize reject a mapping with the same key twice'
-            : 'fix the YAML syntax (indentation, quoting, a missing ":" or "-") so the file parses',
-        });
-      }
-      return;
-    }
+    const duplicates = duplicateKeyLines(doc, lineCounter);
+    for (const error of doc.errors)
+      findings.push({
+        severity: 'error',
+        check: 'yaml',
+        file,
+        line: error.linePos?.[0]?.line,
+        message: `YAML syntax error: ${firstLine(error.message)}`,
+        hint: 'fix the YAML syntax (indentation, quoting, a missing ":" or "-") so the file parses',
+      });
+    for (const line of duplicates)
+      findings.push({
+        severity: 'error',
+        check: 'yaml',
+        file,
+        line,
+        message: 'duplicate key: Map keys must be unique',
+        hint: 'remove or merge the repeated key: Flux and kustomize reject a mapping with the same key twice',
+      });
+    if (doc.errors.length > 0 || duplicates.length > 0) return;
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     docs.push({ file, index, doc, lineCounter, value: doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line });
   });
   return { file, docs, findings };
+}
+
+/**
+ * The line of every key that repeats an earlier scalar key of the same mapping, as the `yaml`
+ * library's `uniqueKeys: true` finds them (same values, `===`), but with a Set per mapping: one
+ * pass over the document.
+ */
+export function duplicateKeyLines(doc: Document.Parsed, lineCounter: LineCounter): number[] {
+  const lines: number[] = [];
+  const pending: unknown[] = [doc.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isYamlMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && !Number.isNaN(key.value)) {
+          if (keys.has(key.value)) lines.push(lineCounter.linePos(key.range?.[0] ?? 0).line);
+          else keys.add(key.value);
+        }
+        pending.push(key, pair.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) pending.push(item);
+    else if (isPair(node)) pending.push(node.key, node.value);
+  }
+  return lines;
 }
 
 const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -89,4 +121,20 @@ export function lineOfOffset(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+/** 1-based line of character offsets in a text, after one pass over it (each lookup a binary search). */
+export function lineStarts(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
 }

@@ -1,0 +1,200 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { BuildOutcome, BuildRequest } from './builds.js';
+import { isMap } from './objects.js';
+import type { KustomizationModel } from './kustomization-files.js';
+import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from './repo-paths.js';
+
+/**
+ * kustomize builds remembered across runs, outside the repository (the user's cache folder), keyed
+ * by a hash of everything the build can read: the request, every file of its input closure (path
+ * and content), and the kubectl binary. Any change to any of those is a different key, so a cached
+ * outcome is always the outcome a fresh build would have; builds whose inputs cannot be bounded
+ * (remote resources) are never cached.
+ */
+
+/** Bumped when the stored outcome format or the closure rules change: old entries are never read. */
+const FORMAT = 'kustomize-build-v1';
+/** Entries not written for this long are removed, now and then. */
+const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
+/** `$XDG_CACHE_HOME/create-piksel-gitops`, else `~/.cache/create-piksel-gitops`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'create-piksel-gitops');
+}
+
+/** What the builder needs from a cache: a key for a request (undefined: do not cache), read, write. */
+export interface BuildCache {
+  keyOf(request: BuildRequest): Promise<string | undefined>;
+  read(key: string): Promise<BuildOutcome | undefined>;
+  write(key: string, outcome: BuildOutcome): Promise<void>;
+}
+
+/** The files a build reads, found from the repository listing and its kustomization files. */
+export class BuildInputs {
+  private readonly direct = new Map<RepoPath, { files: RepoPath[]; dirs: RepoPath[]; bounded: boolean }>();
+
+  constructor(
+    private readonly repo: RepoIndex,
+    private readonly modelByDir: ReadonlyMap<RepoPath, KustomizationModel>,
+  ) {}
+
+  /**
+   * Every file a request can read, or undefined when that cannot be bounded. A folder contributes
+   * every file under it and, through its kustomization file, every local path any of its strings
+   * names (resources, patches, generators, transformers, …), transitively: more than kustomize
+   * reads, never less.
+   */
+  closure(request: BuildRequest): ReadonlySet<RepoPath> | undefined {
+    const files = new Set<RepoPath>();
+    const seen = new Set<RepoPath>();
+    const pending: RepoPath[] = [];
+    for (const path of [...request.resources, ...(request.components ?? [])]) {
+      if (this.repo.kind(path) === 'dir') pending.push(path);
+      else files.add(path);
+    }
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      const direct = this.directInputs(dir);
+      if (!direct.bounded) return undefined;
+      direct.files.forEach((f) => files.add(f));
+      pending.push(...direct.dirs);
+    }
+    return files;
+  }
+
+  /** A folder's own files and the local paths its kustomization file names. */
+  private directInputs(dir: RepoPath) {
+    let direct = this.direct.get(dir);
+    if (!direct) {
+      direct = { files: this.repo.filesUnder(dir), dirs: [], bounded: true };
+      const model = this.modelByDir.get(dir);
+      if (model)
+        for (const entry of stringsOf(model.source.value)) {
+          if (isRemoteEntry(entry)) direct.bounded = false;
+          const target = resolveRepoPath(dir, entry);
+          const kind = target === undefined ? undefined : this.repo.kind(target);
+          if (kind === 'file') direct.files.push(target!);
+          else if (kind === 'dir') direct.dirs.push(target!);
+        }
+      this.direct.set(dir, direct);
+    }
+    return direct;
+  }
+}
+
+function* stringsOf(value: unknown): Generator<string> {
+  if (typeof value === 'string') {
+    if (!value.includes('\n') && value.length < 4096) yield value;
+  } else if (Array.isArray(value)) for (const v of value) yield* stringsOf(v);
+  else if (isMap(value)) for (const v of Object.values(value)) yield* stringsOf(v);
+}
+
+/** The kubectl a build would run: its real path, size and modification time; undefined when not on PATH. */
+async function kubectlIdentity(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, process.platform === 'win32' ? 'kubectl.exe' : 'kubectl');
+    const found = await stat(candidate).catch(() => undefined);
+    if (found?.isFile() && (process.platform === 'win32' || (found.mode & 0o111) !== 0)) {
+      const real = await realpath(candidate).catch(() => candidate);
+      const target = await stat(real).catch(() => found);
+      return `${real}\0${target.size}\0${target.mtimeMs}`;
+    }
+  }
+  return undefined;
+}
+
+/** A build cache in a folder, for one repository (one validate run). */
+export class FolderBuildCache implements BuildCache {
+  private readonly folder: string;
+  private readonly kubectl: Promise<string | undefined>;
+  private readonly hashes = new Map<RepoPath, Promise<string>>();
+  private pruned = false;
+
+  constructor(
+    cacheDir: string,
+    private readonly root: string,
+    private readonly inputs: BuildInputs,
+    /** Text already read for a repository file (hashed without reading it again). */
+    private readonly textOf: (path: RepoPath) => string | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.folder = join(cacheDir, FORMAT);
+    this.kubectl = kubectlIdentity(env);
+  }
+
+  async keyOf(request: BuildRequest): Promise<string | undefined> {
+    const kubectl = await this.kubectl;
+    const files = kubectl === undefined ? undefined : this.inputs.closure(request);
+    if (!files) return undefined;
+    const sorted = [...files].sort();
+    const hashes = await Promise.all(sorted.map((f) => this.hashOf(f)));
+    const key = createHash('sha256').update(`${FORMAT}\0${kubectl}\0${JSON.stringify(request)}\0`);
+    sorted.forEach((f, i) => key.update(`${f}\0${hashes[i]}\0`));
+    return key.digest('hex');
+  }
+
+  async read(key: string): Promise<BuildOutcome | undefined> {
+    const text = await readFile(this.entry(key), 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    try {
+      const outcome = JSON.parse(text) as BuildOutcome;
+      return outcome.status === 'ok' || outcome.status === 'failed' ? outcome : undefined;
+    } catch {
+      return undefined; // a torn or foreign file: build afresh
+    }
+  }
+
+  /** Written to a temporary name and renamed, so a reader never sees half an entry. */
+  async write(key: string, outcome: BuildOutcome): Promise<void> {
+    if (outcome.status === 'unavailable') return;
+    try {
+      await mkdir(this.folder, { recursive: true });
+      const temp = `${this.entry(key)}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(temp, JSON.stringify(outcome));
+      await rename(temp, this.entry(key));
+      if (!this.pruned && Math.random() < 0.05) await this.prune();
+    } catch {
+      // An unwritable cache costs speed, not correctness.
+    }
+  }
+
+  private entry = (key: string) => join(this.folder, `${key}.json`);
+
+  private hashOf(path: RepoPath): Promise<string> {
+    let hash = this.hashes.get(path);
+    if (!hash) {
+      const text = this.textOf(path);
+      hash = text !== undefined ? Promise.resolve(createHash('sha256').update(text).digest('hex')) : hashFile(join(this.root, path));
+      this.hashes.set(path, hash);
+    }
+    return hash;
+  }
+
+  private async prune(): Promise<void> {
+    this.pruned = true;
+    const now = Date.now();
+    for (const name of await readdir(this.folder)) {
+      const path = join(this.folder, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && now - info.mtimeMs > MAX_AGE_MS) await rm(path, { force: true });
+    }
+  }
+}
+
+/** A file hashed as a stream (a large file is never held whole); a file that cannot be read hashes as such. */
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', (e) => resolve(`unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`));
+  });
+}

@@ -1,0 +1,132 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type ProcessRunner } from '../../src/process.js';
+import { BuildInputs } from '../../src/validate/build-cache.js';
+import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
+import { RepoIndex } from '../../src/validate/repo-paths.js';
+import { defaultFiles, editDoc, findDoc, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+
+// Every test has its own cache folder under one temporary folder, removed at the end.
+let cacheRoot: string;
+let cacheCount = 0;
+const newCacheDir = () => join(cacheRoot, String(cacheCount++));
+beforeAll(async () => {
+  cacheRoot = await mkdtemp(join(tmpdir(), 'piksel-build-cache-test-'));
+});
+afterAll(async () => {
+  await removeRepositories();
+  await rm(cacheRoot, { recursive: true, force: true });
+});
+
+/** The real kubectl, counted. */
+function countingRunner(): ProcessRunner & { kustomizeRuns: number } {
+  const runner = Object.assign(
+    async (command: string, args: readonly string[], options?: Parameters<ProcessRunner>[2]) => {
+      if (command === 'kubectl' && args[0] === 'kustomize') runner.kustomizeRuns++;
+      return runProcess(command, args, options);
+    },
+    { kustomizeRuns: 0 },
+  );
+  return runner;
+}
+
+const withoutTimings = (report: ValidationReport) => ({ ok: report.ok, findings: report.findings, files: report.stats.files, objects: report.stats.objects });
+
+const fluxKustomization = (files: Files, name: string) =>
+  findDoc(files, `Flux Kustomization ${name}`, (v) => isKind('Kustomization', 'kustomize.toolkit.fluxcd.io')(v) && (v.metadata as { name?: string }).name === name);
+
+describe.concurrent('kustomize build cache', () => {
+  it('reports the same findings from a cache hit as from a fresh build', async () => {
+    const files = await defaultFiles();
+    // A defect only a build finds, so the cached outcomes carry a failure as well as successes.
+    const ks = fluxKustomization(files, 'infra-controllers');
+    editDoc(files, ks, (doc) => doc.setIn(['spec', 'patches'], [{ target: { kind: 'HelmRelease' }, patch: '- op: replace\n  path: /spec/no/such/field\n  value: 1\n' }]));
+    const dir = await writeRepository(files);
+    const cacheDir = newCacheDir();
+
+    const uncached = await validateRepository(dir, { runner: countingRunner() });
+    const freshRunner = countingRunner();
+    const fresh = await validateRepository(dir, { runner: freshRunner, cacheDir });
+    const hitRunner = countingRunner();
+    const hit = await validateRepository(dir, { runner: hitRunner, cacheDir });
+
+    expect(fresh.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', message: expect.stringMatching(/does not build as kustomize-controller would/) }));
+    expect(withoutTimings(fresh)).toEqual(withoutTimings(uncached));
+    expect(withoutTimings(hit)).toEqual(withoutTimings(fresh));
+    expect(fresh.stats).toMatchObject({ cachedBuilds: 0 });
+    expect(freshRunner.kustomizeRuns).toBe(fresh.stats.builds);
+    expect(hit.stats).toMatchObject({ builds: 0, cachedBuilds: fresh.stats.builds });
+    expect(hitRunner.kustomizeRuns).toBe(0);
+    expect((await readdir(join(cacheDir, 'kustomize-build-v1'))).length).toBe(fresh.stats.builds);
+  });
+
+  it('builds afresh when an input changes, and reports what the change broke', async () => {
+    const files = await defaultFiles();
+    const dir = await writeRepository(files);
+    const cacheDir = newCacheDir();
+    const first = await validateRepository(dir, { runner: countingRunner(), cacheDir });
+    expect(first.ok).toBe(true);
+
+    // One file that several builds read: a kustomization listing a resource that is not there.
+    const k = 'infrastructure/controllers/kustomization.yaml';
+    editDoc(files, { file: k, index: 0 }, (doc) => doc.addIn(['resources'], 'ghost-controller.yaml'));
+    await writeFile(join(dir, k), files.get(k)!);
+    const runner = countingRunner();
+    const second = await validateRepository(dir, { runner, cacheDir });
+    expect(second.ok).toBe(false);
+    expect(second.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', file: k }));
+    expect(runner.kustomizeRuns).toBeGreaterThan(0);
+    expect(second.stats.builds).toBe(runner.kustomizeRuns);
+    // What the change did not reach came from the cache; the result is the uncached one.
+    expect(second.stats.cachedBuilds).toBeGreaterThan(0);
+    expect(withoutTimings(second)).toEqual(withoutTimings(await validateRepository(dir, { runner: countingRunner() })));
+  });
+
+  it('rebuilds when a file outside the folder, named in its kustomization, changes', async () => {
+    const deployment = (image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+    const patch = (target: string) => `- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n# target ${target}\n`;
+    const dir = await writeRepository(
+      new Map([
+        ['apps/web/deployment.yaml', deployment('nginx:1.25')],
+        ['apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\npatches:\n  - path: ../../shared/image.yaml\n    target:\n      kind: Deployment\n'],
+        ['shared/image.yaml', patch('first')],
+      ]),
+    );
+    const cacheDir = newCacheDir();
+    const first = await validateRepository(dir, { runner: countingRunner(), cacheDir });
+    expect(first.ok).toBe(true);
+    expect(first.stats.builds).toBeGreaterThan(0);
+
+    await writeFile(join(dir, 'shared/image.yaml'), '- op: replace\n  path: /spec/no/such/field\n  value: 1\n');
+    const runner = countingRunner();
+    const second = await validateRepository(dir, { runner, cacheDir });
+    expect(runner.kustomizeRuns).toBe(first.stats.builds);
+    expect(second.stats.cachedBuilds).toBe(0);
+    expect(second.ok).toBe(false);
+    expect(second.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', file: 'apps/web/kustomization.yaml' }));
+  });
+
+  it('never caches a build that reads a remote resource', () => {
+    const inputs = new BuildInputs(new RepoIndex(['base/kustomization.yaml', 'base/a.yaml']), new Map([
+      ['base', { dir: 'base', source: { value: { resources: ['a.yaml', 'https://github.com/org/repo//deploy?ref=v1'] } } } as never],
+    ]));
+    expect(inputs.closure({ resources: ['base'] })).toBeUndefined();
+    expect(inputs.closure({ resources: ['base/a.yaml'] })).toEqual(new Set(['base/a.yaml']));
+  });
+
+  it('counts every file under a folder and every local path its kustomization names', () => {
+    const repo = new RepoIndex(['app/kustomization.yaml', 'app/a.yaml', 'app/sub/notes.txt', 'lib/kustomization.yaml', 'lib/b.yaml', 'patches/p.yaml', 'other/c.yaml']);
+    const inputs = new BuildInputs(repo, new Map([
+      ['app', { dir: 'app', source: { value: { resources: ['a.yaml', '../lib'], patches: [{ path: '../patches/p.yaml' }], images: [{ name: 'nginx' }] } } } as never],
+      ['lib', { dir: 'lib', source: { value: { resources: ['b.yaml', '../app'] } } } as never],
+    ]));
+    expect([...inputs.closure({ resources: ['app'] })!].sort()).toEqual(
+      ['app/a.yaml', 'app/kustomization.yaml', 'app/sub/notes.txt', 'lib/b.yaml', 'lib/kustomization.yaml', 'patches/p.yaml'].sort(),
+    );
+    // The same through the include cycle, from the other end.
+    expect([...inputs.closure({ resources: ['lib'] })!].sort()).toEqual([...inputs.closure({ resources: ['app'] })!].sort());
+  });
+});

@@ -201,38 +201,44 @@ export function checkDeployability(cluster: DeployCluster, expected: ExpectedObj
 
 const at = (o: LocatedObject, path: Path) => ({ file: o.file, line: o.source ? lineOfPath(o.source, path) : o.line, object: objectLabel(o.object) });
 
+/** Check 7a: one finding per missing object, at its first reader; the others are counted. */
 function checkReferences(cluster: DeployCluster, expected: ExpectedObjects): Finding[] {
   const created = createdIn(cluster.objects);
   const classes = expected.storageClasses(cluster.name);
-  const findings: Finding[] = [];
+  const missing = new Map<string, { ref: Reference; readers: LocatedObject[] }>();
   for (const o of cluster.objects) {
     for (const ref of referencesOf(o)) {
-      if (created.has(refKey(ref.kind, ref.namespace, ref.name))) continue;
+      const key = refKey(ref.kind, ref.namespace, ref.name);
+      if (created.has(key)) continue;
       if (ref.kind === 'Secret' && expected.secrets.has(`${ref.namespace}/${ref.name}`)) continue;
-      if (ref.kind === 'StorageClass') {
-        if (classes.has(ref.name)) continue;
-        findings.push({
-          severity: 'warning',
-          check: 'deploy',
-          ...at(o, ref.path),
-          message: `StorageClass '${ref.name}' is neither created in cluster ${cluster.name} nor named in the answers: claims stay Pending if the cluster has no such class`,
-          hint: `check that the cluster has StorageClass ${ref.name} (kubectl get storageclass), or add it to the repository, or set the cluster's storageClass answer`,
-        });
-        continue;
-      }
-      findings.push({
-        severity: ref.kind === 'Secret' && !expected.known ? 'warning' : 'error',
-        check: 'deploy',
-        ...at(o, ref.path),
-        message: `${ref.kind} '${ref.namespace}/${ref.name}' is not created in cluster ${cluster.name}: ${isHelmRelease(o) ? 'the HelmRelease cannot render its values' : 'the pods cannot start'}`,
-        hint:
-          ref.kind === 'Secret'
-            ? `create it in the cluster (kubectl -n ${ref.namespace} create secret generic ${ref.name} …) and list it in the component's secrets so bootstrap asks for it, add it SOPS-encrypted, or fix the name`
-            : `add ${ref.kind} ${ref.name} to namespace ${ref.namespace} in the same Flux Kustomization (or one it dependsOn), or fix the name`,
-      });
+      if (ref.kind === 'StorageClass' && classes.has(ref.name)) continue;
+      const entry = missing.get(key) ?? { ref, readers: [o] };
+      if (!entry.readers.includes(o)) entry.readers.push(o);
+      missing.set(key, entry);
     }
   }
-  return findings;
+  return [...missing.values()].map(({ ref, readers }): Finding => {
+    const first = readers[0]!;
+    const others = readers.length > 1 ? ` (${readers.length - 1} more object${readers.length > 2 ? 's read' : ' reads'} it)` : '';
+    if (ref.kind === 'StorageClass')
+      return {
+        severity: 'warning',
+        check: 'deploy',
+        ...at(first, ref.path),
+        message: `StorageClass '${ref.name}' is neither created in cluster ${cluster.name} nor named in the answers: claims stay Pending if the cluster has no such class${others}`,
+        hint: `check that the cluster has StorageClass ${ref.name} (kubectl get storageclass), or add it to the repository, or set the cluster's storageClass answer`,
+      };
+    return {
+      severity: ref.kind === 'Secret' && !expected.known ? 'warning' : 'error',
+      check: 'deploy',
+      ...at(first, ref.path),
+      message: `${ref.kind} '${ref.namespace}/${ref.name}' is not created in cluster ${cluster.name}: ${isHelmRelease(first) ? 'the HelmRelease cannot render its values' : 'the pods cannot start'}${others}`,
+      hint:
+        ref.kind === 'Secret'
+          ? `create it in the cluster (kubectl -n ${ref.namespace} create secret generic ${ref.name} …) and list it in the component's secrets so bootstrap asks for it, add it SOPS-encrypted, or fix the name`
+          : `add ${ref.kind} ${ref.name} to namespace ${ref.namespace} in the same Flux Kustomization (or one it dependsOn), or fix the name`,
+    };
+  });
 }
 
 /**

@@ -50,6 +50,19 @@ describe('deploy: references', () => {
     expect(text.split('\n')[finding!.line! - 1]).toMatch(/name: web-db$/);
   });
 
+  it('reports a Secret read by several objects once, at its first reader', () => {
+    const reads = (name: string) =>
+      stringify({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name, namespace: 'app' },
+        spec: { template: { spec: { containers: [{ name, image: 'job:1', env: ['USER', 'PASSWORD'].map((k) => ({ name: k, valueFrom: { secretKeyRef: { name: 'app-db', key: k } } })) }] } } },
+      });
+    expect(check([reads('first'), reads('second'), reads('third')].join('---\n')).map((f) => [f.object, f.message])).toEqual([
+      ['Job/app/first', "Secret 'app/app-db' is not created in cluster dev: the pods cannot start (2 more objects read it)"],
+    ]);
+  });
+
   it('accepts Secrets the answers list, the repository creates, or cert-manager issues; skips optional ones', () => {
     const pod = {
       volumes: [

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { runProcess, type ProcessRunner } from '../process.js';
+import { ANSWERS_FILE } from '../render/index.js';
 import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { KustomizeBuilder, type BuildOutcome } from './builds.js';
@@ -9,6 +10,7 @@ import { collectCluster, locator, staticExpander, type ClusterContext, type Clus
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
 import { BuildFailures, buildFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
+import { checkDeployability, expectedFromAnswers } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
 import { readKustomization, type KustomizationModel } from './kustomization-files.js';
@@ -44,8 +46,9 @@ const BUILD_CONCURRENCY = 4;
 
 /**
  * Checks a Flux repository offline: YAML, API versions, kustomize builds, schemas, the
- * dependency graph of each cluster, and committed secrets. Throws an input error when `dir` is not
- * a folder or `cluster` names no cluster folder; every defect of the repository is a finding.
+ * dependency graph of each cluster, committed secrets, and what would keep it from running
+ * (deploy). Throws an input error when `dir` is not a folder or `cluster` names no cluster
+ * folder; every defect of the repository is a finding.
  */
 export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = resolve(dir);
@@ -66,6 +69,9 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     findings.push(...checkSchemas(objects, repository.registry));
     for (const cluster of builds.clusters)
       findings.push(...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }));
+    const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
+    findings.push(...answersFindings);
+    for (const cluster of builds.clusters) findings.push(...checkDeployability(cluster, expected));
 
     const sorted = normalizeFindings(findings);
     return {

@@ -1,6 +1,6 @@
 import type { Finding, ValidationReport } from './types.js';
 
-const CHECK_ORDER = ['yaml', 'api-version', 'kustomize', 'schema', 'graph', 'secrets'];
+const CHECK_ORDER = ['yaml', 'api-version', 'kustomize', 'schema', 'graph', 'secrets', 'deploy'];
 
 /** Same defect reached through several builds: reported once. Sorted by file, line, check. */
 export function normalizeFindings(findings: readonly Finding[]): Finding[] {

@@ -1,7 +1,7 @@
 import type { SourceDoc } from './yaml.js';
 
 /** What `validate` reports: one finding per defect, each with where it is and how to fix it. */
-export type Check = 'yaml' | 'api-version' | 'kustomize' | 'schema' | 'graph' | 'secrets';
+export type Check = 'yaml' | 'api-version' | 'kustomize' | 'schema' | 'graph' | 'secrets' | 'deploy';
 
 export interface Finding {
   severity: 'error' | 'warning';

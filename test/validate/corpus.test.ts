@@ -20,6 +20,14 @@ const fluxKustomization = (files: Files, name?: string) =>
   findDoc(files, `Flux Kustomization${name ? ` ${name}` : ''}`, (v) => isKind('Kustomization', FLUX_KS)(v) && (name === undefined || (v.metadata as { name?: string }).name === name));
 const helmRelease = (files: Files) => findDoc(files, 'HelmRelease with chart.spec', (v) => isKind('HelmRelease', 'helm.toolkit.fluxcd.io')(v) && (v.spec as { chart?: unknown }).chart !== undefined);
 const helmRepository = (files: Files) => findDoc(files, 'HelmRepository', isKind('HelmRepository', 'source.toolkit.fluxcd.io'));
+/** The pod template fields the deploy cases edit. */
+interface PodTemplated {
+  spec: { template: { spec: { containers: { image: string; env?: { valueFrom?: { secretKeyRef?: unknown } }[] }[] } } };
+}
+const deploymentReadingSecret = (files: Files) =>
+  findDoc(files, 'Deployment whose first container reads a Secret', (v) =>
+    isKind('Deployment', 'apps')(v) && ((v as unknown as PodTemplated).spec.template.spec.containers[0]?.env ?? []).some((e) => e.valueFrom?.secretKeyRef !== undefined),
+  );
 const WEBHOOK = ['https://hooks.slack.com/services', 'T0PIKSEL1', 'B0PIKSEL2', 'q1w2e3r4t5y6u7i8o9p0a1s2'].join('/');
 
 const CASES: readonly BrokenCase[] = [
@@ -243,6 +251,67 @@ const CASES: readonly BrokenCase[] = [
     },
     check: 'kustomize',
     message: /path \.\/infrastructure\/configs does not build as kustomize-controller would/,
+  },
+  {
+    name: 'workload reading a Secret nobody creates',
+    plant: (files) => {
+      const workload = deploymentReadingSecret(files);
+      const env = (workload.value as unknown as PodTemplated).spec.template.spec.containers[0]!.env!;
+      const i = env.findIndex((e) => e.valueFrom?.secretKeyRef);
+      editDoc(files, workload, (doc) => doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'env', i, 'valueFrom', 'secretKeyRef', 'name'], 'app-credentials'));
+      return workload.file;
+    },
+    check: 'deploy',
+    message: /Secret '[a-z-]+\/app-credentials' is not created in cluster development: the pods cannot start/,
+    also: (report, files) => {
+      const finding = report.findings.find((f) => f.check === 'deploy' && f.message.includes('app-credentials'))!;
+      expect(files.get(finding.file)!.split('\n')[finding.line! - 1]).toMatch(/^\s+name: app-credentials$/);
+    },
+  },
+  {
+    name: 'HelmRelease with remediation retries and no RetryOnFailure',
+    plant: (files) => {
+      const hr = helmRelease(files);
+      editDoc(files, hr, (doc) => {
+        doc.setIn(['spec', 'install'], doc.createNode({ remediation: { retries: 3 } }));
+        doc.setIn(['spec', 'upgrade'], doc.createNode({ remediation: { retries: 3 } }));
+      });
+      return hr.file;
+    },
+    check: 'deploy',
+    message: /a failed install or upgrade stalls the release \(install after 3 retries, upgrade after 3 retries\)/,
+  },
+  {
+    name: 'image tagged latest',
+    plant: (files) => {
+      const workload = deploymentReadingSecret(files);
+      const image = (workload.value as unknown as PodTemplated).spec.template.spec.containers[0]!.image;
+      editDoc(files, workload, (doc) => doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'image'], image.replace(/:[^:/]+$/, ':latest')));
+      return workload.file;
+    },
+    check: 'deploy',
+    message: /image '[^']+:latest' of container [a-z-]+ uses the tag latest/,
+  },
+  {
+    name: 'image without a tag',
+    plant: (files) => {
+      const workload = deploymentReadingSecret(files);
+      const image = (workload.value as unknown as PodTemplated).spec.template.spec.containers[0]!.image;
+      editDoc(files, workload, (doc) => doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'image'], image.replace(/:[^:/]+$/, '')));
+      return workload.file;
+    },
+    check: 'deploy',
+    message: /image '[^':]+' of container [a-z-]+ has no tag/,
+  },
+  {
+    name: 'app that connects to db-proxy without dependsOn database',
+    plant: (files) => {
+      const app = fluxKustomization(files, 'odc');
+      editDoc(files, app, (doc) => doc.deleteIn(['spec', 'dependsOn']));
+      return app.file;
+    },
+    check: 'deploy',
+    message: /applies [A-Za-z]+\/odc\/[a-z-]+, which connects to db-proxy, but its dependsOn does not reach Kustomization database in cluster development/,
   },
 ];
 

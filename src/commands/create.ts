@@ -13,7 +13,7 @@ import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitAll } from '../repository/git.js';
 import { inspectTarget, type TargetState } from '../repository/target.js';
-import { createRepository, updateRepository } from '../repository/write.js';
+import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
 import { BASE_FILE, baseFileText } from '../upgrade/base.js';
 import type { UpgradePlan } from '../upgrade/plan.js';
 import type { BootstrapSummary } from './bootstrap.js';
@@ -87,6 +87,8 @@ const withBase = (result: RenderResult, version: string) => new Map([...result.f
 
 export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
   const dir = resolve(cliOptions.dir);
+  // An earlier run's leftovers are settled first, visibly, so nothing is planned against a half state.
+  for (const note of [...(await removeAbandonedCreations(dir)), ...(await recoverInterruptedUpdate(dir, deps.run))]) deps.reporter.warn(note);
   const target = await inspectTarget(dir);
   if (target.kind === 'foreign' && !cliOptions.force)
     throw inputError(

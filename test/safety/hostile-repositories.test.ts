@@ -2,9 +2,13 @@ import { cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from '
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { parseAnswers } from '../../src/answers/load.js';
+import { gitCredentialEnv, pushBranch, type GitSession } from '../../src/bootstrap/remote.js';
+import { runProcess } from '../../src/process.js';
 import { STAGING_PREFIX } from '../../src/repository/write.js';
 import { tempDir } from '../support/cli.js';
-import { create, generated, git, isolateStateDir } from './support.js';
+import { create, generated, git, GIT_ENV, isolateStateDir } from './support.js';
 
 beforeAll(isolateStateDir);
 
@@ -69,4 +73,66 @@ describe('a repository that carries hostile content', () => {
       expect(await snapshot(elsewhere)).toEqual(outsideBefore);
     });
   }
+});
+
+describe('bootstrap against a hostile or mistaken remote', () => {
+  const session = (dir: string): GitSession => ({ run: runProcess, dir, remoteEnv: GIT_ENV, redact: (t) => t });
+
+  /** A local repository with one commit, and a bare origin whose main holds `seed` commits first. */
+  async function withOrigin(seed: (work: string) => Promise<void>) {
+    const root = await tempDir();
+    const origin = join(root, 'origin.git');
+    const other = join(root, 'other');
+    const dir = join(root, 'repo');
+    await git(root, 'init', '-q', '--bare', '-b', 'main', origin);
+    await git(root, 'clone', '-q', origin, other);
+    await seed(other);
+    await git(other, 'push', '-q', 'origin', 'HEAD:main');
+    await mkdir(dir);
+    await git(dir, 'init', '-q', '-b', 'main');
+    await writeFile(join(dir, 'README.md'), '# ours\n');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'Generate piksel-gitops');
+    await git(dir, 'remote', 'add', 'origin', origin);
+    return { dir, origin };
+  }
+
+  it('a rejected push onto an unrelated project stops (exit 1) instead of rebasing onto it', async () => {
+    const { dir, origin } = await withOrigin(async (work) => {
+      await writeFile(join(work, 'main.go'), 'package main\n');
+      await git(work, 'add', '-A');
+      await git(work, 'commit', '-qm', 'someone else’s project');
+    });
+    const before = await git(dir, 'rev-parse', 'HEAD');
+    await expect(pushBranch(session(dir), 'main')).rejects.toMatchObject({
+      kind: 'step',
+      message: expect.stringMatching(/^origin\/main holds 1 commit\(s\) that are neither this repository's nor Flux's bootstrap commits: not rebasing/),
+    });
+    expect(await git(dir, 'rev-parse', 'HEAD')).toBe(before);
+    expect(await git(origin, 'log', '-1', '--format=%s', 'main')).toBe('someone else’s project');
+  });
+
+  it('only Flux’s own bootstrap commits on the remote: rebased and pushed', async () => {
+    const { dir, origin } = await withOrigin(async (work) => {
+      await mkdir(join(work, 'clusters', 'dev', 'flux-system'), { recursive: true });
+      await writeFile(join(work, 'clusters', 'dev', 'flux-system', 'gotk-sync.yaml'), 'kind: Kustomization\n');
+      await git(work, 'add', '-A');
+      await execa('git', ['commit', '-qm', 'Add Flux sync manifests'], { cwd: work, env: { ...GIT_ENV, GIT_AUTHOR_NAME: 'Flux' } });
+    });
+    expect(await pushBranch(session(dir), 'main')).toMatchObject({ outcome: 'pushed' });
+    expect(await git(origin, 'log', '--format=%s', 'main')).toBe('Generate piksel-gitops\nAdd Flux sync manifests');
+  });
+
+  it('the token never reaches a credential helper the user configured (credential.helper=store)', async () => {
+    const home = await tempDir('piksel-home-');
+    await writeFile(join(home, '.gitconfig'), '[credential]\n\thelper = store\n');
+    const token = 'ghp_supersecret';
+    const base = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GITHUB_TOKEN: token, GIT_TERMINAL_PROMPT: '0' };
+    const env = { ...base, ...gitCredentialEnv(parseAnswers({}).repository, 'GITHUB_TOKEN', base) };
+    const filled = await execa('git', ['credential', 'fill'], { env, input: 'protocol=https\nhost=github.com\n\n' });
+    expect(filled.stdout).toContain(`password=${token}`);
+    // What git does after a push the server accepted: hand the credential to every helper to keep.
+    await execa('git', ['credential', 'approve'], { env, input: `${filled.stdout}\n\n` });
+    expect(existsSync(join(home, '.git-credentials'))).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
@@ -119,6 +120,10 @@ export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): P
     return withBootstrap(done, answers, options, deps);
   }
   const files = withBase(result, version);
+  if (target.kind === 'foreign') {
+    const overwritten = [...files.keys()].filter((path) => target.entries.includes(path.split('/')[0]!) && existsSync(join(dir, path)));
+    if (overwritten.length > 0) deps.reporter.warn(`--force ${options.dryRun ? 'would overwrite' : 'overwrites'} ${overwritten.length} file(s) in ${options.dir}: ${overwritten.join(', ')}`);
+  }
   if (options.dryRun) {
     deps.reporter.info(`would write ${files.size} files to ${options.dir}:`);
     for (const [path, text] of files) deps.reporter.detail(`  + ${path} (${Buffer.byteLength(text)} bytes)`);
@@ -151,12 +156,24 @@ async function writeNewRepository(
     await deps.checkStaged?.(staged);
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
-  const replaceWhole = target.kind === 'missing' || (target.kind === 'empty' && target.keeps.length === 0);
-  if (replaceWhole) await createRepository(dir, files, check);
-  else await updateRepository(dir, files, [], check);
-  const committed = options.git
-    ? (await commitAll(deps.run, dir, branch, `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`)).committed
-    : false;
+  // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell
+  // stands) is written into, never replaced, and only the files written are committed.
+  const replaceWhole = target.kind === 'missing';
+  const message = `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+  let committed = false;
+  if (replaceWhole) {
+    await createRepository(dir, files, check);
+    committed = options.git ? (await commitAll(deps.run, dir, branch, message)).committed : false;
+  } else {
+    const hadGit = target.kind === 'empty' && target.keeps.includes('.git');
+    committed = await updateRepository(dir, files, [], check, options.git ? { run: deps.run, branch, message } : undefined);
+    if (signal?.aborted && target.kind === 'empty') {
+      const written = new Set([...files.keys()].map((p) => p.split('/')[0]!));
+      if (!hadGit) written.add('.git');
+      await Promise.all([...written].map((entry) => rm(join(dir, entry), { recursive: true, force: true })));
+      throw cancelled(true);
+    }
+  }
   if (signal?.aborted && replaceWhole) {
     await rm(dir, { recursive: true, force: true });
     throw cancelled(true);

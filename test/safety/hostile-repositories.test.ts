@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,31 @@ describe('bootstrap against a hostile or mistaken remote', () => {
     // What git does after a push the server accepted: hand the credential to every helper to keep.
     await execa('git', ['credential', 'approve'], { env, input: `${filled.stdout}\n\n` });
     expect(existsSync(join(home, '.git-credentials'))).toBe(false);
+  });
+});
+
+describe('target folders', () => {
+  it('creating into an existing empty folder (`.`) writes into it, never replaces it', async () => {
+    const dir = join(await tempDir(), 'here');
+    await mkdir(dir);
+    const before = await stat(dir);
+    await create([dir, '--yes']);
+    const after = await stat(dir);
+    expect([after.ino, after.dev]).toEqual([before.ino, before.dev]);
+    expect(await git(dir, 'log', '--format=%s')).toMatch(/^Generate piksel-gitops/);
+    expect(await readdir(dir)).toContain('piksel-answers.yaml');
+  });
+
+  it('--force lists what it overwrites and commits only the files it wrote', async () => {
+    const dir = join(await tempDir(), 'existing');
+    await mkdir(dir);
+    await writeFile(join(dir, 'README.md'), '# mine\n');
+    await writeFile(join(dir, 'secret.txt'), 'hunter2\n');
+    const { lines } = await create([dir, '--yes', '--force']);
+    expect(lines).toContain(`⚠ --force overwrites 1 file(s) in ${dir}: README.md`);
+    const tracked = (await git(dir, 'ls-files')).split('\n');
+    expect(tracked).toContain('README.md');
+    expect(tracked).not.toContain('secret.txt');
+    expect(await git(dir, 'status', '--porcelain')).toBe('?? secret.txt');
   });
 });

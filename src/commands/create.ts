@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { realpath, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
@@ -9,7 +9,7 @@ import type { InteractiveSession } from '../cli/session.js';
 import { cancelled, inputError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { runProcess, type ProcessRunner } from '../process.js';
-import { renderRepository, type RenderResult } from '../render/index.js';
+import { ANSWERS_FILE, renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitAll } from '../repository/git.js';
@@ -83,10 +83,38 @@ export async function resolveAnswers(
   return { answers };
 }
 
+/**
+ * Without a folder argument, inside a generated repository (or below its top), the person means
+ * that repository: upgrade it rather than create piksel-gitops/ nested in it.
+ */
+async function inGeneratedRepository(options: CliOptions, reporter: Reporter): Promise<CliOptions> {
+  if (options.dirGiven) return options;
+  for (let dir = resolve('.'); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ANSWERS_FILE)) && existsSync(join(dir, BASE_FILE))) {
+      reporter.info(`upgrading the repository at ${dir} (name a folder to create a new repository instead)`);
+      return { ...options, dir };
+    }
+    if (dirname(dir) === dir || existsSync(join(dir, '.git'))) return options;
+  }
+}
+
+/** A new repository inside another one's work tree is usually a mistake (a shell left in the wrong folder). */
+async function warnIfNested(dir: string, options: CliOptions, deps: CreateDeps): Promise<void> {
+  if (!options.git) return;
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const top = await deps.run('git', ['rev-parse', '--show-toplevel'], { cwd: probe }).catch(() => undefined);
+  if (!top || top.exitCode !== 0 || top.notFound) return;
+  const outer = top.stdout.trim();
+  if (outer === (await realpath(dir).catch(() => ''))) return; // the folder is that repository itself
+  deps.reporter.warn(`${options.dir} is inside the git repository ${outer}: the new repository will be nested in it (choose a folder outside it, unless that is what you want)`);
+}
+
 /** The rendered tree plus the merge base for the next upgrade. */
 const withBase = (result: RenderResult, version: string) => new Map([...result.files, [BASE_FILE, baseFileText(result.files, version)]]);
 
-export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
+export async function createCommand(givenOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
+  const cliOptions = await inGeneratedRepository(givenOptions, deps.reporter);
   const dir = resolve(cliOptions.dir);
   // An earlier run's leftovers are settled first, visibly, so nothing is planned against a half state.
   for (const note of [...(await removeAbandonedCreations(dir)), ...(await recoverInterruptedUpdate(dir, deps.run))]) deps.reporter.warn(note);
@@ -97,6 +125,7 @@ export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): P
     );
   if (cliOptions.bootstrap) (await import('./bootstrap.js')).checkBootstrapUsage(cliOptions, deps.session !== undefined);
   if (target.kind === 'generated') await assertClean(dir, cliOptions, deps);
+  else await warnIfNested(dir, cliOptions, deps);
   const session = cliOptions.yes ? undefined : deps.session;
   const resolved = await resolveAnswers(cliOptions, target, session);
   const { answers } = resolved;

@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -160,5 +160,35 @@ describe('target folders', () => {
     expect(tracked).toContain('README.md');
     expect(tracked).not.toContain('secret.txt');
     expect(await git(dir, 'status', '--porcelain')).toBe('?? secret.txt');
+  });
+});
+
+describe('nested repositories', () => {
+  it('inside a generated repository, no folder argument upgrades that repository instead of nesting a new one', async () => {
+    const dir = await generated();
+    const cwd = process.cwd();
+    process.chdir(join(dir, 'apps'));
+    try {
+      const { lines, summary } = await create(['--yes', '--set', 'gpu.enabled=false']);
+      expect(lines[0]).toBe(`upgrading the repository at ${await realpath(dir)} (name a folder to create a new repository instead)`);
+      expect(summary.mode).toBe('upgrade');
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(existsSync(join(dir, 'apps', 'piksel-gitops'))).toBe(false);
+    expect(existsSync(join(dir, 'piksel-gitops'))).toBe(false);
+    expect(await git(dir, 'log', '-1', '--format=%s')).toMatch(/^Apply changed answers/);
+  });
+
+  it('warns before creating a repository inside another git work tree', async () => {
+    const outer = await tempDir();
+    await git(outer, 'init', '-q');
+    const { lines } = await create([join(outer, 'inner'), '--yes', '--dry-run']);
+    expect(lines).toContain(`⚠ ${join(outer, 'inner')} is inside the git repository ${await realpath(outer)}: the new repository will be nested in it (choose a folder outside it, unless that is what you want)`);
+  });
+
+  it('the answers file tells people to re-run in the repository itself (`.`), not to nest', async () => {
+    const dir = await generated(['--no-git']);
+    expect(await readFile(join(dir, 'piksel-answers.yaml'), 'utf8')).toContain('Re-run `npx create-piksel-gitops .` in this repository');
   });
 });

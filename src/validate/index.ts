@@ -10,7 +10,7 @@ import { BuildFailures, buildFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
-import { readKustomization, type KustomizationModel } from './kustomization-files.js';
+import { includeCycles, readKustomization, type KustomizationModel } from './kustomization-files.js';
 import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
 import { checkSchemas } from './schema/check.js';
@@ -116,6 +116,7 @@ function checkAsWritten({ parsed, objectDocs, texts, models }: Repository): Find
     ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
     ...models.flatMap((m) => checkSecretGenerators(m.source, (p) => textOf.get(p), (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
     ...models.flatMap((m) => m.findings),
+    ...includeCycles(models),
   ];
 }
 

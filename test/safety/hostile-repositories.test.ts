@@ -1,12 +1,13 @@
 import { cp, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { parseAnswers } from '../../src/answers/load.js';
 import { gitCredentialEnv, pushBranch, type GitSession } from '../../src/bootstrap/remote.js';
 import { runProcess } from '../../src/process.js';
 import { STAGING_PREFIX } from '../../src/repository/write.js';
+import { validateRepository } from '../../src/validate/index.js';
 import { tempDir } from '../support/cli.js';
 import { create, generated, git, GIT_ENV, isolateStateDir } from './support.js';
 
@@ -190,5 +191,36 @@ describe('nested repositories', () => {
   it('the answers file tells people to re-run in the repository itself (`.`), not to nest', async () => {
     const dir = await generated(['--no-git']);
     expect(await readFile(join(dir, 'piksel-answers.yaml'), 'utf8')).toContain('Re-run `npx create-piksel-gitops .` in this repository');
+  });
+});
+
+describe('validate on a repository whose kustomizations include each other', () => {
+  async function repoWith(files: Record<string, string>): Promise<string> {
+    const dir = await tempDir();
+    const all = {
+      'clusters/dev/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./a\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+      ...files,
+    };
+    for (const [path, text] of Object.entries(all)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    return dir;
+  }
+  const kustomization = (...resources: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+  const withinSeconds = <T>(promise: Promise<T>, seconds: number) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer after ${seconds}s (deadlock)`)), seconds * 1000))]);
+
+  it('a → b → a is reported as a cycle (an error), not a hang', async () => {
+    const dir = await repoWith({ 'a/kustomization.yaml': kustomization('../b'), 'b/kustomization.yaml': kustomization('../a') });
+    const report = await withinSeconds(validateRepository(dir), 20);
+    expect(report.ok).toBe(false);
+    expect(report.findings.filter((f) => /cycle/.test(f.message)).map((f) => [f.file, f.message])).toEqual([['a/kustomization.yaml', 'kustomization include cycle: a → b → a']]);
+  });
+
+  it('a folder that lists itself is a cycle too', async () => {
+    const dir = await repoWith({ 'a/kustomization.yaml': kustomization('.') });
+    const report = await withinSeconds(validateRepository(dir), 20);
+    expect(report.findings.map((f) => f.message)).toContain('kustomization include cycle: a → a');
   });
 });

@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRepository, recoverInterruptedUpdate, STAGING_PREFIX, updateRepository } from '../src/repository/write.js';
+import { createRepository, recoverInterruptedUpdate, stageUpdate, STAGING_PREFIX, updateRepository } from '../src/repository/write.js';
 import { listTree, tempDir } from './support/cli.js';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -32,24 +32,20 @@ describe('atomic writes', () => {
     const target = await tempDir();
     await writeFile(join(target, 'a.yaml'), 'old\n');
     await writeFile(join(target, 'gone.yaml'), 'old\n');
-    // What a run killed mid-apply leaves: a staging folder with its journal, one file already moved.
-    const staging = join(target, `${STAGING_PREFIX}dead`);
-    await mkdir(join(staging, 'files', 'b'), { recursive: true });
-    await writeFile(join(staging, 'files', 'b', 'c.yaml'), 'c\n');
-    await writeFile(join(target, 'a.yaml'), 'new\n');
-    await writeFile(join(staging, 'journal.json'), JSON.stringify({ writes: ['a.yaml', 'b/c.yaml'], deletes: ['gone.yaml'] }));
+    // What a run killed mid-apply leaves: a staging folder with its sealed record, one file already moved.
+    const staging = await stageUpdate(target, tree({ 'a.yaml': 'new\n', 'b/c.yaml': 'c\n' }), ['gone.yaml']);
+    await rename(join(staging, 'files', 'a.yaml'), join(target, 'a.yaml'));
     await recoverInterruptedUpdate(target);
     expect(await listTree(target)).toEqual(['a.yaml', 'b', 'b/c.yaml']);
     expect(await readFile(join(target, 'a.yaml'), 'utf8')).toBe('new\n');
   });
 
-  it('a staging folder without a journal (killed while staging) is dropped, old tree kept', async () => {
+  it('a staging folder this tool cannot prove it wrote is left alone and named, old tree kept', async () => {
     const target = await tempDir();
     await writeFile(join(target, 'a.yaml'), 'old\n');
     await mkdir(join(target, `${STAGING_PREFIX}dead`, 'files'), { recursive: true });
     await writeFile(join(target, `${STAGING_PREFIX}dead`, 'files', 'a.yaml'), 'half\n');
-    await recoverInterruptedUpdate(target);
-    expect(await listTree(target)).toEqual(['a.yaml']);
+    expect(await recoverInterruptedUpdate(target)).toEqual([expect.stringMatching(/^ignored \.piksel-staging-dead: not left by/)]);
     expect(await readFile(join(target, 'a.yaml'), 'utf8')).toBe('old\n');
   });
 });

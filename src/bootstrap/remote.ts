@@ -51,14 +51,22 @@ function tokenUsername(repo: RepositoryAnswers): string {
 
 /**
  * Lets `git push` over HTTPS use the token flux uses, without the token ever being on a command
- * line or in a file: a credential helper (consulted after the user's own, which win) that reads
- * the variable when git asks. Passed as GIT_CONFIG_* variables, appended to any already set.
+ * line or in a file: a credential helper that reads the variable when git asks. Passed as
+ * GIT_CONFIG_* variables, appended to any already set. The user's helpers are reset first (an
+ * empty `credential.helper`): git hands an accepted credential to every helper to keep, and
+ * `store` would write the token to ~/.git-credentials.
  */
 export function gitCredentialEnv(repo: RepositoryAnswers, variable: string | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
   if (!variable || !env[variable]) return {};
   const count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
   const helper = `!f() { if [ "$1" = get ]; then printf 'username=%s\\npassword=%s\\n' '${tokenUsername(repo)}' "$${variable}"; fi; }; f`;
-  return { GIT_CONFIG_COUNT: String(count + 1), [`GIT_CONFIG_KEY_${count}`]: 'credential.helper', [`GIT_CONFIG_VALUE_${count}`]: helper };
+  return {
+    GIT_CONFIG_COUNT: String(count + 2),
+    [`GIT_CONFIG_KEY_${count}`]: 'credential.helper',
+    [`GIT_CONFIG_VALUE_${count}`]: '',
+    [`GIT_CONFIG_KEY_${count + 1}`]: 'credential.helper',
+    [`GIT_CONFIG_VALUE_${count + 1}`]: helper,
+  };
 }
 
 export interface GitSession {
@@ -147,6 +155,7 @@ export async function pushBranch(session: GitSession, branch: string): Promise<{
 /** Puts the local commits on top of origin's branch (bootstrap's commits) and pushes. */
 export async function pullRebaseAndPush(session: GitSession, branch: string): Promise<void> {
   const git = gitIn(session, true);
+  await assertRebaseable(session, branch);
   const pull = await git('pull', '--rebase', '--autostash', '--quiet', 'origin', branch);
   if (pull.exitCode !== 0) {
     await git('rebase', '--abort');
@@ -160,5 +169,37 @@ export async function pullRebaseAndPush(session: GitSession, branch: string): Pr
     throw stepError(
       `git push to origin ${branch} failed: check that your credentials may push to the repository and that ${branch} is not protected, then re-run`,
       gitOutput(session, push),
+    );
+}
+
+/** What `flux bootstrap` commits: its own manifests, under clusters/<name>/flux-system/, as "Flux". */
+const FLUX_AUTHOR = 'Flux';
+const FLUX_PATH = /^clusters\/[^/]+\/flux-system\//;
+
+/**
+ * Rebasing is only right onto our own history or Flux's bootstrap commits on top of it: a remote
+ * branch holding anything else (another project, a colleague's work) is stopped for a person.
+ */
+async function assertRebaseable(session: GitSession, branch: string): Promise<void> {
+  const git = gitIn(session, true);
+  const fetch = await git('fetch', '--quiet', 'origin', `refs/heads/${branch}`);
+  if (fetch.exitCode !== 0)
+    throw stepError(`could not fetch origin ${branch}: check your network and credentials, then re-run`, gitOutput(session, fetch));
+  const theirs = (await git('rev-parse', '--verify', 'FETCH_HEAD')).stdout.trim();
+  if ((await git('merge-base', '--is-ancestor', theirs, 'HEAD')).exitCode === 0) return;
+  const log = await git('log', '--format=%x01%h %an', '--name-only', theirs, '--not', 'HEAD');
+  const foreign = log.stdout
+    .split('\x01')
+    .filter((chunk) => chunk.trim() !== '')
+    .map((chunk) => {
+      const [head = '', ...files] = chunk.split('\n').filter((l) => l.trim() !== '');
+      const [sha = '', ...author] = head.split(' ');
+      return { sha, author: author.join(' '), files };
+    })
+    .filter((c) => c.author !== FLUX_AUTHOR || !c.files.every((f) => FLUX_PATH.test(f)));
+  if (foreign.length > 0)
+    throw stepError(
+      `origin/${branch} holds ${foreign.length} commit(s) that are neither this repository's nor Flux's bootstrap commits: not rebasing onto them. Check that origin is the right repository (git remote -v); if it is, merge origin/${branch} yourself, then re-run`,
+      foreign.slice(0, 5).map((c) => `${c.sha} by ${c.author}: ${c.files.slice(0, 3).join(', ')}${c.files.length > 3 ? ', …' : ''}`),
     );
 }

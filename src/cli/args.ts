@@ -7,6 +7,8 @@ export type Command = 'create' | 'validate' | 'bootstrap';
 export interface CliOptions {
   readonly command: Command;
   readonly dir: string;
+  /** A folder was named (create without one may mean the generated repository the shell is in). */
+  readonly dirGiven: boolean;
   readonly yes: boolean;
   readonly answersFile?: string;
   readonly sets: readonly string[];
@@ -62,6 +64,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   return {
     command,
     dir: positionals[0] ?? (command === 'create' ? 'piksel-gitops' : '.'),
+    dirGiven: positionals[0] !== undefined,
     yes: v.yes ?? false,
     answersFile: v.answers,
     sets: v.set ?? [],

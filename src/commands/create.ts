@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { realpath, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
@@ -8,12 +9,12 @@ import type { InteractiveSession } from '../cli/session.js';
 import { cancelled, inputError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { runProcess, type ProcessRunner } from '../process.js';
-import { renderRepository, type RenderResult } from '../render/index.js';
+import { ANSWERS_FILE, renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitAll } from '../repository/git.js';
 import { inspectTarget, type TargetState } from '../repository/target.js';
-import { createRepository, updateRepository } from '../repository/write.js';
+import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
 import { BASE_FILE, baseFileText } from '../upgrade/base.js';
 import type { UpgradePlan } from '../upgrade/plan.js';
 import type { BootstrapSummary } from './bootstrap.js';
@@ -82,11 +83,41 @@ export async function resolveAnswers(
   return { answers };
 }
 
+/**
+ * Without a folder argument, inside a generated repository (or below its top), the person means
+ * that repository: upgrade it rather than create piksel-gitops/ nested in it.
+ */
+async function inGeneratedRepository(options: CliOptions, reporter: Reporter): Promise<CliOptions> {
+  if (options.dirGiven) return options;
+  for (let dir = resolve('.'); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ANSWERS_FILE)) && existsSync(join(dir, BASE_FILE))) {
+      reporter.info(`upgrading the repository at ${dir} (name a folder to create a new repository instead)`);
+      return { ...options, dir };
+    }
+    if (dirname(dir) === dir || existsSync(join(dir, '.git'))) return options;
+  }
+}
+
+/** A new repository inside another one's work tree is usually a mistake (a shell left in the wrong folder). */
+async function warnIfNested(dir: string, options: CliOptions, deps: CreateDeps): Promise<void> {
+  if (!options.git) return;
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const top = await deps.run('git', ['rev-parse', '--show-toplevel'], { cwd: probe }).catch(() => undefined);
+  if (!top || top.exitCode !== 0 || top.notFound) return;
+  const outer = top.stdout.trim();
+  if (outer === (await realpath(dir).catch(() => ''))) return; // the folder is that repository itself
+  deps.reporter.warn(`${options.dir} is inside the git repository ${outer}: the new repository will be nested in it (choose a folder outside it, unless that is what you want)`);
+}
+
 /** The rendered tree plus the merge base for the next upgrade. */
 const withBase = (result: RenderResult, version: string) => new Map([...result.files, [BASE_FILE, baseFileText(result.files, version)]]);
 
-export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
+export async function createCommand(givenOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
+  const cliOptions = await inGeneratedRepository(givenOptions, deps.reporter);
   const dir = resolve(cliOptions.dir);
+  // An earlier run's leftovers are settled first, visibly, so nothing is planned against a half state.
+  for (const note of [...(await removeAbandonedCreations(dir)), ...(await recoverInterruptedUpdate(dir, deps.run))]) deps.reporter.warn(note);
   const target = await inspectTarget(dir);
   if (target.kind === 'foreign' && !cliOptions.force)
     throw inputError(
@@ -94,6 +125,7 @@ export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): P
     );
   if (cliOptions.bootstrap) (await import('./bootstrap.js')).checkBootstrapUsage(cliOptions, deps.session !== undefined);
   if (target.kind === 'generated') await assertClean(dir, cliOptions, deps);
+  else await warnIfNested(dir, cliOptions, deps);
   const session = cliOptions.yes ? undefined : deps.session;
   const resolved = await resolveAnswers(cliOptions, target, session);
   const { answers } = resolved;
@@ -117,6 +149,10 @@ export async function createCommand(cliOptions: CliOptions, deps: CreateDeps): P
     return withBootstrap(done, answers, options, deps);
   }
   const files = withBase(result, version);
+  if (target.kind === 'foreign') {
+    const overwritten = [...files.keys()].filter((path) => target.entries.includes(path.split('/')[0]!) && existsSync(join(dir, path)));
+    if (overwritten.length > 0) deps.reporter.warn(`--force ${options.dryRun ? 'would overwrite' : 'overwrites'} ${overwritten.length} file(s) in ${options.dir}: ${overwritten.join(', ')}`);
+  }
   if (options.dryRun) {
     deps.reporter.info(`would write ${files.size} files to ${options.dir}:`);
     for (const [path, text] of files) deps.reporter.detail(`  + ${path} (${Buffer.byteLength(text)} bytes)`);
@@ -149,12 +185,24 @@ async function writeNewRepository(
     await deps.checkStaged?.(staged);
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
-  const replaceWhole = target.kind === 'missing' || (target.kind === 'empty' && target.keeps.length === 0);
-  if (replaceWhole) await createRepository(dir, files, check);
-  else await updateRepository(dir, files, [], check);
-  const committed = options.git
-    ? (await commitAll(deps.run, dir, branch, `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`)).committed
-    : false;
+  // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell
+  // stands) is written into, never replaced, and only the files written are committed.
+  const replaceWhole = target.kind === 'missing';
+  const message = `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+  let committed = false;
+  if (replaceWhole) {
+    await createRepository(dir, files, check);
+    committed = options.git ? (await commitAll(deps.run, dir, branch, message)).committed : false;
+  } else {
+    const hadGit = target.kind === 'empty' && target.keeps.includes('.git');
+    committed = await updateRepository(dir, files, [], check, options.git ? { run: deps.run, branch, message } : undefined);
+    if (signal?.aborted && target.kind === 'empty') {
+      const written = new Set([...files.keys()].map((p) => p.split('/')[0]!));
+      if (!hadGit) written.add('.git');
+      await Promise.all([...written].map((entry) => rm(join(dir, entry), { recursive: true, force: true })));
+      throw cancelled(true);
+    }
+  }
   if (signal?.aborted && replaceWhole) {
     await rm(dir, { recursive: true, force: true });
     throw cancelled(true);

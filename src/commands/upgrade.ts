@@ -5,7 +5,6 @@ import type { CliOptions } from '../cli/args.js';
 import { PikselError, inputError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, type RenderResult } from '../render/index.js';
-import { commitAll } from '../repository/git.js';
 import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
 import { BASE_FILE, baseFileText, readBase } from '../upgrade/base.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -84,7 +83,16 @@ export async function upgradeRepository(
     // Usually the same files as the render (no user-owned changes): checked once, not twice.
     if (conflicts.length === 0 && !sameTree(merged, next)) await checkTree(merged, deps.checkStaged).catch(mergedInvalid(deps));
   }
-  await updateRepository(dir, writes, deletes);
+  const counts = countOutcomes(plan);
+  const message =
+    options.cluster && counts.new
+      ? `Add cluster ${options.cluster} with create-piksel-gitops ${version}`
+      : base.toolVersion === version && !options.templatesDir
+        ? `Apply changed answers with create-piksel-gitops ${version}`
+        : `Upgrade piksel-gitops to create-piksel-gitops ${version}`;
+  // Applied and committed in one step that Ctrl-C cannot split; conflicts are left for the user to commit.
+  const commit = options.git && conflicts.length === 0 ? { run: deps.run, branch, message } : undefined;
+  const committed = await updateRepository(dir, writes, deletes, undefined, commit);
   for (const line of planLines(plan)) deps.reporter.detail(`  ${line}`);
 
   if (conflicts.length > 0) {
@@ -94,14 +102,6 @@ export async function upgradeRepository(
       conflicts,
     );
   }
-  const counts = countOutcomes(plan);
-  const message =
-    options.cluster && counts.new
-      ? `Add cluster ${options.cluster} with create-piksel-gitops ${version}`
-      : base.toolVersion === version && !options.templatesDir
-        ? `Apply changed answers with create-piksel-gitops ${version}`
-        : `Upgrade piksel-gitops to create-piksel-gitops ${version}`;
-  const committed = options.git ? (await commitAll(deps.run, dir, branch, message)).committed : false;
   if (committed) deps.reporter.success(`committed: ${message}`);
   return { plan, committed, conflicts };
 }

@@ -164,7 +164,7 @@ function componentClusterView(spec: ComponentSpec, cView: View, answers: Answers
 function answersFileText(answers: Answers, toolVersion: string): string {
   return [
     `# Answers used by create-piksel-gitops ${toolVersion}. No secrets are stored here.`,
-    '# Re-run `npx create-piksel-gitops` in this repository to upgrade or add clusters;',
+    '# Re-run `npx create-piksel-gitops .` in this repository to upgrade or add clusters;',
     '# edit these answers (or pass --set) to change what is generated.',
     '---',
     stringify(answers, { lineWidth: 0 }),

@@ -1,6 +1,7 @@
-import { realpath } from 'node:fs/promises';
+import { access, realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stepError } from '../errors.js';
-import type { ProcessRunner } from '../process.js';
+import type { ProcessRunner, RunResult } from '../process.js';
 
 /** Identity used only when the user has none configured, so the first commit never fails. */
 const FALLBACK_IDENTITY = {
@@ -15,8 +16,17 @@ export interface CommitOutcome {
   readonly initialised: boolean;
 }
 
-/** `git init` when needed, then one commit of everything in the folder (none when nothing changed). */
-export async function commitAll(run: ProcessRunner, dir: string, branch: string, message: string): Promise<CommitOutcome> {
+/**
+ * `git init` when needed, then one commit (none when nothing changed): of `paths` when given (what
+ * this tool wrote or deleted; anything else the user has there stays out), else of everything.
+ */
+export async function commitAll(
+  run: ProcessRunner,
+  dir: string,
+  branch: string,
+  message: string,
+  paths?: readonly string[],
+): Promise<CommitOutcome> {
   const git = async (...args: string[]) => {
     const result = await run('git', args, { cwd: dir, env: await identityEnv(run, dir) });
     if (result.notFound) throw stepError('git is not installed: install git, or pass --no-git');
@@ -29,15 +39,29 @@ export async function commitAll(run: ProcessRunner, dir: string, branch: string,
     const init = await git('init', '--quiet', `--initial-branch=${branch}`);
     if (init.exitCode !== 0) throw stepError(`git init failed: ${init.stderr.trim()}`);
   }
-  await git('add', '--all');
-  const staged = await git('diff', '--cached', '--quiet');
+  const pathspec = paths ? await committablePaths(git, dir, paths) : [];
+  if (paths && pathspec.length === 0) return { committed: false, initialised };
+  const limit = paths ? ['--', ...pathspec] : [];
+  await git('add', '--all', ...limit);
+  const staged = await git('diff', '--cached', '--quiet', ...limit);
   if (staged.exitCode === 0) return { committed: false, initialised };
-  const commit = await git('commit', '--quiet', '--no-verify', '-m', message);
+  const commit = await git('commit', '--quiet', '--no-verify', '-m', message, ...limit);
   if (commit.exitCode !== 0) throw stepError(`git commit failed: ${commit.stderr.trim() || commit.stdout.trim()}`);
   return { committed: true, initialised };
 }
 
 const realPath = (dir: string) => realpath(dir);
+
+/**
+ * Pathspecs (literal, so `*` in a name is not a glob) for the paths git knows or that exist:
+ * git refuses a pathspec that matches nothing, such as a deleted file that was never committed.
+ */
+async function committablePaths(git: (...args: string[]) => Promise<RunResult>, dir: string, paths: readonly string[]): Promise<string[]> {
+  const tracked = await git('ls-files', '-z');
+  const known = new Set(tracked.stdout.split('\0'));
+  const exists = await Promise.all(paths.map((p) => access(join(dir, p)).then(() => true, () => false)));
+  return paths.filter((p, i) => exists[i] || known.has(p)).map((p) => `:(literal)${p}`);
+}
 
 let identityCache: Record<string, string> | undefined;
 export async function identityEnv(run: ProcessRunner, dir: string): Promise<Record<string, string>> {

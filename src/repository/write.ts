@@ -1,17 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { inputError } from '../errors.js';
+import type { ProcessRunner } from '../process.js';
 import type { FileTree } from '../render/index.js';
+import { commitAll } from './git.js';
+import { assertInside, isContainedPath } from './paths.js';
+import { seal, thisHost, verifySeal, type SealContext } from './seal.js';
 
 /**
  * Atomic writes. A new repository is assembled in a staging folder beside the target (same
  * filesystem) and renamed into place in one step. Changes to an existing repository are staged
- * inside it, recorded in a journal, then renamed file by file with Ctrl-C held back; a run that
- * dies mid-way is finished from the journal by the next run, so the tree is the old one or the
- * complete new one.
+ * inside it (a gitignored `.piksel-staging-*` folder), recorded, then renamed file by file and
+ * committed with Ctrl-C held back, so an upgrade ends not applied, or applied and committed.
+ *
+ * Each staging folder carries a sealed record (see seal.ts): the next run finishes or drops only
+ * the leftovers it can prove this tool wrote here, and says so; anything else is left alone.
  */
 export const STAGING_PREFIX = '.piksel-staging-';
-const JOURNAL = 'journal.json';
+const RECORD = 'journal.json';
 
 export async function writeTree(root: string, files: FileTree): Promise<void> {
   await Promise.all(
@@ -23,76 +30,221 @@ export async function writeTree(root: string, files: FileTree): Promise<void> {
   );
 }
 
-/** Stages `files` beside `target`; `check` may inspect (validate) the staged tree before it moves. */
-export async function createRepository(target: string, files: FileTree, check?: (staged: string) => Promise<void>): Promise<void> {
-  const staging = join(dirname(target), `${STAGING_PREFIX}${basename(target)}-${randomBytes(4).toString('hex')}`);
-  await mkdir(dirname(target), { recursive: true });
+/** What a staging folder holds: `staging` while files are written, `applying` once they move. */
+interface StagingRecord {
+  readonly format: 2;
+  readonly state: 'staging' | 'applying';
+  readonly pid: number;
+  readonly host: string;
+  readonly writes: readonly string[];
+  readonly deletes: readonly string[];
+  /** The commit that completes the update (recovery makes it when the run died before). */
+  readonly commit?: { readonly branch: string; readonly message: string };
+}
+
+async function sealContext(staging: string): Promise<SealContext> {
+  const realPath = await realpath(staging);
+  const info = await stat(realPath);
+  return { realPath, dev: info.dev, ino: info.ino };
+}
+
+async function writeRecord(staging: string, record: StagingRecord): Promise<void> {
+  const mac = await seal(record, await sealContext(staging));
+  const temp = join(staging, `${RECORD}.tmp`);
+  await writeFile(temp, JSON.stringify({ ...record, seal: mac }));
+  await rename(temp, join(staging, RECORD));
+}
+
+/** The record, when it verifies as this tool's, for this folder, on this machine; else undefined. */
+async function readRecord(staging: string): Promise<StagingRecord | undefined> {
   try {
-    await writeTree(staging, files);
-    await check?.(staging);
-    await rmdir(target).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
+    const info = await lstat(staging);
+    if (!info.isDirectory()) return undefined;
+    const raw = JSON.parse(await readFile(join(staging, RECORD), 'utf8')) as Record<string, unknown>;
+    const { seal: mac, ...rest } = raw;
+    const record = rest as unknown as StagingRecord;
+    if (record.format !== 2 || (record.state !== 'staging' && record.state !== 'applying')) return undefined;
+    if (!Array.isArray(record.writes) || !Array.isArray(record.deletes)) return undefined;
+    if (![...record.writes, ...record.deletes].every(isContainedPath)) return undefined;
+    return (await verifySeal(rest, await sealContext(staging), mac)) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes a fresh staging folder and seals it as ours before anything else goes in (exported for tests of a killed run). */
+export async function openStaging(path: string): Promise<string> {
+  await mkdir(path);
+  await writeRecord(path, { format: 2, state: 'staging', pid: process.pid, host: thisHost(), writes: [], deletes: [] });
+  return path;
+}
+
+const stagingId = () => randomBytes(4).toString('hex');
+const creationPrefix = (target: string) => `${STAGING_PREFIX}${basename(target)}-`;
+
+/** Stages `files` beside `target` (which must not exist); `check` may inspect the staged tree first. */
+export async function createRepository(target: string, files: FileTree, check?: (staged: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const staging = await openStaging(join(dirname(target), `${creationPrefix(target)}${stagingId()}`));
+  try {
+    const tree = join(staging, 'tree');
+    await writeTree(tree, files);
+    await check?.(tree);
+    await rename(tree, target).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST' || e.code === 'ENOTDIR')
+        throw inputError(`${target} appeared while this run was writing (another run at the same time?): nothing written; re-run to upgrade it`);
+      throw e;
     });
-    await rename(staging, target);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-interface Journal {
-  readonly writes: readonly string[];
-  readonly deletes: readonly string[];
+export interface UpdateCommit {
+  readonly run: ProcessRunner;
+  readonly branch: string;
+  readonly message: string;
 }
 
-/** Writes `files` and deletes `deletions` inside an existing repository, all or nothing. */
+/**
+ * Writes `files` and deletes `deletions` inside an existing repository, all or nothing, then (with
+ * `commit`) commits exactly those paths. Paths are checked first: none may leave the repository.
+ * Returns whether a commit was made.
+ */
 export async function updateRepository(
   target: string,
   files: FileTree,
   deletions: readonly string[] = [],
   check?: (staged: string) => Promise<void>,
-): Promise<void> {
-  await recoverInterruptedUpdate(target);
-  const staging = join(target, `${STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
+  commit?: UpdateCommit,
+): Promise<boolean> {
+  await assertInside(target, [...files.keys(), ...deletions]);
+  const staging = await openStaging(join(target, `${STAGING_PREFIX}${stagingId()}`));
   try {
     await writeTree(join(staging, 'files'), files);
     await check?.(join(staging, 'files'));
-    const journal: Journal = { writes: [...files.keys()], deletes: [...deletions] };
-    await writeFile(join(staging, JOURNAL), JSON.stringify(journal));
-    await holdInterrupts(() => applyJournal(target, staging, journal));
+    return await holdInterrupts(async () => {
+      const record = applyingRecord(files, deletions, commit);
+      await writeRecord(staging, record);
+      return finishRecord(target, staging, record, commit?.run);
+    });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function applyJournal(target: string, staging: string, journal: Journal): Promise<void> {
-  for (const path of journal.writes) {
+const applyingRecord = (files: FileTree, deletions: readonly string[], commit?: Pick<UpdateCommit, 'branch' | 'message'>): StagingRecord => ({
+  format: 2,
+  state: 'applying',
+  pid: process.pid,
+  host: thisHost(),
+  writes: [...files.keys()],
+  deletes: [...deletions],
+  ...(commit ? { commit: { branch: commit.branch, message: commit.message } } : {}),
+});
+
+/**
+ * What a run killed right after deciding to apply leaves behind (files staged, record sealed, nothing
+ * moved yet): the next run must finish it. For tests of recovery; updateRepository does it in one go.
+ */
+export async function stageUpdate(target: string, files: FileTree, deletions: readonly string[] = [], commit?: Omit<UpdateCommit, 'run'>): Promise<string> {
+  const staging = await openStaging(join(target, `${STAGING_PREFIX}${stagingId()}`));
+  await writeTree(join(staging, 'files'), files);
+  const record = applyingRecord(files, deletions, commit);
+  await writeRecord(staging, record);
+  return staging;
+}
+
+/** Moves staged files into place, deletes, commits, drops the staging folder. Safe to repeat. */
+async function finishRecord(target: string, staging: string, record: StagingRecord, run?: ProcessRunner): Promise<boolean> {
+  await assertInside(target, [...record.writes, ...record.deletes]);
+  for (const path of record.writes) {
     const from = join(staging, 'files', path);
     await mkdir(dirname(join(target, path)), { recursive: true });
     await rename(from, join(target, path)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e; // already moved by an earlier, interrupted run
     });
   }
-  for (const path of journal.deletes) await rm(join(target, path), { force: true });
+  for (const path of record.deletes) await rm(join(target, path), { force: true });
+  const committed =
+    record.commit && run ? (await commitAll(run, target, record.commit.branch, record.commit.message, [...record.writes, ...record.deletes])).committed : false;
+  await rm(staging, { recursive: true, force: true });
+  return committed;
 }
 
-/** Finishes an update that was interrupted after its journal was written; drops unfinished staging. */
-export async function recoverInterruptedUpdate(target: string): Promise<void> {
-  const entries = await readdir(target).catch(() => [] as string[]);
-  for (const entry of entries.filter((e) => e.startsWith(STAGING_PREFIX))) {
-    const staging = join(target, entry);
-    const journal = await readFile(join(staging, JOURNAL), 'utf8').then((t) => JSON.parse(t) as Journal, () => undefined);
-    if (journal) await applyJournal(target, staging, journal);
-    await rm(staging, { recursive: true, force: true });
+const isAlive = (pid: number) => {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+};
+
+/** A sealed leftover from a run that is still going (same host, live pid) is not ours to touch. */
+const stillRunning = (record: StagingRecord) => record.host === thisHost() && Number.isInteger(record.pid) && isAlive(record.pid);
+
+/**
+ * Before anything is planned: finishes an update a killed run had started applying (and commits it,
+ * as that run would have), drops staging a killed run left before applying. Returns one line per
+ * leftover, for the person to read. Folders that are not provably ours (a record committed to git,
+ * copied from elsewhere, unsealed) are never acted on, only named.
+ */
+export async function recoverInterruptedUpdate(target: string, run?: ProcessRunner): Promise<string[]> {
+  const entries = await readdir(target).catch(() => [] as string[]);
+  const notes: string[] = [];
+  for (const entry of entries.filter((e) => e.startsWith(STAGING_PREFIX)).sort()) {
+    const staging = join(target, entry);
+    const record = (await trackedByGit(target, entry, run)) ? undefined : await readRecord(staging);
+    if (!record) {
+      notes.push(`ignored ${entry}: not left by an interrupted run of create-piksel-gitops on this machine (delete it if you do not need it)`);
+      continue;
+    }
+    if (stillRunning(record)) {
+      notes.push(`left ${entry} alone: another run (pid ${record.pid}) is still using it`);
+      continue;
+    }
+    if (record.state === 'staging') {
+      await rm(staging, { recursive: true, force: true });
+      notes.push(`removed ${entry}, left by a run that stopped before changing anything`);
+      continue;
+    }
+    const committed = await finishRecord(target, staging, record, run);
+    notes.push(
+      `finished an update an earlier run was interrupted in (${record.writes.length} written, ${record.deletes.length} deleted)${committed ? `, committed: ${record.commit!.message}` : ''}`,
+    );
+  }
+  return notes;
+}
+
+/** Drops what a killed create left beside `target` (only folders sealed as ours). */
+export async function removeAbandonedCreations(target: string): Promise<string[]> {
+  const parent = dirname(target);
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  const notes: string[] = [];
+  for (const entry of entries.filter((e) => e.startsWith(creationPrefix(target)))) {
+    const record = await readRecord(join(parent, entry));
+    if (!record || stillRunning(record)) continue;
+    await rm(join(parent, entry), { recursive: true, force: true });
+    notes.push(`removed ${entry}, left beside ${basename(target)} by a create that was interrupted`);
+  }
+  return notes;
+}
+
+async function trackedByGit(target: string, entry: string, run?: ProcessRunner): Promise<boolean> {
+  if (!run) return false;
+  const listed = await run('git', ['ls-files', '--', `:(literal)${entry}`], { cwd: target });
+  return listed.exitCode === 0 && listed.stdout.trim() !== '';
 }
 
 /** Runs `work` with SIGINT/SIGTERM deferred, then re-raises a signal that arrived meanwhile. */
-async function holdInterrupts(work: () => Promise<void>): Promise<void> {
+async function holdInterrupts<T>(work: () => Promise<T>): Promise<T> {
   let pending: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => (pending ??= signal);
   process.on('SIGINT', hold).on('SIGTERM', hold);
   try {
-    await work();
+    return await work();
   } finally {
     process.off('SIGINT', hold).off('SIGTERM', hold);
     if (pending) process.kill(process.pid, pending);

@@ -20,7 +20,9 @@ export async function buildFolders(models: readonly KustomizationModel[], builde
     let result = results.get(model.dir);
     if (!result) {
       result = builder.build({ resources: [model.dir] }).then(async (outcome) => {
-        if (outcome.status === 'failed') await Promise.all(model.dirs.flatMap((d) => (byDir.has(d) ? [build(byDir.get(d)!)] : [])));
+        // Not the folders that include this one back (a cycle): each would wait for the other forever.
+        const inner = model.dirs.filter((d) => byDir.has(d) && !reaches(byDir, d, model.dir));
+        if (outcome.status === 'failed') await Promise.all(inner.map((d) => build(byDir.get(d)!)));
         return { model, outcome };
       });
       results.set(model.dir, result);

@@ -13,7 +13,7 @@ import { checkConflictMarkers } from './conflicts.js';
 import { checkDeployability, expectedFromAnswers } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
-import { readKustomization, type KustomizationModel } from './kustomization-files.js';
+import { includeCycles, readKustomization, type KustomizationModel } from './kustomization-files.js';
 import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
 import { checkSchemas } from './schema/check.js';
@@ -161,6 +161,7 @@ function checkAsWritten({ parsed, objectDocs, texts, models, large }: Repository
     ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
     ...models.flatMap((m) => checkSecretGenerators(m.source, readRepoFile, (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
     ...models.flatMap((m) => m.findings),
+    ...includeCycles(models),
   ];
 }
 

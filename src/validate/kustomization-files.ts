@@ -93,3 +93,47 @@ export const kustomizationFileIn = (repo: RepoIndex, dir: RepoPath) =>
   KUSTOMIZATION_NAMES.map((name) => (dir ? `${dir}/${name}` : name)).find((path) => repo.files.has(path));
 
 export const hasKustomizationFile = (repo: RepoIndex, dir: RepoPath) => kustomizationFileIn(repo, dir) !== undefined;
+
+/**
+ * Folders that include themselves, directly or through others (a → b → a): kustomize refuses to
+ * build them. One finding per cycle, on the first folder of it, with the whole loop named.
+ */
+export function includeCycles(models: readonly KustomizationModel[]): Finding[] {
+  const byDir = new Map(models.map((m) => [m.dir, m]));
+  const done = new Set<RepoPath>();
+  const reported = new Set<string>();
+  const findings: Finding[] = [];
+  const walk = (dir: RepoPath, path: RepoPath[]) => {
+    const at = path.indexOf(dir);
+    if (at >= 0) {
+      const loop = path.slice(at);
+      const first = [...loop].sort()[0]!;
+      const start = loop.indexOf(first);
+      const ordered = [...loop.slice(start), ...loop.slice(0, start)];
+      const key = ordered.join('\0');
+      if (reported.has(key)) return;
+      reported.add(key);
+      const model = byDir.get(first)!;
+      const next = ordered[1] ?? first;
+      const entry = (['resources', 'bases', 'components'] as const)
+        .flatMap((field) => strings((isMap(model.source.value) ? model.source.value : {})[field]).map((v, i) => ({ v, path: [field, i] })))
+        .find(({ v }) => typeof v === 'string' && resolveRepoPath(model.dir, v) === next);
+      findings.push({
+        severity: 'error',
+        check: 'kustomize',
+        file: model.file,
+        line: entry ? lineOfPath(model.source, entry.path) : undefined,
+        message: `kustomization include cycle: ${[...ordered, first].map((d) => d || '.').join(' → ')}`,
+        hint: `a folder cannot include itself: remove the entry for ${next || '.'} from ${model.file} (or the one closing the loop)`,
+      });
+      return;
+    }
+    if (done.has(dir)) return;
+    const model = byDir.get(dir);
+    if (!model) return;
+    for (const d of model.dirs) walk(d, [...path, dir]);
+    done.add(dir);
+  };
+  for (const model of [...models].sort((a, b) => a.dir.localeCompare(b.dir))) walk(model.dir, []);
+  return findings;
+}

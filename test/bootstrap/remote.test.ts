@@ -16,9 +16,11 @@ describe('remote helpers', () => {
 
   it('the credential helper names the variable, not its value, and appends to GIT_CONFIG_* already set', () => {
     const extra = gitCredentialEnv(repository(), 'GITHUB_TOKEN', { GITHUB_TOKEN: 'ghp_secretvalue', GIT_CONFIG_COUNT: '1' });
-    expect(extra.GIT_CONFIG_COUNT).toBe('2');
+    expect(extra.GIT_CONFIG_COUNT).toBe('3');
     expect(extra.GIT_CONFIG_KEY_1).toBe('credential.helper');
-    expect(extra.GIT_CONFIG_VALUE_1).toContain('"$GITHUB_TOKEN"');
+    expect(extra.GIT_CONFIG_VALUE_1).toBe(''); // the user's helpers never see the token
+    expect(extra.GIT_CONFIG_KEY_2).toBe('credential.helper');
+    expect(extra.GIT_CONFIG_VALUE_2).toContain('"$GITHUB_TOKEN"');
     expect(JSON.stringify(extra)).not.toContain('ghp_secretvalue');
     expect(gitCredentialEnv(repository(), 'GITHUB_TOKEN', {})).toEqual({});
   });

@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { readdir, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runProcess, type ProcessRunner } from '../../src/process.js';
+import { openStaging, stageUpdate, STAGING_PREFIX } from '../../src/repository/write.js';
+import { tempDir } from '../support/cli.js';
+import { create, generated, git, isolateStateDir } from './support.js';
+
+beforeAll(isolateStateDir);
+afterEach(() => void vi.restoreAllMocks());
+
+const stagingFolders = async (dir: string) => (await readdir(dir)).filter((e) => e.startsWith(STAGING_PREFIX));
+
+describe('interrupted runs', () => {
+  it('Ctrl-C while an upgrade applies: it ends applied and committed, no record left, then the signal is re-raised', async () => {
+    const dir = await generated();
+    const realKill = process.kill.bind(process);
+    const raised: { signal: string; head: string; staging: string[]; status: string }[] = [];
+    vi.spyOn(process, 'kill').mockImplementation(((pid: number, signal?: string | number) => {
+      if (signal !== 'SIGINT') return realKill(pid, signal);
+      // Synchronous look at the repository at the moment the process would die.
+      const head = execFileSync('git', ['log', '-1', '--format=%s'], { cwd: dir }).toString().trim();
+      const status = execFileSync('git', ['status', '--porcelain'], { cwd: dir }).toString().trim();
+      raised.push({ signal, head, status, staging: readdirSync(dir).filter((e) => e.startsWith(STAGING_PREFIX)) });
+      return true;
+    }) as typeof process.kill);
+    let interrupted = false;
+    // The person presses Ctrl-C as soon as the upgrade starts touching the repository after planning.
+    const run: ProcessRunner = (command, args, options) => {
+      if (!interrupted && command === 'git' && (args[0] === 'ls-files' || args[0] === 'add')) {
+        interrupted = true;
+        for (const listener of process.listeners('SIGINT')) (listener as (s: string) => void)('SIGINT');
+      }
+      return runProcess(command, args, options);
+    };
+    await create([dir, '--yes', '--set', 'gpu.enabled=false'], { run });
+    expect(interrupted).toBe(true);
+    expect(raised).toEqual([{ signal: 'SIGINT', head: expect.stringMatching(/create-piksel-gitops/), status: '', staging: [] }]);
+  });
+
+  it('killed after the record was sealed: the next run finishes and commits the update before planning, and says so', async () => {
+    const dir = await generated();
+    const staging = await stageUpdate(dir, new Map([['README.md', '# new\n'], ['notes/new.md', 'n\n']]), ['.sourceignore'].filter((p) => existsSync(join(dir, p))), {
+      branch: 'main',
+      message: 'Upgrade piksel-gitops (interrupted)',
+    });
+    await rename(join(staging, 'files', 'README.md'), join(dir, 'README.md')); // one file had moved
+    const { lines } = await create([dir, '--yes']);
+    expect(lines[0]).toMatch(/^⚠ finished an update an earlier run was interrupted in \(2 written, \d deleted\), committed: Upgrade piksel-gitops \(interrupted\)/);
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe('# new\n');
+    expect(await readFile(join(dir, 'notes/new.md'), 'utf8')).toBe('n\n');
+    expect(await git(dir, 'log', '--format=%s')).toMatch(/^Upgrade piksel-gitops \(interrupted\)\nGenerate/);
+    expect(await git(dir, 'status', '--porcelain')).toBe('');
+    expect(await stagingFolders(dir)).toEqual([]);
+  });
+
+  it('killed while staging an upgrade: the next run removes the leftover, says so, and the old tree stays', async () => {
+    const dir = await generated();
+    const before = await git(dir, 'rev-parse', 'HEAD');
+    await openStaging(join(dir, `${STAGING_PREFIX}dead`));
+    const { lines } = await create([dir, '--yes']);
+    expect(lines[0]).toBe(`⚠ removed ${STAGING_PREFIX}dead, left by a run that stopped before changing anything`);
+    expect(await stagingFolders(dir)).toEqual([]);
+    expect(await git(dir, 'rev-parse', 'HEAD')).toBe(before);
+  });
+
+  it('killed while creating: the staging folder beside the target is removed by the next create, which says so', async () => {
+    const parent = await tempDir();
+    const target = join(parent, 'repo');
+    await openStaging(join(parent, `${STAGING_PREFIX}repo-dead`));
+    const { lines } = await create([target, '--yes', '--no-git']);
+    expect(lines[0]).toMatch(/^⚠ removed \.piksel-staging-repo-dead, left beside repo by a create that was interrupted/);
+    expect(await readdir(dirname(target))).toEqual(['repo']);
+  });
+});

@@ -226,13 +226,14 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
     showCommand({ command: 'flux', args: ['--version'] }),
     options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
     showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
+    ...secretCommands(secretInventory(answers), context).slice(0, 1),
     `${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE()], 'only when the folder has no commit yet (git init first)')}`,
     git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
     git(['push', '--set-upstream', 'origin', repo.branch]),
     showCommand({ command: 'flux', args: fluxBootstrapArgs(answers, cluster, { context }), secretEnv: variable ? [variable] : [] }),
     git(['pull', '--rebase', '--autostash', '--quiet', 'origin', repo.branch]),
     git(['push', '--set-upstream', 'origin', repo.branch]),
-    ...secretCommands(secretInventory(answers), context),
+    ...secretCommands(secretInventory(answers), context).slice(1),
   ];
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
@@ -257,7 +258,7 @@ const summaryBase = ({ dir, answers, cluster }: BootstrapTarget) => ({
   branch: answers.repository.branch,
 });
 
-/** The Secret step as a dry run shows it: names only, values never (they do not exist yet). */
+/** The Secret step as a dry run shows it: the lookups (before any change), then the applies; names only. */
 export function secretCommands(inventory: readonly SecretRequirement[], context: string): string[] {
   const owned = inventory.filter((s) => s.source.kind !== 'chart');
   if (owned.length === 0) return [];

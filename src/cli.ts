@@ -39,6 +39,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
       }
+      case 'secrets': {
+        const [{ secretsCommand }, { runProcess }] = await Promise.all([import('./commands/secrets.js'), import('./process.js')]);
+        const session = await terminalSession();
+        const summary = await secretsCommand(options, { run: runProcess, reporter: session?.reporter ?? reporter, ...session?.bootstrap });
+        if (options.json) print(JSON.stringify(summary, null, 2));
+        return summary.mode === 'check' && summary.missing.length > 0 ? EXIT_CODES.step : EXIT_CODES.ok;
+      }
       default:
         throw inputError(`'${options.command}' is not available in this version`);
     }

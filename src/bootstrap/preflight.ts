@@ -1,4 +1,5 @@
-import { stepError } from '../errors.js';
+import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import { inputError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 
 /**
@@ -96,3 +97,55 @@ export function lastLines(output: string, count = 10): string[] {
 }
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
+
+/** example.org/.com/.net and any *.example.* name: documentation placeholders, never a real zone. */
+export const isPlaceholderDomain = (domain: string): boolean => /(^|\.)example(\.[a-z0-9-]+)+\.?$/i.test(domain.trim());
+
+/**
+ * Placeholders left from the defaults would give Let's Encrypt an address nobody reads and
+ * ingresses a domain nobody owns: refuse them before anything runs (exit 2).
+ */
+export function checkPlaceholders(answers: Answers, cluster: ClusterAnswers): void {
+  const email = answers.certManager.email;
+  if (answers.components.controllers.includes('cert-manager') && isPlaceholderDomain(email.split('@')[1] ?? ''))
+    throw inputError(
+      `certManager.email '${email}' is a placeholder: Let's Encrypt needs an address you read; set it (e.g. --set certManager.email=platform@your-domain), upgrade the repository and re-run`,
+    );
+  if (isPlaceholderDomain(cluster.domain))
+    throw inputError(
+      `cluster ${cluster.name} has the placeholder domain '${cluster.domain}': set the DNS domain its apps are served under (clusters.N.domain), upgrade the repository and re-run`,
+    );
+}
+
+/** What an EKS cluster must already run for the generated apps: volumes, load balancers, DNS records. */
+const AWS_PREREQUISITES: ReadonlyArray<{ readonly args: string[]; readonly what: string; readonly hint: string }> = [
+  {
+    args: ['get', 'csidriver', 'ebs.csi.aws.com', '--ignore-not-found', '--output=name'],
+    what: 'EBS CSI driver (csidriver ebs.csi.aws.com)',
+    hint: 'persistent volumes stay Pending: add the aws-ebs-csi-driver EKS add-on (`aws eks create-addon --addon-name aws-ebs-csi-driver`, with its IAM role)',
+  },
+  {
+    args: ['get', 'deployment', 'aws-load-balancer-controller', '--namespace=kube-system', '--ignore-not-found', '--output=name'],
+    what: 'AWS Load Balancer Controller (deployment kube-system/aws-load-balancer-controller)',
+    hint: "ingress-nginx's NLB is not provisioned: install the eks/aws-load-balancer-controller chart with its IAM role",
+  },
+  {
+    args: ['get', 'deployment', '--all-namespaces', '--selector=app.kubernetes.io/name=external-dns', '--output=name'],
+    what: 'external-dns (a deployment labelled app.kubernetes.io/name=external-dns)',
+    hint: 'no DNS records are made for the ingresses (and certificates cannot be issued): install external-dns for your Route 53 zone, or create the records by hand',
+  },
+];
+
+/**
+ * For `cloud: aws`: every missing prerequisite at once (a warning, not a failure: Flux and
+ * everything that does not need them still install, and many teams add them right after).
+ */
+export async function checkAwsPrerequisites(run: ProcessRunner, context: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (const check of AWS_PREREQUISITES) {
+    const result = await kubectl(run, [`--context=${context}`, ...check.args]);
+    if (result.exitCode !== 0) missing.push(`${check.what}: could not be checked (${firstLine(result.stderr) || `exit ${result.exitCode}`})`);
+    else if (result.stdout.trim() === '') missing.push(`${check.what}: ${check.hint}`);
+  }
+  return missing;
+}

@@ -1,20 +1,27 @@
 import type { Provider } from '../answers/choices.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import type { SecretRequirement } from '../catalog/component.js';
 import type { CliOptions } from '../cli/args.js';
 import { cancelled, inputError, stepError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import type { ProcessRunner } from '../process.js';
 import type { Reporter } from '../reporter.js';
+import { applySecrets, collectOutsideFacts, inspectSecrets, reportSecrets, type SecretsReport } from '../secrets/ensure.js';
+import { secretId, secretInventory } from '../secrets/inventory.js';
+import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
+import { scopedRunner } from './child-env.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
-import { checkClusterPrerequisites, checkFlux, fluxFailure, lastLines, requireToken, resolveKubeContext } from './preflight.js';
+import { checkAwsPrerequisites, checkClusterPrerequisites, checkFlux, checkPlaceholders, fluxFailure, lastLines, requireToken, resolveKubeContext } from './preflight.js';
 import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
-import { applySecretArgs, applySlackSecret, checkWebhookUrl, manualSlackSecretCommand, SLACK_SECRET_NAMESPACE, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
+import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
 /**
- * Bootstrap, step by step: preflight (flux, token, kube context confirmed, flux check --pre) →
- * commit → origin → push → flux bootstrap → pull/rebase + push → Slack Secret. Every process goes
- * through the one runner; secrets travel only in the environment or on stdin.
+ * Bootstrap, step by step: preflight (placeholders, flux, token, kube context confirmed, flux
+ * check --pre, cloud prerequisites, which Secrets exist and the outside facts for missing ones) →
+ * commit → origin → push → flux bootstrap → pull/rebase + push → Secrets (create what is missing,
+ * rotate what --rotate names). Every process goes through the one runner, each tool with its own
+ * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
  */
 export interface BootstrapDeps {
   readonly run: ProcessRunner;
@@ -44,7 +51,7 @@ export interface BootstrapTarget {
   readonly cluster: ClusterAnswers;
 }
 
-export type SlackSecretOutcome = 'applied' | 'not-given' | 'disabled' | 'planned';
+export type SlackSecretOutcome = 'applied' | 'kept' | 'not-given' | 'disabled' | 'planned';
 
 export interface BootstrapSummary {
   readonly directory: string;
@@ -59,11 +66,16 @@ export interface BootstrapSummary {
   /** The hosted repository did not exist (or was unreachable) and flux bootstrap created it. */
   readonly pushedAfterBootstrap: boolean;
   readonly slackSecret: SlackSecretOutcome;
+  /** The cluster's Secrets by name: created, kept, rotated, still missing (with the command for each). */
+  readonly secrets?: SecretsReport;
   /** With --dry-run: every command that would run, secrets shown as ***. */
   readonly commands: readonly string[];
 }
 
-type BootstrapOptions = Pick<CliOptions, 'yes' | 'dryRun' | 'context' | 'git'>;
+type BootstrapOptions = Pick<CliOptions, 'yes' | 'dryRun' | 'context' | 'git'> & { readonly rotate?: readonly string[] };
+
+/** Outside facts with a shape to check (the value is never repeated in the message). */
+const FACT_CHECKS = { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl };
 
 const COMMIT_MESSAGE = () => `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
 
@@ -79,10 +91,12 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.confirm !== undefined);
+  checkPlaceholders(target.answers, target.cluster);
+  const inventory = secretInventory(target.answers);
   if (options.dryRun) return planBootstrap(target, options, deps);
 
   const env = deps.env ?? process.env;
-  const run = withEnv(deps.run, env);
+  const run = scopedRunner(deps.run, env);
   const { reporter } = deps;
   const { answers, cluster } = target;
   const repo = answers.repository;
@@ -102,10 +116,23 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
     );
     if (!ok) throw cancelled();
   } else reporter.info(`kubectl context: ${context}`);
-  const webhook = answers.slack.enabled ? await readWebhook(env, deps, answers.slack.channel) : undefined;
-  const redact = redactor([token, webhook]);
-  await checkClusterPrerequisites(run, context, redact);
+  await checkClusterPrerequisites(run, context, (t) => redactor([token])(t));
   reporter.success(`flux check --pre passed for context ${context}`);
+  if (cluster.cloud === 'aws') {
+    const missing = await checkAwsPrerequisites(run, context);
+    if (missing.length > 0)
+      reporter.warn(
+        `cluster ${cluster.name} is cloud: aws, but ${missing.length} prerequisite${missing.length === 1 ? ' is' : 's are'} missing ` +
+          `(Flux installs everything else; these apps stay not ready until they exist):\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+      );
+    else reporter.success('EBS CSI driver, AWS Load Balancer Controller and external-dns are installed');
+  }
+  // Secrets, read-only: which exist, and the outside facts for the missing ones (asked now, not after flux).
+  const backend = kubectlBackend(run, context);
+  const secretPlans = await inspectSecrets(inventory, backend, options.rotate ?? []);
+  const facts = await collectOutsideFacts(secretPlans, { env, readSecret: deps.readSecret }, FACT_CHECKS);
+  const factValues = [...facts.values()].flatMap((v) => Object.values(v));
+  const redact = (text: string) => backend.redact(redactor([token, ...factValues])(text));
 
   // The repository: committed, origin set, pushed (or left for after bootstrap creates the remote).
   const session: GitSession = {
@@ -161,18 +188,16 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
   await pullRebaseAndPush(session, repo.branch);
   reporter.success(push.outcome === 'pushed' ? `pulled flux's commits into ${repo.branch}` : `pushed ${repo.branch} on top of flux's commits`);
 
-  let slackSecret: SlackSecretOutcome = 'disabled';
-  if (answers.slack.enabled && webhook) {
-    await applySlackSecret(run, context, answers.slack.secretName, webhook, redact);
-    reporter.success(`Slack Secret ${SLACK_SECRET_NAMESPACE}/${answers.slack.secretName} created or updated`);
-    slackSecret = 'applied';
-  } else if (answers.slack.enabled) {
-    reporter.warn(
-      `no Slack webhook given (${SLACK_WEBHOOK_VARIABLE}): the Slack Provider stays not ready until Secret ${SLACK_SECRET_NAMESPACE}/${answers.slack.secretName} exists. ` +
-        `Create it with:\n    ${manualSlackSecretCommand(answers.slack.secretName, context)}\n  or re-run with ${SLACK_WEBHOOK_VARIABLE} set: ${rerunCommand(target, options)}`,
-    );
-    slackSecret = 'not-given';
-  }
+  const secrets = await applySecrets(secretPlans, facts, { backend, rotation: kubectlRotationRunner(run, context), reporter, env, readSecret: deps.readSecret }, context);
+  reportSecrets(secrets, reporter, rerunCommand(target, options));
+  const slackId = inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
+  const slackSecret: SlackSecretOutcome = !slackId
+    ? 'disabled'
+    : secrets.created.includes(secretId(slackId)) || secrets.rotated.includes(secretId(slackId))
+      ? 'applied'
+      : secrets.kept.includes(secretId(slackId))
+        ? 'kept'
+        : 'not-given';
   reporter.success(`Flux on context ${context} now reconciles ${clusterPath(cluster.name)} from ${remoteUrl} (${repo.branch})`);
   return {
     ...summaryBase(target),
@@ -182,6 +207,7 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
     remote: origin.url,
     pushedAfterBootstrap: push.outcome !== 'pushed',
     slackSecret,
+    secrets,
     commands: [],
   };
 }
@@ -200,15 +226,14 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
     showCommand({ command: 'flux', args: ['--version'] }),
     options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
     showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
+    ...secretCommands(secretInventory(answers), context).slice(0, 1),
     `${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE()], 'only when the folder has no commit yet (git init first)')}`,
     git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
     git(['push', '--set-upstream', 'origin', repo.branch]),
     showCommand({ command: 'flux', args: fluxBootstrapArgs(answers, cluster, { context }), secretEnv: variable ? [variable] : [] }),
     git(['pull', '--rebase', '--autostash', '--quiet', 'origin', repo.branch]),
     git(['push', '--set-upstream', 'origin', repo.branch]),
-    ...(slack.enabled
-      ? [showCommand({ command: 'kubectl', args: applySecretArgs(context), stdin: `Secret ${SLACK_SECRET_NAMESPACE}/${slack.secretName} with address=*** (from ${SLACK_WEBHOOK_VARIABLE})` })]
-      : []),
+    ...secretCommands(secretInventory(answers), context).slice(1),
   ];
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
@@ -233,18 +258,18 @@ const summaryBase = ({ dir, answers, cluster }: BootstrapTarget) => ({
   branch: answers.repository.branch,
 });
 
-/** Every child gets the chosen environment (tokens, PATH) under whatever the step adds. */
-const withEnv =
-  (run: ProcessRunner, env: NodeJS.ProcessEnv): ProcessRunner =>
-  (command, args, options = {}) =>
-    run(command, args, { ...options, env: { ...env, ...options.env } });
-
-async function readWebhook(env: NodeJS.ProcessEnv, deps: BootstrapDeps, channel: string): Promise<string | undefined> {
-  const fromEnv = env[SLACK_WEBHOOK_VARIABLE];
-  if (fromEnv && fromEnv.trim() !== '') return checkWebhookUrl(fromEnv, SLACK_WEBHOOK_VARIABLE);
-  if (!deps.readSecret) return undefined;
-  const typed = await deps.readSecret(`Slack incoming-webhook URL for #${channel.replace(/^#/, '')} (hidden; empty to skip)`);
-  return typed && typed.trim() !== '' ? checkWebhookUrl(typed, 'the webhook URL') : undefined;
+/** The Secret step as a dry run shows it: the lookups (before any change), then the applies; names only. */
+export function secretCommands(inventory: readonly SecretRequirement[], context: string): string[] {
+  const owned = inventory.filter((s) => s.source.kind !== 'chart');
+  if (owned.length === 0) return [];
+  return [
+    `${showCommand({ command: 'kubectl', args: [`--context=${context}`, 'get', 'secret', 'NAME', '--namespace=NAMESPACE', '--ignore-not-found', '--output=name'] })}  # for each of: ${owned.map(secretId).join(', ')}`,
+    showCommand({
+      command: 'kubectl',
+      args: applyArgs(context),
+      stdin: `each missing Secret (and its namespace), values generated or from ${[...new Set(owned.flatMap((s) => (s.source.kind === 'external' ? Object.values(s.source.env) : [])))].join(', ')}; never shown`,
+    }),
+  ];
 }
 
 export function rerunCommand(target: BootstrapTarget, options: Pick<CliOptions, 'context'>): string {

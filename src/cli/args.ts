@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { inputError } from '../errors.js';
 
-export type Command = 'create' | 'validate' | 'bootstrap';
+export type Command = 'create' | 'validate' | 'bootstrap' | 'secrets';
 
 /** Everything the command line says, read once, in one place. */
 export interface CliOptions {
@@ -23,6 +23,10 @@ export interface CliOptions {
   readonly restoreDeleted: boolean;
   readonly strict: boolean;
   readonly context?: string;
+  /** bootstrap / secrets: Secrets to give new values on purpose (a name, namespace/name, or all). */
+  readonly rotate: readonly string[];
+  /** secrets: only report present/missing. */
+  readonly check: boolean;
   readonly templatesDir?: string;
   readonly help: boolean;
   readonly version: boolean;
@@ -43,12 +47,14 @@ const OPTIONS = {
   'restore-deleted': { type: 'boolean' },
   strict: { type: 'boolean' },
   context: { type: 'string' },
+  rotate: { type: 'string', multiple: true },
+  check: { type: 'boolean' },
   templates: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-const COMMANDS: readonly Command[] = ['validate', 'bootstrap'];
+const COMMANDS: readonly Command[] = ['validate', 'bootstrap', 'secrets'];
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed;
@@ -78,6 +84,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     restoreDeleted: v['restore-deleted'] ?? false,
     strict: v.strict ?? false,
     context: v.context,
+    rotate: v.rotate ?? [],
+    check: v.check ?? false,
     templatesDir: v.templates,
     help: v.help ?? false,
     version: v.version ?? false,
@@ -90,6 +98,7 @@ Usage
   npx create-piksel-gitops [dir]            create a repository, or upgrade / extend one (re-run)
   create-piksel-gitops validate [dir]       check a repository offline (YAML, schemas, kustomize, graph)
   create-piksel-gitops bootstrap [dir]      run flux bootstrap for a cluster of an existing repository
+  create-piksel-gitops secrets [dir]        create the cluster's missing Secrets (--check, --rotate)
 
 Options
   -y, --yes              take defaults for unanswered questions (never touches a cluster)
@@ -104,7 +113,9 @@ Options
       --allow-dirty      upgrade even with uncommitted changes
       --restore-deleted  upgrade: bring back generated files you deleted
       --strict           validate: missing tools are errors, not warnings
-      --context NAME     kubectl context for bootstrap
+      --context NAME     kubectl context for bootstrap and secrets
+      --check            secrets: list present/missing Secrets (exit 1 if any is missing)
+      --rotate NAME|all  bootstrap, secrets: new values for a Secret and its partners (repeatable)
       --json             machine-readable summary on stdout
   -h, --help             this help
   -v, --version          the version

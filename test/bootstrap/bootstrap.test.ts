@@ -29,16 +29,24 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     expect(result.error, result.output).toBeUndefined();
 
     const calls = await s.fakes.calls();
-    expect(calls.map((c) => `${c.tool} ${c.args.slice(0, 2).join(' ')}`)).toEqual([
+    const steps = calls.map((c) => `${c.tool} ${c.args.slice(0, 2).join(' ')}`);
+    // Secrets are looked up before anything changes, created after flux bootstrap.
+    expect([...new Set(steps)]).toEqual([
       'flux --version',
       'kubectl config current-context',
       'flux check --pre',
+      'kubectl --context=kind-piksel get',
       'flux bootstrap github',
       'kubectl --context=kind-piksel apply',
     ]);
+    const lookups = calls.flatMap((c, i) => (c.args[1] === 'get' && c.args[2] === 'secret' ? [i] : []));
+    expect(lookups.at(-1)).toBeLessThan(steps.indexOf('flux bootstrap github'));
     expect(calls[2]!.args).toEqual(['check', '--pre', '--context=kind-piksel']);
-    expect(calls[3]!.args).toEqual(GITHUB_ARGV);
-    expect(calls[3]!.secrets).toContain('GITHUB_TOKEN');
+    const fluxBootstrap = calls.find((c) => c.tool === 'flux' && c.args[0] === 'bootstrap')!;
+    expect(fluxBootstrap.args).toEqual(GITHUB_ARGV);
+    expect(fluxBootstrap.secrets).toEqual(['GITHUB_TOKEN']);
+    // kubectl never sees the token, the webhook or the database admin login in its environment.
+    expect(calls.filter((c) => c.tool === 'kubectl').flatMap((c) => c.secrets)).toEqual([]);
 
     // The remote holds every generated file plus what flux committed; nothing of ours in flux-system/.
     const remote = await remoteFiles(s.bare);
@@ -98,8 +106,8 @@ describe('bootstrap', { timeout: 60_000 }, () => {
       expect(JSON.stringify(result.summary)).not.toContain(secret);
     }
     // stdin: only the kubectl apply got any, and it carried the webhook in the Secret.
-    expect(result.commands.filter((c) => c.input !== undefined).map((c) => c.command)).toEqual(['kubectl']);
-    const apply = calls.find((c) => c.tool === 'kubectl' && c.args.includes('apply'))!;
+    expect([...new Set(result.commands.filter((c) => c.input !== undefined).map((c) => c.command))]).toEqual(['kubectl']);
+    const apply = calls.find((c) => c.tool === 'kubectl' && c.args.includes('apply') && c.stdin.includes('slack-webhook'))!;
     expect(apply.args).toEqual(['--context=kind-piksel', 'apply', '--server-side', '--field-manager=create-piksel-gitops', '--force-conflicts', '--filename=-']);
     const secret = JSON.parse(apply.stdin) as { metadata: { name: string; namespace: string }; stringData: { address: string } };
     expect(secret.metadata).toMatchObject({ name: 'slack-webhook', namespace: 'flux-system' });
@@ -171,7 +179,7 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     expect(result.summary?.mode).toBe('dry-run');
     const shown = result.summary!.commands;
     expect(shown).toContain(`GITHUB_TOKEN=*** flux bootstrap github --owner=piksel-ina --repository=piksel-gitops --branch=main --path=clusters/development --personal=false --private=true '--context=<current context>'`);
-    expect(shown.some((c) => c.startsWith('kubectl') && c.includes('--filename=-') && c.includes('address=***'))).toBe(true);
+    expect(shown.some((c) => c.startsWith('kubectl') && c.includes('--filename=-') && c.includes('SLACK_WEBHOOK_URL') && c.includes('never shown'))).toBe(true);
     expect(result.output).toContain('flux check --pre');
     for (const secret of [s.token, s.webhook]) expect(result.output + JSON.stringify(result.summary)).not.toContain(secret);
   });
@@ -182,8 +190,11 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     const real = await bootstrap([s.dir, '--yes', '--context', 'kind-piksel'], s.env({ FAKE_KUBE_CONTEXTS: 'kind-piksel other' }));
     expect(real.error, real.output).toBeUndefined();
     const shownFluxKubectl = plan.summary!.commands.filter((c) => /^(\w+=\*\*\* )?(flux|kubectl) /.test(c)).map((c) => c.replace(/^\w+=\*\*\* /, '').replace(/  # .*$/, ''));
-    const ran = (await s.fakes.calls()).map((c) => [c.tool, ...c.args].join(' '));
-    expect(ran).toEqual(shownFluxKubectl);
+    // The Secret step is shown once (a lookup per Secret, an apply per missing one): compare its shape.
+    const shape = (c: string) => c.replace(/ get secret \S+ --namespace=\S+/, ' get secret NAME --namespace=NAMESPACE').replace(/ get namespace \S+ /, ' get secret NAME --namespace=NAMESPACE ');
+    const ran = [...new Set((await s.fakes.calls()).map((c) => shape([c.tool, ...c.args].join(' '))))];
+    expect(ran, JSON.stringify({ ran, shownFluxKubectl }, null, 1)).toEqual([...new Set(shownFluxKubectl)].filter((c) => ran.includes(c)));
+    expect(ran.filter((c) => !shownFluxKubectl.includes(c))).toEqual([]);
   });
 
   it('without a terminal and without --yes it refuses to touch a cluster (exit 2)', async () => {
@@ -217,8 +228,8 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     });
     expect(accepted.error, accepted.output).toBeUndefined();
     expect(logged).toEqual(['flux bootstrap github: ► connecting to the Git provider', 'flux bootstrap github: ✔ committed component manifests to "main"', 'flux bootstrap github: ✔ bootstrap finished', 'done: flux bootstrap github finished']);
-    expect(prompts[0]).toMatch(/Slack incoming-webhook URL for #piksel-alerts \(hidden/);
-    const apply = (await s.fakes.calls()).find((c) => c.args.includes('apply'))!;
+    expect(prompts.find((p) => p.includes('slack-webhook'))).toMatch(/address of Secret flux-system\/slack-webhook \(the Slack incoming-webhook URL .*; SLACK_WEBHOOK_URL; hidden/);
+    const apply = (await s.fakes.calls()).find((c) => c.args.includes('apply') && c.stdin.includes('slack-webhook'))!;
     expect(apply.stdin).toContain(s.webhook);
     expect(apply.secrets).not.toContain('SLACK_WEBHOOK_URL');
     expect(accepted.output).not.toContain(s.webhook);
@@ -231,9 +242,9 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     const result = await bootstrap([s.dir, '--yes'], env);
     expect(result.error, result.output).toBeUndefined();
     expect(result.summary?.slackSecret).toBe('not-given');
-    expect(result.output).toMatch(/no Slack webhook given/);
-    expect(result.output).toContain("read -rs SLACK_WEBHOOK_URL && printf 'address=%s\\n' \"$SLACK_WEBHOOK_URL\" | kubectl --context=kind-piksel -n flux-system create secret generic slack-webhook --from-env-file=/dev/stdin");
-    expect((await s.fakes.calls()).some((c) => c.args.includes('apply'))).toBe(false);
+    expect(result.output).toMatch(/still missing, 3 Secrets/);
+    expect(result.output).toContain("read -rs SLACK_WEBHOOK_URL && printf 'address=%s\\n' \"$SLACK_WEBHOOK_URL\" | kubectl --context=kind-piksel --namespace=flux-system create secret generic slack-webhook --from-env-file=/dev/stdin");
+    expect((await s.fakes.calls()).some((c) => c.args.includes('apply') && c.stdin.includes('slack-webhook'))).toBe(false);
   });
 
   it('with Slack off it creates no Secret', async () => {
@@ -241,7 +252,7 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     const result = await bootstrap([s.dir, '--yes'], s.env());
     expect(result.error, result.output).toBeUndefined();
     expect(result.summary?.slackSecret).toBe('disabled');
-    expect((await s.fakes.calls()).some((c) => c.tool === 'kubectl' && c.args.includes('apply'))).toBe(false);
+    expect((await s.fakes.calls()).some((c) => c.tool === 'kubectl' && c.args.includes('apply') && c.stdin.includes('slack-webhook'))).toBe(false);
   });
 
   it('with several clusters it asks for --cluster (exit 2), and bootstraps the one named', async () => {
@@ -267,8 +278,9 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     expect(wrong.error?.message).toMatch(/context 'eks-prod' does not exist: use one of kind-piksel, eks-dev/);
     const right = await bootstrap([s.dir, '--yes', '--context', 'eks-dev'], env);
     expect(right.error, right.output).toBeUndefined();
-    const calls = (await s.fakes.calls()).filter((c) => c.args.includes('apply') || c.args[0] === 'check' || c.args[0] === 'bootstrap');
-    expect(calls.map((c) => c.args.find((a) => a.startsWith('--context=')))).toEqual(['--context=eks-dev', '--context=eks-dev', '--context=eks-dev']);
+    const calls = (await s.fakes.calls()).filter((c) => c.args.includes('apply') || c.args.includes('get') || c.args[0] === 'check' || c.args[0] === 'bootstrap');
+    expect(calls.length).toBeGreaterThan(3);
+    expect(new Set(calls.map((c) => c.args.find((a) => a.startsWith('--context='))))).toEqual(new Set(['--context=eks-dev']));
   });
 
   it('plain git: keeps an existing origin, passes --url and GIT_PASSWORD (never on argv)', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
 import { installFakes } from './fakes.js';
-import { git, GITHUB_URL, head, remoteFiles, scenario } from './setup.js';
+import { DEPLOYABLE, git, GITHUB_URL, head, remoteFiles, scenario } from './setup.js';
 
 /** The same flows through the built binary: argv parsing, exit codes and --json as a user gets them. */
 describe('bootstrap through the CLI', { timeout: 90_000 }, () => {
@@ -28,7 +28,7 @@ describe('bootstrap through the CLI', { timeout: 90_000 }, () => {
       FAKE_REMOTE: bare,
       GITHUB_TOKEN: 'ghp_thisisnotarealtokenbutlookslikeone0',
     });
-    const run = await runCli([dir, '--yes', '--bootstrap', '--json'], { env });
+    const run = await runCli([dir, '--yes', '--bootstrap', '--json', ...DEPLOYABLE.flatMap((s) => ['--set', s])], { env });
     expect(run.exitCode, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary.mode).toBe('create');

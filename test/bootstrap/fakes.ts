@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '../support/cli.js';
@@ -10,21 +11,41 @@ import { tempDir } from '../support/cli.js';
  *   FAKE_REMOTE=/path/remote.git   bootstrap commits <path>/flux-system/ there (creating the bare
  *                                  repository when missing, as the providers do)
  *   FAKE_KUBE_CONTEXT / FAKE_KUBE_CONTEXTS  current context ('' for none) / all contexts
- *   FAKE_KUBECTL_FAIL=apply        `kubectl apply` fails
+ *   FAKE_KUBECTL_FAIL=apply|restart `kubectl apply` / `kubectl rollout restart` fails
+ *   FAKE_AWS_PRESENT=ebs,alb,external-dns  which AWS prerequisites `kubectl get` finds (default none)
+ * kubectl keeps a small cluster state (namespaces, Secrets) in kube-state.json beside bin/: applied
+ * manifests (stdin) create them, `get secret|namespace NAME --ignore-not-found` finds them.
+ * The tools under test run children with an environment allow-list, so the FAKE_* settings also
+ * reach the stand-ins through fake.env beside bin/, rewritten by each env() call.
  * `kubectl kustomize` (the validator's offline builds) goes to the real kubectl, unrecorded.
  */
-export const SECRET_VARIABLES = ['GITHUB_TOKEN', 'GITLAB_TOKEN', 'GITEA_TOKEN', 'BITBUCKET_TOKEN', 'GIT_PASSWORD', 'SLACK_WEBHOOK_URL'];
+export const SECRET_VARIABLES = [
+  'GITHUB_TOKEN',
+  'GITLAB_TOKEN',
+  'GITEA_TOKEN',
+  'BITBUCKET_TOKEN',
+  'GIT_PASSWORD',
+  'SLACK_WEBHOOK_URL',
+  'PIKSEL_DB_ADMIN_USERNAME',
+  'PIKSEL_DB_ADMIN_PASSWORD',
+];
+
+/** Settings from fake.env, for variables the environment does not already carry. */
+const LOAD_SETTINGS = `
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -f "$here/../fake.env" ]; then . "$here/../fake.env"; fi
+`;
 
 const RECORD = `
 record() {
-  local stdin rec a v
-  stdin=$(base64 -w0)
+  local rec a v
+  STDIN_B64=$(base64 -w0)
   rec="@@ $TOOL"$'\\n'
   for a in "$@"; do rec+="a $(printf '%s' "$a" | base64 -w0)"$'\\n'; done
   for v in ${SECRET_VARIABLES.join(' ')}; do
     if [ -n "\${!v:-}" ]; then rec+="t $v"$'\\n'; fi
   done
-  rec+="i $stdin"$'\\n'
+  rec+="i $STDIN_B64"$'\\n'
   printf '%s' "$rec" >> "\${FAKE_LOG:?FAKE_LOG is not set}"
 }
 record "$@"
@@ -34,6 +55,7 @@ const FLUX = `#!/usr/bin/env bash
 # Recording stand-in for flux (tests only).
 set -u
 TOOL=flux
+${LOAD_SETTINGS}
 ${RECORD}
 arg() { local name=$1; shift; for a in "$@"; do case $a in --$name=*) printf '%s' "\${a#--$name=}"; return;; esac; done; }
 case "\${1:-}" in
@@ -67,6 +89,7 @@ case "\${1:-}" in
       fi
       rm -rf "$work"
     fi
+    FAKE_KUBE_STATE="$here/../kube-state.json" node "$here/../kube-state.mjs" add-namespace flux-system
     echo "✔ bootstrap finished" >&2 ;;
   *) echo "fake flux: unsupported: $*" >&2; exit 2 ;;
 esac
@@ -76,6 +99,7 @@ const KUBECTL = `#!/usr/bin/env bash
 # Recording stand-in for kubectl (tests only).
 set -u
 TOOL=kubectl
+${LOAD_SETTINGS}
 # Offline builds are not what the stand-in is for: hand them to the real kubectl, unrecorded.
 if [ "\${1:-}" = kustomize ]; then PATH="\${FAKE_REAL_PATH:?}" exec kubectl "$@"; fi
 ${RECORD}
@@ -86,11 +110,68 @@ case "\${words[0]:-} \${words[1]:-}" in
     if [ -z "$ctx" ]; then echo "error: current-context is not set" >&2; exit 1; fi
     echo "$ctx" ;;
   "config get-contexts") printf '%s\\n' \${FAKE_KUBE_CONTEXTS:-kind-piksel} ;;
-  apply*)
-    if [ "\${FAKE_KUBECTL_FAIL:-}" = apply ]; then echo 'Error from server (Forbidden): secrets is forbidden' >&2; exit 1; fi
-    echo "secret/applied serverside-applied" ;;
-  *) echo "fake kubectl: unsupported: $*" >&2; exit 2 ;;
+  *) printf '%s' "$STDIN_B64" | base64 -d | FAKE_KUBE_STATE="$here/../kube-state.json" exec node "$here/../kube-state.mjs" "$@" ;;
 esac
+`;
+
+/** The kubectl stand-in's cluster: namespaces and Secrets, in a JSON file (a test's temp folder). */
+const KUBE_STATE = `
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+const path = process.env.FAKE_KUBE_STATE;
+const state = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : { namespaces: ['default', 'kube-system', 'kube-public'], secrets: {} };
+const save = () => writeFileSync(path, JSON.stringify(state));
+const flags = {};
+const words = [];
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a.startsWith('--')) { const eq = a.indexOf('='); flags[eq < 0 ? a.slice(2) : a.slice(2, eq)] = eq < 0 ? true : a.slice(eq + 1); }
+  else if (a === '-n') flags.namespace = argv[++i];
+  else if (a === '-A') flags['all-namespaces'] = true;
+  else if (a === '-l') flags.selector = argv[++i];
+  else if (a === '-o') flags.output = argv[++i];
+  else words.push(a);
+}
+const fail = (message) => { process.stderr.write(message + '\\n'); process.exit(1); };
+const present = (process.env.FAKE_AWS_PRESENT ?? '').split(',');
+const [verb, kind, name] = words;
+const ns = flags.namespace ?? 'default';
+if (verb === 'get') {
+  let found;
+  if (kind === 'secret') found = state.secrets[ns + '/' + name] && { kind: 'Secret', metadata: { name, namespace: ns }, data: state.secrets[ns + '/' + name] };
+  else if (kind === 'namespace') found = state.namespaces.includes(name) && { kind: 'Namespace', metadata: { name } };
+  else if (kind === 'csidriver') found = name === 'ebs.csi.aws.com' && present.includes('ebs') && { metadata: { name } };
+  else if (kind === 'deployment' && name === 'aws-load-balancer-controller') found = ns === 'kube-system' && present.includes('alb') && { metadata: { name } };
+  else if (kind === 'deployment' && flags['all-namespaces']) {
+    if (present.includes('external-dns')) console.log('deployment.apps/external-dns');
+    else process.stderr.write('No resources found\\n');
+    process.exit(0);
+  } else fail('fake kubectl: unsupported get: ' + argv.join(' '));
+  if (!found) { if (flags['ignore-not-found']) process.exit(0); fail('Error from server (NotFound): ' + kind + ' "' + name + '" not found'); }
+  console.log(flags.output === 'json' ? JSON.stringify(found) : kind + '/' + name);
+} else if (verb === 'apply') {
+  if (process.env.FAKE_KUBECTL_FAIL === 'apply') fail('Error from server (Forbidden): secrets is forbidden');
+  const doc = JSON.parse(readFileSync(0, 'utf8'));
+  for (const o of doc.kind === 'List' ? doc.items : [doc]) {
+    if (o.kind === 'Namespace') { if (!state.namespaces.includes(o.metadata.name)) state.namespaces.push(o.metadata.name); }
+    else if (o.kind === 'Secret') {
+      if (!state.namespaces.includes(o.metadata.namespace)) fail('Error from server (NotFound): namespaces "' + o.metadata.namespace + '" not found');
+      const data = { ...(o.data ?? {}) };
+      for (const [k, v] of Object.entries(o.stringData ?? {})) data[k] = Buffer.from(v).toString('base64');
+      state.secrets[o.metadata.namespace + '/' + o.metadata.name] = data;
+    } else fail('fake kubectl: unsupported kind ' + o.kind);
+    console.log(o.kind.toLowerCase() + '/' + o.metadata.name + ' serverside-applied');
+  }
+  save();
+} else if (verb === 'add-namespace') {
+  if (!state.namespaces.includes(kind)) state.namespaces.push(kind);
+  save();
+} else if (verb === 'rollout' && kind === 'restart') {
+  if (process.env.FAKE_KUBECTL_FAIL === 'restart') fail('Error from server (NotFound): deployments.apps "' + (name ?? '') + '" not found');
+  console.log('deployment.apps/' + (name ?? 'all') + ' restarted');
+} else if (verb === 'delete' && kind === 'job') console.log('job.batch "' + name + '" deleted');
+else if (verb === 'annotate') console.log(kind + ' annotated');
+else fail('fake kubectl: unsupported: ' + argv.join(' '));
 `;
 
 export interface FakeCall {
@@ -112,6 +193,10 @@ export interface Fakes {
   calls(): Promise<FakeCall[]>;
   /** The raw log text (argv and stdin base64-encoded). */
   rawLog(): Promise<string>;
+  /** The Secrets in the stand-in cluster: `namespace/name` → key → value (decoded). */
+  clusterSecrets(): Promise<Record<string, Record<string, string>>>;
+  /** Puts Secrets (and their namespaces) into the stand-in cluster, as if made by hand. */
+  seedSecrets(secrets: Record<string, Record<string, string>>): Promise<void>;
 }
 
 export async function installFakes(): Promise<Fakes> {
@@ -129,6 +214,10 @@ export async function installFakes(): Promise<Fakes> {
     await writeFile(join(dir, name), text);
     await chmod(join(dir, name), 0o755);
   }
+  await writeFile(join(root, 'kube-state.mjs'), KUBE_STATE);
+  const statePath = join(root, 'kube-state.json');
+  const readState = async (): Promise<{ namespaces: string[]; secrets: Record<string, Record<string, string>> }> =>
+    JSON.parse(await readFile(statePath, 'utf8').catch(() => JSON.stringify({ namespaces: ['default', 'kube-system', 'kube-public'], secrets: {} })));
   const rawLog = async () => readFile(log, 'utf8').catch(() => '');
   return {
     bin,
@@ -137,9 +226,25 @@ export async function installFakes(): Promise<Fakes> {
     rawLog,
     env: (vars = {}, options = {}) => {
       const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SECRET_VARIABLES.includes(k) && !k.startsWith('FAKE_')));
-      return { ...clean, PATH: `${options.withoutFlux ? binWithoutFlux : bin}:${process.env.PATH}`, FAKE_LOG: log, FAKE_REAL_PATH: process.env.PATH, ...vars };
+      const env = { ...clean, PATH: `${options.withoutFlux ? binWithoutFlux : bin}:${process.env.PATH}`, FAKE_LOG: log, FAKE_REAL_PATH: process.env.PATH, ...vars };
+      const settings = Object.entries(env).filter(([k, v]) => k.startsWith('FAKE_') && v !== undefined);
+      writeFileSync(join(root, 'fake.env'), settings.map(([k, v]) => `[ -n "\${${k}+x}" ] || export ${k}='${String(v).replace(/'/g, `'\\''`)}'\n`).join(''));
+      return env;
     },
     calls: async () => parseLog(await rawLog()),
+    clusterSecrets: async () =>
+      Object.fromEntries(
+        Object.entries((await readState()).secrets).map(([id, data]) => [id, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]))]),
+      ),
+    seedSecrets: async (secrets) => {
+      const state = await readState();
+      for (const [id, values] of Object.entries(secrets)) {
+        const ns = id.split('/')[0]!;
+        if (!state.namespaces.includes(ns)) state.namespaces.push(ns);
+        state.secrets[id] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+      }
+      await writeFile(statePath, JSON.stringify(state));
+    },
   };
 }
 

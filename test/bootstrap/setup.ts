@@ -10,9 +10,13 @@ import type { Reporter } from '../../src/reporter.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { installFakes, type Fakes } from './fakes.js';
 
+/** Bootstrap refuses the defaults' example.org placeholders: tests deploy to a real-looking zone. */
+export const DEPLOYABLE = ['certManager.email=platform@piksel.id', 'clusters.0.domain=dev.piksel.id'];
+
 /** A generated repository (real CLI, --yes), made once per set of answers and copied per test. */
 const templates = new Map<string, Promise<string>>();
-export async function generatedRepository(sets: readonly string[] = [], flags: readonly string[] = []): Promise<string> {
+export async function generatedRepository(given: readonly string[] = [], flags: readonly string[] = []): Promise<string> {
+  const sets = [...DEPLOYABLE, ...given];
   const key = [...sets, '--', ...flags].join('\n');
   if (!templates.has(key))
     templates.set(

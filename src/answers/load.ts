@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse, YAMLParseError } from 'yaml';
+import { isScalar, parse, parseDocument, visit, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { inputError } from '../errors.js';
 import { answersSchema, type Answers } from './schema.js';
@@ -15,15 +15,42 @@ export async function readAnswersFile(path: string): Promise<Tree> {
   } catch {
     throw inputError(`--answers ${path}: cannot read the file: check the path`);
   }
+  return parseAnswersText(text, `--answers ${path}`);
+}
+
+/** Aliases beyond this are a "billion laughs" document, not answers. */
+const MAX_ALIASES = 50;
+
+/**
+ * Answers as written in a file (`label` names it in errors): a YAML mapping, keys unique, aliases
+ * few, and no key that JavaScript treats specially (`__proto__` would otherwise vanish unseen).
+ */
+export function parseAnswersText(text: string, label: string): Tree {
+  let value: unknown;
   try {
-    const doc = parse(text, { uniqueKeys: true }) ?? {};
-    if (!isTree(doc)) throw inputError(`--answers ${path}: expected a mapping of answers at the top level`);
-    return doc;
+    const doc = parseDocument(text, { uniqueKeys: true });
+    const error = doc.errors[0];
+    if (error) throw error;
+    let special: string | undefined;
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && typeof pair.key.value === 'string' && SPECIAL_KEYS.has(pair.key.value)) special = pair.key.value;
+      },
+    });
+    if (special) throw inputError(`${label}: ${special}: unknown answer: remove it`);
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
   } catch (e) {
-    if (e instanceof YAMLParseError) throw inputError(`--answers ${path}: not valid YAML or JSON: ${e.message.split('\n')[0]}`);
+    if (e instanceof YAMLError) throw inputError(`${label}: not valid YAML or JSON: ${e.message.split('\n')[0]}`);
+    if (e instanceof ReferenceError && /alias/i.test(e.message))
+      throw inputError(`${label}: too many YAML aliases (more than ${MAX_ALIASES}): write the answers out instead of expanding aliases`);
     throw e;
   }
+  if (!isTree(value)) throw inputError(`${label}: expected a mapping of answers at the top level`);
+  return value;
 }
+
+/** Keys every JavaScript object already has: never answers. */
+const SPECIAL_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /** Later trees win; lists are replaced, not merged (as in Helm values). */
 export function mergeAnswers(...trees: Tree[]): Tree {
@@ -55,14 +82,18 @@ export function applySets(raw: Tree, assignments: readonly string[]): Tree {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw inputError(`--set ${assignment}: expected key=value, e.g. --set slack.channel=ops`);
     const path = assignment.slice(0, eq).split('.');
-    if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype'))
+    if (path.some((p) => p === ''))
       throw inputError(`--set ${assignment}: '${assignment.slice(0, eq)}' is not an answers path: use keys such as gpu.enabled or clusters.0.domain`);
+    const special = path.find((p) => SPECIAL_KEYS.has(p));
+    if (special) throw inputError(`--set ${assignment}: ${path.slice(0, path.indexOf(special) + 1).join('.')}: unknown answer: check its spelling`);
     let node: Tree | unknown[] = result;
     path.slice(0, -1).forEach((key, i) => {
       const nextIsIndex = /^\d+$/.test(path[i + 1]!);
       const container = node as Tree;
-      if (container[key] === undefined || container[key] === null)
+      if (!Object.hasOwn(container, key) || container[key] === undefined || container[key] === null)
         container[key] = nextIsIndex ? (i === 0 && LIST_SEEDS[key] ? LIST_SEEDS[key]() : []) : {};
+      if (typeof container[key] !== 'object')
+        throw inputError(`--set ${assignment}: ${path.slice(0, i + 1).join('.')} is a single value, not a group of answers: set ${path.slice(0, i + 1).join('.')}=VALUE`);
       if (Array.isArray(container[key]) && nextIsIndex) {
         const list = container[key] as unknown[];
         const index = Number(path[i + 1]);

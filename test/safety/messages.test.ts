@@ -143,6 +143,23 @@ const CASES: readonly Case[] = [
     exitCode: 2,
     line: /answers\.yaml: __proto__: unknown answer/,
   },
+  // Wrong types name the expected type and echo the value; near misses get a suggestion.
+  ...([
+    ['gpu.enabled=yes', /gpu\.enabled: expected true or false, got 'yes'/],
+    ['database.port=abc', /database\.port: expected a number, got 'abc'/],
+    ['clusters.-1.domain=dev.example.org', /'-1' is not a position in the list clusters: use 0, 1/],
+    ['gpu.enable=true', /gpu\.enable: unknown answer: did you mean gpu\.enabled\?/],
+    ['components.apps=[jupyter]', /'jupyter' is not an app: did you mean jupyterhub\? use one of/],
+    // Values git, Flux or Kubernetes would refuse later.
+    ['repository.branch=.', /repository\.branch: '\.' is not valid: .*git branch name/],
+    ['repository.branch=ops.', /repository\.branch: 'ops\.' is not valid/],
+    ['repository.branch=a.lock/b', /repository\.branch: 'a\.lock\/b' is not valid/],
+    ['clusters.0.intervals.apps=0s', /clusters\.0\.intervals\.apps: '0s' must be longer than 0/],
+    ['clusters.0.intervals.apps=99999999999999h', /clusters\.0\.intervals\.apps: '99999999999999h' is longer than a Go duration can hold/],
+    ['gpu.tolerations=[{key: a, operator: Exists, value: b}]', /gpu\.tolerations\.0\.value: a toleration with operator Exists matches any value/],
+    ['gpu.tolerations=[{key: a, operator: Equal, value: "b\\nc"}]', /gpu\.tolerations\.0\.value: 'b\\nc' is not valid: use a Kubernetes label value/],
+  ] as const).map(([set, line]): Case => ({ name: `--set ${set}`, setup: async (s) => [join(s, 'repo'), '--yes', '--set', set], exitCode: 2, line })),
+  { name: 'a mistyped flag', setup: async (s) => [join(s, 'repo'), '--yess'], exitCode: 2, line: /unknown option --yess: did you mean --yes\? see --help/ },
 ];
 
 describe('messages: one clear line, the right exit code, nothing written, never a stack trace', () => {

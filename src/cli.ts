@@ -9,6 +9,8 @@ import { isInteractive } from './cli/terminal.js';
  * Each command loads its modules when it runs, so `--version` and `--help` parse almost nothing.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // --json promises a report on stdout whatever happens; known before parsing can fail.
+  const json = argv.includes('--json');
   try {
     const options = parseCliArgs(argv);
     if (options.help) return print(HELP);
@@ -44,11 +46,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (caught) {
     const e = isPikselError(caught) ? caught : (fileSystemError(caught) ?? caught);
+    if (json) printJsonError(e);
     if (!isPikselError(e)) return internalError(e);
     if (e.announced) return e.exitCode;
     process.stderr.write(`✖ ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
     return e.exitCode;
   }
+}
+
+/** The --json report of a run that stopped: the exit code and the message, as the person reads them. */
+function printJsonError(e: unknown): void {
+  const known = isPikselError(e);
+  const report = {
+    ok: false,
+    exitCode: known ? e.exitCode : EXIT_CODES.step,
+    error: known ? e.message : `internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    details: known ? e.details : [],
+    findings: [],
+  };
+  print(JSON.stringify(report, null, 2));
 }
 
 /** A bug of ours: one line to report, the stack only when asked for (DEBUG=1). */

@@ -10,6 +10,7 @@ import { BuildFailures, buildFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
+import { groupOf, isFluxGroup } from './objects.js';
 import { includeCycles, readKustomization, type KustomizationModel } from './kustomization-files.js';
 import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
@@ -45,6 +46,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
   const repository = await readRepository(root);
   const { clusters } = repository;
+  const notFlux = clusters.length === 0 ? 'it has no clusters/ folder' : !repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value))) ? 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)' : undefined;
+  if (notFlux) throw inputError(`validate ${dir}: not a Flux repository: ${notFlux}: give the folder of a repository made by create-piksel-gitops`);
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
@@ -108,11 +111,14 @@ async function readRepository(root: string): Promise<Repository> {
 /** Checks 1 (YAML), 2 (API versions), 6 (secrets) and the static half of 3: on the files as written. */
 function checkAsWritten({ parsed, objectDocs, texts, models }: Repository): Finding[] {
   const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  const conflicts = texts.flatMap(checkConflictMarkers);
+  // A conflict marker breaks the YAML too: the marker is the one thing to fix, the rest is noise.
+  const conflicted = new Set(conflicts.map((f) => f.file));
   return [
-    ...parsed.flatMap((p) => p.findings),
+    ...parsed.filter((p) => !conflicted.has(p.file)).flatMap((p) => p.findings),
     ...checkApiVersions(objectDocs),
     ...texts.flatMap(scanTextForTokens),
-    ...texts.flatMap(checkConflictMarkers),
+    ...conflicts,
     ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
     ...models.flatMap((m) => checkSecretGenerators(m.source, (p) => textOf.get(p), (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
     ...models.flatMap((m) => m.findings),

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
+import { validateRepository } from '../../src/validate/index.js';
 import { listTree, tempDir } from '../support/cli.js';
 import { generated, isolateStateDir } from './support.js';
 
@@ -207,5 +208,58 @@ describe('messages: one clear line, the right exit code, nothing written, never 
     });
     expect(await readdir(target)).toEqual(['winner.txt']);
     expect(await readdir(parent)).toEqual(['repo']);
+  });
+});
+
+describe('validate: what it is given, and what it reports', () => {
+  const FLUX_KUSTOMIZATION = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n';
+  async function folder(files: Record<string, string>): Promise<string> {
+    const dir = await tempDir();
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(dir, path, '..'), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    return dir;
+  }
+
+  it.each([
+    ['no clusters/ folder', { 'README.md': '# notes\n', 'app.yaml': 'a: 1\n' }, /not a Flux repository: it has no clusters\/ folder/],
+    ['no Flux object', { 'clusters/dev/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' }, /not a Flux repository: no file holds a Flux object/],
+  ])('a folder that is not a Flux repository (%s): exit 2, said so; --json still prints a report', async (_name, files, line) => {
+    const dir = await folder(files);
+    const run = await cli(['validate', dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(line);
+    const json = await cli(['validate', dir, '--json']);
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringMatching(line) });
+  });
+
+  it('--json prints a report for bad input to create too (exit 2)', async () => {
+    const run = await cli([join(await tempDir(), 'repo'), '--yes', '--json', '--set', 'gpu.enabled=yes']);
+    expect(run.exitCode).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringMatching(/gpu\.enabled: expected true or false/) });
+  });
+
+  it('resources that leave the repository are errors', async () => {
+    const dir = await folder({
+      'clusters/dev/apps.yaml': FLUX_KUSTOMIZATION,
+      'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../outside.yaml\n  - /etc/hostname\n',
+    });
+    const report = await validateRepository(dir);
+    expect(report.findings.filter((f) => /leaves the repository/.test(f.message)).map((f) => [f.severity, f.file, f.line, f.message])).toEqual([
+      ['error', 'apps/kustomization.yaml', 4, "resources entry '../../outside.yaml' leaves the repository"],
+      ['error', 'apps/kustomization.yaml', 5, "resources entry '/etc/hostname' leaves the repository"],
+    ]);
+  });
+
+  it('a conflict marker is reported alone, without the YAML errors it causes', async () => {
+    const dir = await folder({
+      'clusters/dev/apps.yaml': FLUX_KUSTOMIZATION,
+      'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n',
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n<<<<<<< yours\n  a: "1"\n=======\n  a: "2"\n>>>>>>> theirs\n',
+    });
+    const report = await validateRepository(dir);
+    expect(report.findings.filter((f) => f.file === 'apps/cm.yaml').map((f) => f.message)).toEqual(['unresolved merge conflict: the file still has conflict markers']);
   });
 });

@@ -1,5 +1,5 @@
 import { HELP, parseCliArgs } from './cli/args.js';
-import { EXIT_CODES, inputError, isPikselError } from './errors.js';
+import { EXIT_CODES, inputError, isPikselError, PikselError, stepError } from './errors.js';
 import { packageVersion } from './package-root.js';
 import { stderrReporter } from './reporter.js';
 import { isInteractive } from './cli/terminal.js';
@@ -9,6 +9,8 @@ import { isInteractive } from './cli/terminal.js';
  * Each command loads its modules when it runs, so `--version` and `--help` parse almost nothing.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // --json promises a report on stdout whatever happens; known before parsing can fail.
+  const json = argv.includes('--json');
   try {
     const options = parseCliArgs(argv);
     if (options.help) return print(HELP);
@@ -49,12 +51,57 @@ export async function main(argv: readonly string[]): Promise<number> {
       default:
         throw inputError(`'${options.command}' is not available in this version`);
     }
-  } catch (e) {
-    if (!isPikselError(e)) throw e;
+  } catch (caught) {
+    const e = isPikselError(caught) ? caught : (fileSystemError(caught) ?? caught);
+    if (json) printJsonError(e);
+    if (!isPikselError(e)) return internalError(e);
     if (e.announced) return e.exitCode;
     process.stderr.write(`✖ ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
     return e.exitCode;
   }
+}
+
+/** The --json report of a run that stopped: the exit code and the message, as the person reads them. */
+function printJsonError(e: unknown): void {
+  const known = isPikselError(e);
+  const report = {
+    ok: false,
+    exitCode: known ? e.exitCode : EXIT_CODES.step,
+    error: known ? e.message : `internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    details: known ? e.details : [],
+    findings: [],
+  };
+  print(JSON.stringify(report, null, 2));
+}
+
+/** A bug of ours: one line to report, the stack only when asked for (DEBUG=1). */
+function internalError(e: unknown): number {
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  process.stderr.write(`✖ internal error: ${message}: please report it at ${ISSUES_URL} (DEBUG=1 shows the details)\n`);
+  if (process.env.DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return EXIT_CODES.step;
+}
+
+const ISSUES_URL = 'https://github.com/piksel-ina/create-piksel-gitops/issues';
+
+/** What the system refused (permissions, a full disk): the person's to fix, said in one line. */
+function fileSystemError(e: unknown): PikselError | undefined {
+  const { code, path, syscall } = (e ?? {}) as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
+  const why: Record<string, [string, (m: string) => PikselError]> = {
+    EACCES: ['permission denied: choose a folder you can write to, or fix its permissions', inputError],
+    EPERM: ['operation not permitted: choose a folder you can write to, or fix its permissions', inputError],
+    EROFS: ['the file system is read-only: choose another folder', inputError],
+    ENOSPC: ['no space left on the device: free some space and re-run', stepError],
+    ENOTDIR: ['a part of the path is a file, not a folder: choose another folder', inputError],
+    EISDIR: ['it is a folder where a file was expected', inputError],
+    ELOOP: ['too many symbolic links (a link loop?)', inputError],
+    ENAMETOOLONG: ['the path is too long', inputError],
+  };
+  const known = why[code];
+  if (!known) return undefined;
+  const writes = ['mkdir', 'rename', 'write', 'copyfile', 'symlink', 'rmdir', 'unlink'].includes(syscall ?? '');
+  return known[1](`cannot ${writes ? 'write' : 'open'} ${path}: ${known[0]}`);
 }
 
 /** Prompts only where a person can answer them; the prompt library loads only then. */

@@ -34,16 +34,32 @@ export const EMAIL: Format = {
   hint: 'use an e-mail address such as platform@example.org',
 };
 
+/** The longest Go duration (an int64 of nanoseconds), about 106 751 days. */
+const MAX_DURATION_MS = 9_223_372_036_854;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Why a duration that matches DURATION is still refused (zero, or beyond what Go can hold), if it is. */
+export function durationProblem(text: string): string | undefined {
+  let ms = 0;
+  for (const [, amount, unit] of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) ms += Number(amount) * UNIT_MS[unit!]!;
+  if (ms <= 0) return 'must be longer than 0: Flux would reconcile without pause';
+  if (ms > MAX_DURATION_MS) return 'is longer than a Go duration can hold (about 2562047h)';
+  return undefined;
+}
+
 /** Go duration as Flux accepts it (no days): 1h, 10m, 1m30s, 500ms. */
 export const DURATION: Format = {
   pattern: /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/,
   hint: "use a Go duration such as 1h, 10m or 1m30s (units ms, s, m, h; no 'd')",
 };
 
-/** git check-ref-format, reduced to what a branch name may look like. */
+/**
+ * git check-ref-format, reduced to what a branch name may look like: no part may start with '.'
+ * or end with '.lock', the name may not end with '.' or '/', and no '..', '//' or '@{'.
+ */
 export const BRANCH: Format = {
-  pattern: /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{|.*\.lock$|.*\/\/|-)[A-Za-z0-9._\/-]{1,200}$/,
-  hint: "use letters, digits, '.', '_', '-' and '/' (a valid git branch name)",
+  pattern: /^(?!\/|\.|.*\/$|.*\.$|.*\.\.|.*\/\.|.*@\{|.*\.lock(\/|$)|.*\/\/|-)[A-Za-z0-9._\/-]{1,200}$/,
+  hint: "use letters, digits, '.', '_', '-' and '/' (a valid git branch name: no part starting with '.' or ending in '.lock', no '..', not ending in '.' or '/')",
 };
 
 export const OWNER: Format = {

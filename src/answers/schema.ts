@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean, withArticle } from './suggest.js';
 import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/index.js';
 import { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from './choices.js';
 import * as f from './formats.js';
@@ -10,7 +11,10 @@ import * as f from './formats.js';
 const matching = (format: f.Format) =>
   z.string({ error: `expected text: ${format.hint}` }).regex(format.pattern, { error: (iss) => `'${String(iss.input)}' is not valid: ${format.hint}` });
 
-const duration = (fallback: string) => matching(f.DURATION).default(fallback);
+const duration = (fallback: string) =>
+  matching(f.DURATION)
+    .refine((v) => f.durationProblem(v) === undefined, { error: (iss) => `'${String(iss.input)}' ${f.durationProblem(String(iss.input))}` })
+    .default(fallback);
 
 const labelMap = z
   .record(matching(f.LABEL_KEY), z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(matching(f.LABEL_VALUE)))
@@ -19,8 +23,11 @@ const labelMap = z
 const toleration = z.strictObject({
   key: matching(f.LABEL_KEY).describe('Taint key'),
   operator: z.enum(['Exists', 'Equal']).default('Exists'),
-  value: z.string().optional().describe('Taint value (with operator Equal)'),
+  value: matching(f.LABEL_VALUE).optional().describe('Taint value (with operator Equal)'),
   effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect (empty: all)'),
+}).refine((t) => t.operator !== 'Exists' || t.value === undefined || t.value === '', {
+  error: "a toleration with operator Exists matches any value: remove 'value', or use operator: Equal",
+  path: ['value'],
 });
 export type Toleration = z.infer<typeof toleration>;
 
@@ -97,8 +104,8 @@ const cluster = z.strictObject({
 
 const uniqueList = <T extends string>(names: readonly [T, ...T[]], what: string) =>
   z
-    .array(z.enum(names, { error: (iss) => `'${String(iss.input)}' is not a ${what}: use one of ${names.join(', ')}` }))
-    .refine((l) => new Set(l).size === l.length, { error: `lists a ${what} twice` });
+    .array(z.enum(names, { error: (iss) => `'${String(iss.input)}' is not ${withArticle(what)}: ${didYouMean(String(iss.input), names)}use one of ${names.join(', ')}` }))
+    .refine((l) => new Set(l).size === l.length, { error: `lists ${withArticle(what)} twice` });
 
 export const answersSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { nearestName } from '../answers/suggest.js';
 import { inputError } from '../errors.js';
 
 export type Command = 'create' | 'validate' | 'bootstrap' | 'secrets';
@@ -61,7 +62,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    throw inputError(`${(e as Error).message.split('\n')[0]}: see --help`);
+    const message = (e as Error).message.split('\n')[0]!;
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    if (unknown) {
+      const near = nearestName(unknown.replace(/^-+/, ''), Object.keys(OPTIONS));
+      throw inputError(`unknown option ${unknown}: ${near ? `did you mean --${near}? ` : ''}see --help`);
+    }
+    throw inputError(`${message}: see --help`);
   }
   const { values: v, positionals } = parsed;
   const command = COMMANDS.includes(positionals[0] as Command) ? (positionals.shift() as Command) : 'create';

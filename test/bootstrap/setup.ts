@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { bootstrapCommand, type BootstrapDeps, type BootstrapSummary } from '../../src/commands/bootstrap.js';
+import { secretsCommand, type SecretsCommandDeps } from '../../src/commands/secrets.js';
 import { isPikselError, type PikselError } from '../../src/errors.js';
 import { runProcess, type ProcessRunner } from '../../src/process.js';
 import type { Reporter } from '../../src/reporter.js';
@@ -134,3 +135,16 @@ export async function scenario(options: { remote: 'empty' | 'missing'; sets?: st
   };
 }
 
+
+/** `create-piksel-gitops secrets <args>` through secretsCommand with the real runner. */
+export async function secrets(args: readonly string[], env: NodeJS.ProcessEnv, deps: Partial<SecretsCommandDeps> = {}) {
+  const { run, commands } = recordingRunner();
+  const { reporter, text } = captureReporter();
+  try {
+    const summary = await secretsCommand(parseCliArgs(['secrets', ...args]), { run, reporter, env, ...deps });
+    return { summary, output: text(), commands, error: undefined };
+  } catch (e) {
+    if (!isPikselError(e)) throw e;
+    return { summary: undefined, error: e, output: `${text()}\n✖ ${e.message}\n${e.details.join('\n')}`, commands };
+  }
+}

@@ -207,11 +207,56 @@ async function intervals(flow: Flow): Promise<void> {
 
 const GROUPS = [repository, cluster, components, tls, database, gpu, slack, intervals];
 
-/** A re-run asks only what the stored answers lack: usually nothing, or an added cluster's domain. */
+/**
+ * A re-run asks only what the stored answers lack: usually nothing, or an added cluster's domain
+ * and then its own settings.
+ */
 async function askStillNeeded(flow: Flow, paths: readonly string[]): Promise<void> {
   for (const path of paths) {
     const cluster = /^clusters\.(\d+)\.domain$/.exec(path);
     const name = cluster && String(getAt(flow.raw, `clusters.${cluster[1]}.name`));
     await flow.text(path, name ? `DNS domain for cluster ${name}` : `New in this version: ${path}`, name ? {} : { read: parseSetValue });
+    if (cluster && name) await addedClusterSettings(flow, Number(cluster[1]), name);
+  }
+}
+
+/**
+ * An added cluster's database, issuer, Slack and GPU settings, the repository's values offered as
+ * defaults. Only a value that differs is stored, as the cluster's override; a setting the command
+ * line or answers file already gave for this cluster is not asked.
+ */
+async function addedClusterSettings(flow: Flow, index: number, name: string): Promise<void> {
+  const at = (key: string) => `clusters.${index}.${key}`;
+  const repo = completed(flow.raw)!;
+  const override = (path: string, value: unknown, repoValue: unknown) => {
+    if (value !== repoValue) flow.set(path, value);
+  };
+  const ask = async (key: string, message: string, repoValue: unknown, read: (t: string) => unknown = (t) => t.trim()) => {
+    if (!flow.isOpen(at(key))) return;
+    const text = await flow.kit.text({
+      message,
+      initialValue: String(repoValue),
+      validate: (value) => answerError(flow.raw, at(key), read(value)),
+    });
+    override(at(key), read(text), repoValue);
+  };
+  if (flow.selected('db-proxy')) {
+    await ask('database.host', `PostgreSQL host for ${name}`, repo.database.host);
+    await ask('database.port', `PostgreSQL port for ${name}`, repo.database.port, number);
+  }
+  if (flow.selected('cert-manager') && flow.isOpen(at('certManager.issuer'))) {
+    const issuer = await flow.kit.select({ message: `Issuer for ${name}'s ingresses`, options: choices(ISSUERS), initialValue: repo.certManager.issuer });
+    override(at('certManager.issuer'), issuer, repo.certManager.issuer);
+  }
+  if (repo.slack.enabled) {
+    await ask('slack.channel', `Slack channel for ${name}'s events (without #)`, repo.slack.channel);
+    if (flow.isOpen(at('slack.severity'))) {
+      const severity = await flow.kit.select({ message: `Which of ${name}'s events`, options: choices(SEVERITIES), initialValue: repo.slack.severity });
+      override(at('slack.severity'), severity, repo.slack.severity);
+    }
+  }
+  if (flow.isOpen(at('gpu.enabled'))) {
+    const enabled = await flow.kit.confirm({ message: `Does ${name} have NVIDIA GPU nodes?`, initialValue: repo.gpu.enabled });
+    override(at('gpu.enabled'), enabled, repo.gpu.enabled);
   }
 }

@@ -160,8 +160,43 @@ describe('question flow', () => {
     const adding = person([[/DNS domain for cluster staging/, 'staging.geo.example.org']]);
     const withStaging = { ...stored, clusters: [...stored.clusters, { name: 'staging' }] };
     const answers = parseAnswers((await askAnswers(withStaging, adding.kit, { rerun: true, askBootstrap: true })).raw);
-    expect(adding.asked).toEqual(['DNS domain for cluster staging', expect.stringMatching(/Bootstrap Flux/)]);
-    expect(answers.clusters[1]).toMatchObject({ name: 'staging', domain: 'staging.geo.example.org' });
+    expect(adding.asked).toEqual([
+      'DNS domain for cluster staging',
+      'PostgreSQL host for staging',
+      'PostgreSQL port for staging',
+      "Issuer for staging's ingresses",
+      "Slack channel for staging's events (without #)",
+      "Which of staging's events",
+      'Does staging have NVIDIA GPU nodes?',
+      expect.stringMatching(/Bootstrap Flux/),
+    ]);
+    // Taking the repository's values stores no override.
+    expect(answers.clusters[1]).toEqual(expect.objectContaining({ name: 'staging', domain: 'staging.geo.example.org' }));
+    expect(answers.clusters[1]).not.toHaveProperty('database');
+    expect(answers.clusters[1]).not.toHaveProperty('gpu');
+  });
+
+  it('an added cluster may get its own database, issuer, Slack channel and GPU switch', async () => {
+    const stored = parseAnswers({ database: { host: 'db.dev.example.net' }, clusters: [{ name: 'dev', domain: 'dev.geo.example.org' }] });
+    const p = person([
+      [/DNS domain for cluster prod/, 'prod.geo.example.org'],
+      [/PostgreSQL host for prod/, ['not a host!', 'db.prod.example.net']],
+      [/Issuer for prod/, 'letsencrypt-production'],
+      [/Slack channel for prod/, 'prod-alerts'],
+      [/Which of prod/, 'error'],
+      [/GPU nodes/, false],
+    ]);
+    const raw = (await askAnswers({ ...stored, clusters: [...stored.clusters, { name: 'prod' }] }, p.kit, { rerun: true, askBootstrap: false })).raw;
+    expect(p.errors).toHaveLength(1);
+    const prod = parseAnswers(raw).clusters[1]!;
+    expect(prod).toMatchObject({
+      database: { host: 'db.prod.example.net' },
+      certManager: { issuer: 'letsencrypt-production' },
+      slack: { channel: 'prod-alerts', severity: 'error' },
+      gpu: { enabled: false },
+    });
+    expect(prod.database).not.toHaveProperty('port');
+    expect(parseAnswers(raw).clusters[0]).not.toHaveProperty('database');
   });
 });
 

@@ -28,7 +28,8 @@ describe('the published package', () => {
   it('holds only what users need, and `npm exec` of the tarball generates a repository', async () => {
     const out = await tempDir('piksel-pack-');
     const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO_ROOT });
-    const [result] = JSON.parse(pack.stdout) as PackResult[];
+    // prepack (the build) prints its progress first; the report is the JSON array after it.
+    const [result] = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as PackResult[];
     const tarball = join(out, result!.filename);
     const paths = result!.files.map((f) => f.path);
     expect(paths).toContain('bin/create-piksel-gitops.js');

@@ -27,9 +27,9 @@ describe('interrupted runs', () => {
       return true;
     }) as typeof process.kill);
     let interrupted = false;
-    // The person presses Ctrl-C as soon as the upgrade starts touching the repository after planning.
+    // The person presses Ctrl-C while the upgrade's files are being committed.
     const run: ProcessRunner = (command, args, options) => {
-      if (!interrupted && command === 'git' && (args[0] === 'ls-files' || args[0] === 'add')) {
+      if (!interrupted && command === 'git' && args[0] === 'add') {
         interrupted = true;
         for (const listener of process.listeners('SIGINT')) (listener as (s: string) => void)('SIGINT');
       }

@@ -5,6 +5,10 @@ const project = new typescript.TypeScriptProject({
   name: 'create-piksel-gitops',
   description: 'Scaffold a Flux CD GitOps repository for the Piksel geospatial data-cube platform.',
   license: 'Apache-2.0',
+  repository: 'https://github.com/piksel-ina/create-piksel-gitops.git',
+  homepage: 'https://github.com/piksel-ina/create-piksel-gitops#readme',
+  bugsUrl: 'https://github.com/piksel-ina/create-piksel-gitops/issues',
+  keywords: ['flux', 'fluxcd', 'gitops', 'kubernetes', 'scaffold', 'create', 'piksel', 'datacube', 'opendatacube', 'kustomize'],
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '20.12.0',
@@ -90,6 +94,8 @@ project.compileTask.exec('tsx scripts/build.ts');
 project.testTask.reset();
 project.testTask.spawn(project.compileTask);
 project.testTask.exec('vitest run');
+// `npm pack` and `npm publish` from a clean checkout must ship the bundle: dist/ is build output.
+project.addTask('prepack', { description: 'Build dist/ before npm packs it' }).spawn(project.compileTask);
 project.addTask('bench', { exec: 'tsx scripts/bench.ts' });
 project.addTask('regen', {
   description: 'Re-render examples/*/output and the README answers reference',

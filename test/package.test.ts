@@ -14,10 +14,22 @@ interface PackResult {
 const relativeImports = (code: string) => [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)].map((m) => m[1]!);
 
 describe('the published package', () => {
+  it('is built by npm itself before packing (a clean checkout has no dist/), and says where it comes from', async () => {
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, any>;
+    expect(manifest.scripts.prepack).toBe('projen prepack');
+    const tasks = JSON.parse(await readFile(join(REPO_ROOT, '.projen', 'tasks.json'), 'utf8')) as Record<string, any>;
+    expect(tasks.tasks.prepack.steps).toEqual([{ spawn: 'compile' }]);
+    expect(manifest.repository).toEqual({ type: 'git', url: 'https://github.com/piksel-ina/create-piksel-gitops.git' });
+    expect(manifest.homepage).toBe('https://github.com/piksel-ina/create-piksel-gitops#readme');
+    expect(manifest.bugs).toEqual({ url: 'https://github.com/piksel-ina/create-piksel-gitops/issues' });
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['flux', 'gitops', 'kubernetes']));
+  });
+
   it('holds only what users need, and `npm exec` of the tarball generates a repository', async () => {
     const out = await tempDir('piksel-pack-');
     const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO_ROOT });
-    const [result] = JSON.parse(pack.stdout) as PackResult[];
+    // prepack (the build) prints its progress first; the report is the JSON array after it.
+    const [result] = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as PackResult[];
     const tarball = join(out, result!.filename);
     const paths = result!.files.map((f) => f.path);
     expect(paths).toContain('bin/create-piksel-gitops.js');

@@ -3,6 +3,7 @@ import { stepError } from '../errors.js';
 import type { ProcessRunner, RunResult } from '../process.js';
 import { commitAll, identityEnv } from '../repository/git.js';
 import type { RepositoryAnswers } from './flux-args.js';
+import { shellQuote } from './command-line.js';
 import { lastLines } from './preflight.js';
 
 /**
@@ -107,7 +108,7 @@ export async function ensureCommitted(session: GitSession, branch: string, messa
   }
   const onBranch = await git('rev-parse', '--verify', '--quiet', `refs/heads/${branch}`);
   if (onBranch.exitCode !== 0)
-    throw stepError(`the repository has no branch '${branch}' (repository.branch): create it with \`git branch ${branch}\`, or change the answer, then re-run`);
+    throw stepError(`the repository has no branch '${branch}' (repository.branch): create it with \`git branch ${shellQuote(branch)}\`, or change the answer, then re-run`);
   const status = await git('status', '--porcelain');
   return { committed: false, dirty: status.stdout.trim() !== '' };
 }
@@ -126,11 +127,20 @@ export async function ensureOrigin(session: GitSession, expectedUrl: string): Pr
   const current = await git('config', '--get', 'remote.origin.url');
   if (current.exitCode === 0) {
     const url = current.stdout.trim();
-    return { url, added: false, differs: repositoryIdentity(url) !== repositoryIdentity(expectedUrl) };
+    // Shown and reported (--json), never used to push: a token in it stays out of sight.
+    return { url: maskCredentials(url), added: false, differs: repositoryIdentity(url) !== repositoryIdentity(expectedUrl) };
   }
   const add = await git('remote', 'add', 'origin', expectedUrl);
   if (add.exitCode !== 0) throw stepError(`git remote add origin ${expectedUrl} failed`, gitOutput(session, add));
   return { url: expectedUrl, added: true, differs: false };
+}
+
+/** `https://user:token@host/…` → `https://user:***@host/…` (a lone token too: `https://***@host/…`). */
+export function maskCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:***` : /^(git|ssh)$/i.test(userinfo) || scheme.startsWith('ssh') ? userinfo : '***'}@`;
+  });
 }
 
 export type PushOutcome = 'pushed' | 'remote-unreachable';
@@ -160,7 +170,7 @@ export async function pullRebaseAndPush(session: GitSession, branch: string): Pr
   if (pull.exitCode !== 0) {
     await git('rebase', '--abort');
     throw stepError(
-      `could not rebase ${branch} onto origin/${branch}: run \`git pull --rebase origin ${branch}\`, resolve the conflicts, then re-run`,
+      `could not rebase ${branch} onto origin/${branch}: run \`git pull --rebase origin ${shellQuote(branch)}\`, resolve the conflicts, then re-run`,
       gitOutput(session, pull),
     );
   }

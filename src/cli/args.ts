@@ -21,6 +21,8 @@ export interface CliOptions {
   readonly json: boolean;
   readonly force: boolean;
   readonly allowDirty: boolean;
+  /** Upgrade on a detached HEAD (the commit would belong to no branch). */
+  readonly allowDetached: boolean;
   readonly restoreDeleted: boolean;
   readonly strict: boolean;
   readonly context?: string;
@@ -45,6 +47,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
   'allow-dirty': { type: 'boolean' },
+  'allow-detached': { type: 'boolean' },
   'restore-deleted': { type: 'boolean' },
   strict: { type: 'boolean' },
   context: { type: 'string' },
@@ -88,6 +91,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     json: v.json ?? false,
     force: v.force ?? false,
     allowDirty: v['allow-dirty'] ?? false,
+    allowDetached: v['allow-detached'] ?? false,
     restoreDeleted: v['restore-deleted'] ?? false,
     strict: v.strict ?? false,
     context: v.context,
@@ -118,6 +122,7 @@ Options
       --no-bootstrap     do not offer to bootstrap
       --force            write into a non-empty folder this tool did not generate
       --allow-dirty      upgrade even with uncommitted changes
+      --allow-detached   upgrade even on a detached HEAD (the commit is on no branch)
       --restore-deleted  upgrade: bring back generated files you deleted
       --strict           validate: missing tools are errors, not warnings
       --context NAME     kubectl context for bootstrap and secrets

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { shellQuote } from '../bootstrap/command-line.js';
 import { parseAnswers } from '../answers/load.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { runBootstrap, type BootstrapDeps, type BootstrapSummary } from '../bootstrap/run.js';
@@ -19,7 +20,7 @@ export async function bootstrapCommand(options: CliOptions, deps: BootstrapDeps)
   if (target.kind !== 'generated')
     throw inputError(
       `${options.dir} is not a repository made by create-piksel-gitops (no ${ANSWERS_FILE}): ` +
-        `create one with \`npx create-piksel-gitops ${options.dir}\`, or give its folder`,
+        `create one with \`npx create-piksel-gitops ${shellQuote(options.dir)}\`, or give its folder`,
     );
   const answers = parseAnswers(target.storedAnswers);
   return runBootstrap({ dir, shownDir: options.dir, answers, cluster: chooseCluster(answers, options.cluster) }, options, deps);
@@ -46,7 +47,7 @@ export function chooseCluster(answers: Answers, requested: string | undefined): 
   const found = answers.clusters.find((c) => c.name === requested);
   if (!found)
     throw inputError(
-      `cluster '${requested}' is not in ${ANSWERS_FILE}: choose one of ${names.join(', ')}, or add it first with \`npx create-piksel-gitops . --cluster ${requested}\``,
+      `cluster '${requested}' is not in ${ANSWERS_FILE}: choose one of ${names.join(', ')}, or add it first with \`npx create-piksel-gitops . --cluster ${shellQuote(requested)}\``,
     );
   return found;
 }

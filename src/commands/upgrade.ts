@@ -20,12 +20,25 @@ export interface UpgradeSummary {
 
 /** Refuses uncommitted changes: the upgrade must be reviewable and undoable as one commit. */
 export async function assertClean(dir: string, options: CliOptions, deps: CreateDeps): Promise<void> {
+  await assertOnBranch(dir, options, deps);
   if (options.allowDirty) return;
   const status = await deps.run('git', ['status', '--porcelain'], { cwd: dir });
   if (status.exitCode !== 0 || status.notFound) return; // not a git repository: nothing to protect
   if (status.stdout.trim() !== '')
     throw inputError(
       `${options.dir} has uncommitted changes: commit or stash them first, so the upgrade can be reviewed and undone as one commit (or pass --allow-dirty)`,
+    );
+}
+
+/** On a detached HEAD the upgrade commit would belong to no branch and be easy to lose. */
+async function assertOnBranch(dir: string, options: CliOptions, deps: CreateDeps): Promise<void> {
+  if (options.allowDetached || options.dryRun || !options.git) return;
+  const head = await deps.run('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir });
+  if (head.exitCode !== 0 || head.notFound) return; // no commit yet, or no git: nothing to lose
+  const branch = await deps.run('git', ['symbolic-ref', '--quiet', 'HEAD'], { cwd: dir });
+  if (branch.exitCode !== 0)
+    throw inputError(
+      `${options.dir} is on a detached HEAD: the upgrade commit would be on no branch: check out a branch first (git switch <branch>), or pass --allow-detached`,
     );
 }
 
@@ -51,7 +64,7 @@ export async function upgradeRepository(
   const [base, disk] = await Promise.all([readBase(dir), readDisk(dir)]);
   const next = new Map([...result.files].filter(([path]) => path !== BASE_FILE));
   assertResolved(disk, next, options);
-  const plan = planUpgrade({
+  const planned = planUpgrade({
     base: base.files,
     disk,
     next,
@@ -59,6 +72,7 @@ export async function upgradeRepository(
     restoreDeleted: options.restoreDeleted,
     alwaysRewrite: new Set([ANSWERS_FILE]),
   });
+  const plan = await keepUnprovenRemovals(dir, planned, next, deps);
   const nextBaseText = baseFileText(next, version);
   const changed = changes(plan);
   const conflicts = plan.files.filter((f) => f.outcome === 'conflict').map((f) => f.path);
@@ -79,9 +93,13 @@ export async function upgradeRepository(
   // The render must be valid; so must the merged result, unless conflicts are left for the user.
   if (deps.checkStaged) {
     await checkTree(next, deps.checkStaged);
-    const merged = mergedTree(disk, writes, deletes);
-    // Usually the same files as the render (no user-owned changes): checked once, not twice.
-    if (conflicts.length === 0 && !sameTree(merged, next)) await checkTree(merged, deps.checkStaged).catch(mergedInvalid(deps));
+    if (conflicts.length === 0) {
+      // The user's local secrets (.env, *.agekey: gitignored) never leave the repository, not even to /tmp.
+      const ignored = await ignoredPaths(dir, [...disk.keys()], deps);
+      const merged = new Map([...mergedTree(disk, writes, deletes)].filter(([path]) => !ignored.has(path)));
+      // Usually the same files as the render (no user-owned changes): checked once, not twice.
+      if (!sameTree(merged, next)) await checkTree(merged, deps.checkStaged).catch(mergedInvalid(deps));
+    }
   }
   const counts = countOutcomes(plan);
   const message =
@@ -104,6 +122,32 @@ export async function upgradeRepository(
   }
   if (committed) deps.reporter.success(`committed: ${message}`);
   return { plan, committed, conflicts };
+}
+
+/** Never copied anywhere: what git ignores here, and local secret files by their usual names. */
+const LOCAL_SECRET = /(^|\/)(\.env(\..*)?|[^/]*\.agekey|[^/]*\.dec\.ya?ml)$/;
+
+async function ignoredPaths(dir: string, paths: readonly string[], deps: CreateDeps): Promise<Set<string>> {
+  const ignored = new Set(paths.filter((p) => LOCAL_SECRET.test(p)));
+  const listed = await deps.run('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard'], { cwd: dir });
+  if (listed.exitCode === 0 && !listed.notFound) for (const path of listed.stdout.split('\0')) if (path) ignored.add(path);
+  return ignored;
+}
+
+/**
+ * "Removed" deletes a file only when it is provably one this tool generated: listed in the base,
+ * unchanged, at a place the tool writes to (a top-level entry it still renders), and tracked by
+ * git when there is git. Anything else the base lists (a damaged or hand-edited base naming a
+ * user's file) is kept.
+ */
+async function keepUnprovenRemovals(dir: string, plan: UpgradePlan, next: ReadonlyMap<string, string>, deps: CreateDeps): Promise<UpgradePlan> {
+  const removals = plan.files.filter((f) => f.outcome === 'removed').map((f) => f.path);
+  if (removals.length === 0) return plan;
+  const ours = new Set([...next.keys()].filter((p) => p.includes('/')).map((p) => p.split('/')[0]!));
+  const tracked = await deps.run('git', ['ls-files', '-z', '--', ...removals.map((p) => `:(literal)${p}`)], { cwd: dir });
+  const trackedSet = tracked.exitCode === 0 && !tracked.notFound ? new Set(tracked.stdout.split('\0')) : undefined;
+  const provable = (path: string) => path.includes('/') && ours.has(path.split('/')[0]!) && (!trackedSet || trackedSet.has(path));
+  return { ...plan, files: plan.files.map((f) => (f.outcome === 'removed' && !provable(f.path) ? { ...f, outcome: 'orphan-kept' } : f)) };
 }
 
 /** Conflict markers left from the last upgrade would be kept as "your edit": resolve them first. */

@@ -150,6 +150,15 @@ describe('target folders', () => {
     expect(await readdir(dir)).toContain('piksel-answers.yaml');
   });
 
+  it('a target that is a symbolic link to an empty folder is written into (the link stays)', async () => {
+    const parent = await tempDir();
+    await mkdir(join(parent, 'real'));
+    await symlink(join(parent, 'real'), join(parent, 'repo'));
+    await create([join(parent, 'repo'), '--yes']);
+    expect((await readlink(join(parent, 'repo'))).toString()).toBe(join(parent, 'real'));
+    expect(await readdir(join(parent, 'real'))).toContain('piksel-answers.yaml');
+  });
+
   it('--force lists what it overwrites and commits only the files it wrote', async () => {
     const dir = join(await tempDir(), 'existing');
     await mkdir(dir);

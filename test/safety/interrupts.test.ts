@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { execa } from 'execa';
+import { cp, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runProcess, type ProcessRunner } from '../../src/process.js';
 import { openStaging, stageUpdate, STAGING_PREFIX } from '../../src/repository/write.js';
-import { tempDir } from '../support/cli.js';
+import { BIN, runCli, tempDir } from '../support/cli.js';
 import { create, generated, git, isolateStateDir } from './support.js';
 
 beforeAll(isolateStateDir);
@@ -27,9 +28,9 @@ describe('interrupted runs', () => {
       return true;
     }) as typeof process.kill);
     let interrupted = false;
-    // The person presses Ctrl-C as soon as the upgrade starts touching the repository after planning.
+    // The person presses Ctrl-C while the upgrade's files are being committed.
     const run: ProcessRunner = (command, args, options) => {
-      if (!interrupted && command === 'git' && (args[0] === 'ls-files' || args[0] === 'add')) {
+      if (!interrupted && command === 'git' && args[0] === 'add') {
         interrupted = true;
         for (const listener of process.listeners('SIGINT')) (listener as (s: string) => void)('SIGINT');
       }
@@ -73,5 +74,26 @@ describe('interrupted runs', () => {
     const { lines } = await create([target, '--yes', '--no-git']);
     expect(lines[0]).toMatch(/^⚠ removed \.piksel-staging-repo-dead, left beside repo by a create that was interrupted/);
     expect(await readdir(dirname(target))).toEqual(['repo']);
+  });
+});
+
+describe('kill -9 at any moment of a real upgrade', () => {
+  it('the next run leaves the old state or the new one, committed once, with no staging folder', async () => {
+    const origin = join(await tempDir(), 'repo');
+    expect((await runCli([origin, '--yes'])).exitCode).toBe(0);
+    const upgrade = ['--yes', '--set', 'gpu.enabled=false'];
+    for (const delayMs of [150, 400, 650, 900]) {
+      const dir = join(await tempDir(), 'repo');
+      await cp(origin, dir, { recursive: true });
+      const child = execa('node', [BIN, dir, ...upgrade], { env: { CI: 'true', NO_COLOR: '1', XDG_STATE_HOME: process.env.XDG_STATE_HOME }, reject: false });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGKILL');
+      await child;
+      const next = await runCli([dir, ...upgrade], { env: { XDG_STATE_HOME: process.env.XDG_STATE_HOME } });
+      expect(next.exitCode, `killed after ${delayMs}ms: ${next.stderr}`).toBe(0);
+      expect(await stagingFolders(dir), `killed after ${delayMs}ms`).toEqual([]);
+      expect(await git(dir, 'status', '--porcelain'), `killed after ${delayMs}ms`).toBe('');
+      expect(await git(dir, 'log', '--format=%s'), `killed after ${delayMs}ms`).toMatch(/^Apply changed answers with create-piksel-gitops [^\n]+\nGenerate piksel-gitops[^\n]+$/);
+    }
   });
 });

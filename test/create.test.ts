@@ -35,6 +35,19 @@ describe('create with --yes', () => {
     expect(JSON.parse(run.stdout).clusters).toEqual(['prod']);
   });
 
+  it('names the answers that are still placeholders; with --bootstrap it refuses them before writing anything', async () => {
+    const parent = await tempDir();
+    const look = await runCli([join(parent, 'look'), '--yes', '--dry-run']);
+    expect(look.exitCode, look.stderr).toBe(0);
+    expect(look.stderr).toMatch(/placeholders in the answers .*certManager\.email \(platform@example\.org\).*clusters\.0\.domain \(dev\.piksel\.example\.org\)/);
+    const real = await runCli([join(parent, 'real'), '--yes', '--dry-run', '--set', 'certManager.email=ops@piksel.id', '--set', 'clusters.0.domain=dev.piksel.id', '--set', 'database.host=db.piksel.id']);
+    expect(real.stderr).not.toMatch(/placeholders/);
+    const refused = await runCli([join(parent, 'repo'), '--yes', '--bootstrap']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/certManager\.email 'platform@example\.org' is a placeholder/);
+    expect(await listTree(parent)).toEqual([]);
+  });
+
   it('--dry-run lists the files and writes nothing', async () => {
     const parent = await tempDir();
     const run = await runCli([join(parent, 'repo'), '--yes', '--dry-run']);

@@ -1,3 +1,4 @@
+import { isPlaceholderDomain } from '../answers/placeholders.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { inputError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
@@ -98,8 +99,7 @@ export function lastLines(output: string, count = 10): string[] {
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
-/** example.org/.com/.net and any *.example.* name: documentation placeholders, never a real zone. */
-export const isPlaceholderDomain = (domain: string): boolean => /(^|\.)example(\.[a-z0-9-]+)+\.?$/i.test(domain.trim());
+export { isPlaceholderDomain } from '../answers/placeholders.js';
 
 /**
  * Placeholders left from the defaults would give Let's Encrypt an address nobody reads and

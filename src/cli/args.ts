@@ -107,7 +107,7 @@ export const HELP = `create-piksel-gitops: a Flux CD GitOps repository for the P
 
 Usage
   npx create-piksel-gitops [dir]            create a repository, or upgrade / extend one (re-run)
-  create-piksel-gitops validate [dir]       check a repository offline (YAML, schemas, kustomize, graph)
+  create-piksel-gitops validate [dir]       check a repository offline (YAML, schemas, kustomize, graph, deploy)
   create-piksel-gitops bootstrap [dir]      run flux bootstrap for a cluster of an existing repository
   create-piksel-gitops secrets [dir]        create the cluster's missing Secrets (--check, --rotate)
 

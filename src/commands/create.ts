@@ -20,6 +20,8 @@ import type { UpgradePlan } from '../upgrade/plan.js';
 import type { BootstrapSummary } from './bootstrap.js';
 import { assertClean, upgradeRepository } from './upgrade.js';
 import { nextStepsText, planText } from '../interactive/summary.js';
+import { placeholderAnswers } from '../answers/placeholders.js';
+import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
 
 export interface CreateDeps {
@@ -142,6 +144,16 @@ export async function createCommand(givenOptions: CliOptions, deps: CreateDeps):
     secrets: result.secrets,
   };
   for (const note of result.selection.notes) deps.reporter.info(`note: ${note}`);
+  const placeholders = placeholderAnswers(answers);
+  if (placeholders.length > 0)
+    deps.reporter.warn(
+      `placeholders in the answers (fine to look around; bootstrap refuses them): ${placeholders.map((p) => `${p.path} (${p.value})`).join(', ')}`,
+    );
+  // Bootstrap would refuse them after the repository is written: refuse before writing anything.
+  if (options.bootstrap && !options.dryRun) {
+    const cluster = answers.clusters.find((c) => c.name === options.cluster) ?? answers.clusters[0]!;
+    checkPlaceholders(answers, cluster);
+  }
 
   if (target.kind === 'generated') {
     const upgrade = await upgradeRepository(dir, options, deps, result, answers.repository.branch);

@@ -1,7 +1,4 @@
-/**
- * The fixed choices of the answers schema. Kept apart from the schema (which reads the catalog)
- * so that component modules can import them as values without an import cycle.
- */
+/** The fixed choices of the answers schema: a leaf module, read by the schema, prompts and components. */
 export const PROVIDERS = ['github', 'gitlab', 'gitea', 'bitbucket-server', 'git'] as const;
 export const CLOUDS = ['generic', 'aws'] as const;
 export const ISSUERS = ['letsencrypt-staging', 'letsencrypt-production'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { didYouMean, withArticle } from './suggest.js';
-import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/index.js';
+import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/names.js';
 import { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from './choices.js';
 import * as f from './formats.js';
 

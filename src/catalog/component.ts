@@ -1,4 +1,5 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import type { ComponentName } from './names.js';
 
 /** Where a component lives in the generated repository and which Flux Kustomization applies it. */
 export type Layer = 'controllers' | 'configs' | 'database' | 'apps';
@@ -94,12 +95,12 @@ export interface ClusterContext extends RenderContext {
 
 /**
  * One platform component: its metadata beside its templates. The catalog is a list of these;
- * nothing else names a component. Templates are found by convention:
- * - controllers/configs: `templates/infrastructure/<layer>/<name>.yaml.hbs`
- * - apps: `templates/apps/base/<name>/**` and `templates/apps/[environment]/<name>/**`
+ * nothing else names a component. A component owns its templates by convention, plus any it
+ * declares in `templates` (see `templateRoots`); a template under apps/ or infrastructure/ that no
+ * component owns is refused when rendering, never rendered for everyone.
  */
 export interface ComponentSpec {
-  readonly name: string;
+  readonly name: ComponentName;
   readonly layer: Layer;
   readonly title: string;
   /** One line for the README and prompt hints. */
@@ -107,9 +108,11 @@ export interface ComponentSpec {
   /** The namespace the component's objects live in (created by the repository). */
   readonly namespace: string;
   /** Components this one cannot work without; selecting it adds them (with a note). */
-  readonly needs: readonly string[];
+  readonly needs: readonly ComponentName[];
   /** Charts deployed by HelmReleases, keyed by the name templates use (`charts.<key>`). */
   readonly charts: Readonly<Record<string, ChartSpec>>;
+  /** Template files or folders (ending in '/') this component owns beyond the convention. */
+  readonly templates?: readonly string[];
   /** Container images the templates use directly (not through a chart), each with its provenance. */
   readonly images?: Readonly<Record<string, ImageSpec>>;
   /** The database this component needs on the platform PostgreSQL, created by the database layer. */
@@ -133,3 +136,23 @@ export interface ComponentSpec {
 }
 
 export const defineComponent = (spec: ComponentSpec): ComponentSpec => spec;
+
+/**
+ * The template files and folders a component owns: by convention
+ * - controllers/configs: `infrastructure/<layer>/<name>.yaml.hbs`;
+ * - apps: `apps/base/<name>/` and `apps/[environment]/<name>/`;
+ * and whatever it declares in `templates`.
+ */
+export function templateRoots(spec: ComponentSpec): string[] {
+  const conventional =
+    spec.layer === 'apps'
+      ? [`apps/base/${spec.name}/`, `apps/[environment]/${spec.name}/`]
+      : spec.layer === 'database'
+        ? []
+        : [`infrastructure/${spec.layer}/${spec.name}.yaml.hbs`];
+  return [...conventional, ...(spec.templates ?? [])];
+}
+
+/** Whether a template path falls under one of the roots (a folder ends in '/'). */
+export const isUnder = (path: string, roots: readonly string[]): boolean =>
+  roots.some((root) => (root.endsWith('/') ? path.startsWith(root) : path === root));

@@ -1,4 +1,4 @@
-import type { ComponentSpec, Layer } from './component.js';
+import type { ComponentSpec } from './component.js';
 import { argo } from './components/argo.js';
 import { certManager } from './components/cert-manager.js';
 import { clusterIssuers } from './components/cluster-issuers.js';
@@ -32,12 +32,6 @@ export const CATALOG: readonly ComponentSpec[] = [
   tileserver,
 ];
 
-const namesOf = (...layers: Layer[]) => CATALOG.filter((c) => layers.includes(c.layer)).map((c) => c.name);
-const nonEmpty = (names: string[]) => names as [string, ...string[]];
-
-/** Answers list the database layer (db-proxy) among the controllers, as the seed did. */
-export const CONTROLLER_NAMES = nonEmpty(namesOf('controllers', 'database'));
-export const APP_NAMES = nonEmpty(namesOf('apps'));
 
 export const componentNamed = (name: string): ComponentSpec => {
   const spec = CATALOG.find((c) => c.name === name);
@@ -46,3 +40,4 @@ export const componentNamed = (name: string): ComponentSpec => {
 };
 
 export type { ComponentSpec, Layer } from './component.js';
+export type { ComponentName } from './names.js';

@@ -1,8 +1,9 @@
 import { clusterSettings } from '../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import type { ComponentName } from './names.js';
 
 /** What every app with an ingress needs: the controller, cert-manager and its issuers. */
-export const INGRESS_NEEDS = ['ingress-nginx', 'cert-manager', 'cluster-issuers'] as const;
+export const INGRESS_NEEDS = ['ingress-nginx', 'cert-manager', 'cluster-issuers'] as const satisfies readonly ComponentName[];
 
 /** The ingress class ingress-nginx registers; ClusterIssuers solve HTTP-01 through it. */
 export const INGRESS_CLASS = 'nginx';

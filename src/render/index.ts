@@ -1,8 +1,9 @@
 import { stringify } from 'yaml';
+import { inputError } from '../errors.js';
 import { clusterSettings, slackChannelName } from '../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG } from '../catalog/index.js';
-import type { ComponentSpec, SecretRequirement } from '../catalog/component.js';
+import { isUnder, templateRoots, type ComponentSpec, type SecretRequirement } from '../catalog/component.js';
 import { SLACK_PROVIDER } from '../catalog/components/notifications.js';
 import { selectComponents, type Selection } from '../catalog/selection.js';
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps } from './flux-graph.js';
@@ -36,6 +37,9 @@ export interface RenderInput {
  * A template that renders to nothing but whitespace produces no file.
  */
 export function renderRepository({ answers, templates, toolVersion }: RenderInput): RenderResult {
+  const unowned = unownedTemplates(templates.keys());
+  if (unowned.length > 0)
+    throw inputError(`templates that no component owns: ${unowned.join(', ')}: name each in a component's \`templates\` (src/catalog/components/) or move it`);
   const selection = selectComponents(answers);
   const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets(componentContext(answers, selection))));
   const repoView = repositoryView(answers, selection, secrets, toolVersion);
@@ -70,14 +74,22 @@ const outputPath = (templatePath: string, cluster?: ClusterAnswers) =>
     .replaceAll('[cluster]', cluster?.name ?? '')
     .replaceAll('[environment]', cluster?.environment ?? '');
 
-/** The component a template belongs to, by where it sits in the tree. */
+/** The component a template belongs to: the one whose template roots hold it. */
 export function componentOfTemplate(path: string): ComponentSpec | undefined {
-  if (path.startsWith('infrastructure/database/')) return CATALOG.find((c) => c.layer === 'database');
-  const match =
-    /^apps\/(?:base|\[environment\])\/([^/]+)\//.exec(path) ??
-    /^infrastructure\/schemas\/([^/]+)\//.exec(path) ??
-    /^infrastructure\/(?:controllers|configs)\/([^/]+)\.yaml\.hbs$/.exec(path);
-  return match ? CATALOG.find((c) => c.name === match[1]) : undefined;
+  return CATALOG.find((c) => isUnder(path, templateRoots(c)));
+}
+
+/** Templates the repository itself owns: a layer's list of what it applies, and everything outside apps/ and infrastructure/. */
+const LAYER_TEMPLATES = /^(apps\/\[environment\]\/kustomizations?\.yaml\.hbs|infrastructure\/[^/]+\/kustomization\.yaml\.hbs)$/;
+
+/**
+ * Templates under apps/ or infrastructure/ that no component owns. Rendering refuses them: such a
+ * file would otherwise be rendered for every repository, with no component's view behind it.
+ */
+export function unownedTemplates(paths: Iterable<string>): string[] {
+  return [...paths].filter(
+    (p) => /^(apps|infrastructure)\//.test(p) && !LAYER_TEMPLATES.test(p) && componentOfTemplate(p) === undefined,
+  );
 }
 
 /**

@@ -1,6 +1,4 @@
-// A type-only import: importing the value would make schema.ts load in the middle of the catalog
-// it imports (a load-order cycle). The `satisfies` below still fails the build unless these names
-// are exactly ISSUERS, the answers' choice of issuer.
+// The `satisfies` below fails the build unless these names are exactly ISSUERS, the answers' choice.
 import type { ISSUERS } from '../../answers/choices.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_CLASS } from '../ingress.js';

@@ -55,6 +55,7 @@ function setupSql(app: { app: string; name: string; extensions: readonly string[
 export const dbProxy = defineComponent({
   name: 'db-proxy',
   layer: 'database',
+  templates: ['infrastructure/database/'],
   title: 'db-proxy (PgBouncer) and database setup',
   summary: "PgBouncer in front of the platform PostgreSQL, and the Job that creates each app's role and database",
   namespace: DATABASE_NAMESPACE,

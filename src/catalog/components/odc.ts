@@ -65,6 +65,7 @@ export const odc = defineComponent({
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {},
   hosts: ['explorer', 'ows'],
+  templates: ['infrastructure/schemas/odc/'],
   images: IMAGES,
   database: DATABASE,
   secrets: () => databaseSecrets('odc', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),

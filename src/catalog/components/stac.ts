@@ -29,6 +29,7 @@ export const stac = defineComponent({
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {},
   hosts: ['stac', 'stac-browser'],
+  templates: ['infrastructure/schemas/stac/'],
   images: IMAGES,
   database: DATABASE,
   secrets: () => databaseSecrets('stac', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),

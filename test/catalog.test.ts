@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { ComponentSpec } from '../src/catalog/component.js';
+import { CATALOG } from '../src/catalog/index.js';
+import { APP_NAMES, CONFIG_NAMES, CONTROLLER_NAMES } from '../src/catalog/names.js';
+import { componentOfTemplate, renderRepository, unownedTemplates } from '../src/render/index.js';
+import { parseAnswers } from '../src/answers/load.js';
+import { isPikselError } from '../src/errors.js';
+import { bundledTemplates } from './support/render.js';
+
+describe('the catalog', () => {
+  it('holds exactly the components the names module lists, in its order', () => {
+    const of = (...layers: string[]) => CATALOG.filter((c) => layers.includes(c.layer)).map((c) => c.name);
+    expect(of('controllers', 'database')).toEqual([...CONTROLLER_NAMES]);
+    expect(of('configs')).toEqual([...CONFIG_NAMES]);
+    expect(of('apps')).toEqual([...APP_NAMES]);
+  });
+
+  it('types what a component needs: a misspelt name does not compile', () => {
+    // @ts-expect-error 'db-prxy' is no component (tsc checks the tests, so this line fails the build if it compiles)
+    const needs: ComponentSpec['needs'] = ['db-prxy'];
+    const fine: ComponentSpec['needs'] = ['db-proxy'];
+    expect([...needs, ...fine]).toEqual(['db-prxy', 'db-proxy']);
+  });
+
+  it('gives every shipped template under apps/ and infrastructure/ an owner', async () => {
+    const templates = await bundledTemplates();
+    expect(unownedTemplates(templates.keys())).toEqual([]);
+    expect(componentOfTemplate('infrastructure/database/database-setup.yaml.hbs')?.name).toBe('db-proxy');
+    expect(componentOfTemplate('infrastructure/schemas/odc/odc-schema.yaml.hbs')?.name).toBe('odc');
+    expect(componentOfTemplate('apps/[environment]/stac/ingress.yaml.hbs')?.name).toBe('stac');
+    expect(componentOfTemplate('infrastructure/controllers/kustomization.yaml.hbs')).toBeUndefined();
+  });
+
+  it('refuses a template folder that no component claims, instead of rendering it for every repository', async () => {
+    const templates = new Map(await bundledTemplates());
+    templates.set('apps/base/grafana-extra/dashboards.yaml.hbs', 'kind: ConfigMap\n');
+    templates.set('infrastructure/controllers/unknown.yaml.hbs', 'kind: ConfigMap\n');
+    let error: unknown;
+    try {
+      renderRepository({ answers: parseAnswers({}), templates, toolVersion: '0.0.0-test' });
+    } catch (e) {
+      error = e;
+    }
+    expect(isPikselError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/no component owns: apps\/base\/grafana-extra\/dashboards\.yaml\.hbs, infrastructure\/controllers\/unknown\.yaml\.hbs/);
+  });
+});

@@ -128,7 +128,11 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
     configs: byLayer('configs'),
     apps: byLayer('apps'),
     components: selection.components,
-    charts: selection.components.flatMap((c) => Object.values(c.charts).map((chart) => ({ component: c.name, ...chart }))),
+    // Named apart from a component view's own `charts`, which would otherwise shadow it.
+    pinned: selection.components.flatMap((c) => [
+      ...Object.values(c.charts).map((chart) => ({ component: c.name, what: `chart \`${chart.chart}\` from ${chart.repositoryUrl}`, version: chart.version, source: chart.source })),
+      ...Object.values(c.images ?? {}).map((image) => ({ component: c.name, what: `image \`${image.name}\``, version: image.tag, source: image.source })),
+    ]),
     secrets,
     operatorSecrets: secrets.filter((s) => s.createdBy === 'operator').map((s) => ({ ...s, command: createSecretCommand(s) })),
     clusters: answers.clusters,

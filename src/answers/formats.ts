@@ -101,3 +101,9 @@ export const LABEL_VALUE: Format = {
   pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/,
   hint: "use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.'",
 };
+
+/** An https URL without credentials, e.g. an identity provider's endpoint. */
+export const HTTPS_URL: Format = {
+  pattern: /^https:\/\/[^\s@:/]+(:\d+)?(\/\S*)?$/,
+  hint: 'use an https:// URL without credentials, e.g. https://login.example.org/oauth2/authorize',
+};

@@ -157,6 +157,23 @@ export const answersSchema = z
         secretName: matching(f.DNS_LABEL).default('slack-webhook').describe('Secret in flux-system holding the webhook (key address)'),
       })
       .prefault({}),
+    jupyterhub: z
+      .strictObject({
+        oauth: z
+          .strictObject({
+            authorizeUrl: matching(f.HTTPS_URL).describe("The identity provider's authorization endpoint"),
+            tokenUrl: matching(f.HTTPS_URL).describe("The identity provider's token endpoint"),
+            userdataUrl: matching(f.HTTPS_URL).describe("The identity provider's user-info endpoint"),
+            usernameClaim: z.string().min(1).default('email').describe('The user-info claim that becomes the JupyterHub user name'),
+            scopes: z.array(z.string().min(1)).default(['openid', 'email', 'profile']).describe('OAuth scopes to request'),
+          })
+          .optional()
+          .describe(
+            'OAuth2/OIDC logins (GenericOAuthenticator); the client id and secret are asked at bootstrap. Without it the operator provides Secret jupyterhub-auth',
+          ),
+      })
+      .optional()
+      .describe('JupyterHub settings'),
   })
   .transform((a) => ({ ...a, clusters: a.clusters.map((c, i) => completeCluster(c, i, a.clusters[0]!)) }))
   .superRefine((a, ctx) => {

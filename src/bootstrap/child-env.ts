@@ -17,7 +17,13 @@ const BASIC_PREFIXES = ['LC_', 'XDG_'];
 const CLUSTER = ['KUBECONFIG', 'KUBECACHEDIR', 'GOOGLE_APPLICATION_CREDENTIALS', 'USE_GKE_GCLOUD_AUTH_PLUGIN'];
 const CLUSTER_PREFIXES = ['AWS_', 'CLOUDSDK_', 'AZURE_', 'ARM_'];
 /** Values bootstrap and `secrets` handle that no child process reads from the environment. */
-export const SECRET_VALUE_VARIABLES = ['PIKSEL_DB_ADMIN_USERNAME', 'PIKSEL_DB_ADMIN_PASSWORD', 'SLACK_WEBHOOK_URL'];
+export const SECRET_VALUE_VARIABLES = [
+  'PIKSEL_DB_ADMIN_USERNAME',
+  'PIKSEL_DB_ADMIN_PASSWORD',
+  'SLACK_WEBHOOK_URL',
+  'JUPYTERHUB_OAUTH_CLIENT_ID',
+  'JUPYTERHUB_OAUTH_CLIENT_SECRET',
+];
 
 export function allowedFor(command: string, name: string): boolean {
   if (command !== 'kubectl' && command !== 'flux') return !SECRET_VALUE_VARIABLES.includes(name) && !name.startsWith('PIKSEL_DB_');

@@ -208,3 +208,42 @@ describe('the aws profile deploys what it references', () => {
     expect(files.has('clusters/development/storage.yaml')).toBe(false);
   });
 });
+
+describe('JupyterHub logins', () => {
+  const oauth = { authorizeUrl: 'https://idp.piksel.id/authorize', tokenUrl: 'https://idp.piksel.id/token', userdataUrl: 'https://idp.piksel.id/userinfo' };
+
+  it('with jupyterhub.oauth: GenericOAuthenticator from the answers, the client from a Secret bootstrap asks for, a callback per cluster', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'piksel-oauth-'));
+    try {
+      const { files, secrets } = await renderTo(dir, { jupyterhub: { oauth }, clusters: [{ name: 'dev', domain: 'dev.piksel.id' }, { name: 'prod', domain: 'prod.piksel.id' }] });
+      const client = secrets.find((s) => s.name === 'jupyterhub-oauth')!;
+      expect(client).toMatchObject({ createdBy: 'bootstrap', source: { kind: 'external', env: { 'client-id': 'JUPYTERHUB_OAUTH_CLIENT_ID', 'client-secret': 'JUPYTERHUB_OAUTH_CLIENT_SECRET' } } });
+      expect(secrets.some((s) => s.name === 'jupyterhub-auth')).toBe(false);
+      for (const [cluster, domain] of [['dev', 'dev.piksel.id'], ['prod', 'prod.piksel.id']] as const) {
+        const release = build(join(dir, `apps/${cluster}/jupyterhub`)).find((o) => o.kind === 'HelmRelease')!;
+        expect(release.spec.values.hub.config.JupyterHub.authenticator_class).toBe('generic-oauth');
+        expect(release.spec.values.hub.config.GenericOAuthenticator).toMatchObject({
+          authorize_url: oauth.authorizeUrl,
+          username_claim: 'email',
+          oauth_callback_url: `https://jupyter.${domain}/hub/oauth_callback`,
+        });
+        expect(release.spec.valuesFrom).toEqual(
+          expect.arrayContaining([
+            { kind: 'Secret', name: 'jupyterhub-oauth', valuesKey: 'client-id', targetPath: 'hub.config.GenericOAuthenticator.client_id' },
+            { kind: 'Secret', name: 'jupyterhub-oauth', valuesKey: 'client-secret', targetPath: 'hub.config.GenericOAuthenticator.client_secret' },
+          ]),
+        );
+      }
+      expect(files.get('apps/base/jupyterhub/release.yaml')).not.toContain('jupyterhub-auth');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without it: the operator provides the authenticator values, and the hub waits for them', async () => {
+    const { files, secrets } = await render({});
+    expect(secrets.find((s) => s.name === 'jupyterhub-auth')).toMatchObject({ createdBy: 'operator' });
+    expect(files.get('apps/base/jupyterhub/release.yaml')).toContain('name: jupyterhub-auth');
+  });
+});
+

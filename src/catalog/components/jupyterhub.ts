@@ -4,10 +4,27 @@ import { irsaServiceAccount, storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 import { DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
-import type { ImageSpec } from '../component.js';
+import type { ImageSpec, SecretRequirement } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
 
 const NAMESPACE = 'jupyterhub';
+/** With jupyterhub.oauth answered: the OAuth client, an outside fact bootstrap asks for once. */
+const OAUTH_CLIENT_SECRET: SecretRequirement = {
+  name: 'jupyterhub-oauth',
+  namespace: 'jupyterhub',
+  keys: ['client-id', 'client-secret'],
+  purpose: "JupyterHub's OAuth client at the identity provider (GenericOAuthenticator client_id and client_secret)",
+  createdBy: 'bootstrap',
+  source: {
+    kind: 'external',
+    env: { 'client-id': 'JUPYTERHUB_OAUTH_CLIENT_ID', 'client-secret': 'JUPYTERHUB_OAUTH_CLIENT_SECRET' },
+    hint: 'the client registered for https://jupyter.<domain>/hub/oauth_callback at your identity provider',
+  },
+  // The hub reads its configuration at start; Helm does not restart it for a changed Secret.
+  afterRotate: [{ kind: 'restart', namespace: 'jupyterhub', deployment: 'hub' }],
+};
+/** Without jupyterhub.oauth: Helm values choosing and configuring any authenticator, from the operator. */
+const AUTH_VALUES_SECRET = 'jupyterhub-auth';
 /** The hub keeps its state in PostgreSQL (SQLAlchemy sessions): session pooling. */
 const DATABASE = { name: 'jupyterhub', pooling: 'session', extensions: [], schema: false } as const;
 /** pangeo-notebook: JupyterLab with the Pangeo geoscience stack and the dask-gateway client. */
@@ -76,10 +93,10 @@ export const jupyterhub = defineComponent({
   images: { singleuser: SINGLEUSER_IMAGE },
   database: DATABASE,
   timeout: '10m',
-  secrets: ({ selected }) => [
+  secrets: ({ answers, selected }) => [
     ...databaseSecrets('jupyterhub', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-    {
-      name: 'jupyterhub-auth',
+    answers.jupyterhub?.oauth ? OAUTH_CLIENT_SECRET : {
+      name: AUTH_VALUES_SECRET,
       namespace: NAMESPACE,
       keys: ['values.yaml'],
       // JupyterHub 5's DummyAuthenticator (the chart's default) admits anyone: the hub only starts
@@ -89,7 +106,7 @@ export const jupyterhub = defineComponent({
         'generic-oauth and hub.config.GenericOAuthenticator (client_id, client_secret, URLs, allowed_groups)',
       createdBy: 'operator',
       source: { kind: 'external', env: {}, hint: 'your identity provider: see the JupyterHub authenticator documentation' },
-    },
+    } satisfies SecretRequirement,
     {
       name: 'hub',
       namespace: NAMESPACE,
@@ -100,9 +117,10 @@ export const jupyterhub = defineComponent({
     },
     ...(selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
   ],
-  sharedView: ({ selected }) => ({
+  sharedView: ({ answers, selected }) => ({
     db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: databaseSecretName('jupyterhub') },
-    authSecret: 'jupyterhub-auth',
+    authSecret: AUTH_VALUES_SECRET,
+    oauth: answers.jupyterhub?.oauth && { ...answers.jupyterhub.oauth, secret: OAUTH_CLIENT_SECRET.name },
     singleuserImage: SINGLEUSER_IMAGE,
     daskGateway: selected.has('jupyterdask')
       ? {
@@ -126,6 +144,8 @@ export const jupyterhub = defineComponent({
     };
     return {
       ingress: { ...ingress, annotations: { ...ingress.annotations, ...NOTEBOOK_INGRESS_ANNOTATIONS } },
+      // Each cluster's hub is its own OAuth redirect target.
+      oauthCallbackUrl: answers.jupyterhub?.oauth ? `https://${ingress.host}/hub/oauth_callback` : undefined,
       singleuser: Object.keys(singleuser).length > 0 ? singleuser : undefined,
       userServiceAccount: irsa ? { name: USER_SERVICE_ACCOUNT, ...irsa } : undefined,
       // GPU support may differ per cluster, so the profile list lives in the overlay.

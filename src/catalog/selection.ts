@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/schema.js';
 import { CATALOG, componentNamed } from './index.js';
-import type { ComponentSpec } from './component.js';
+import type { ComponentSpec, SecretRequirement } from './component.js';
 
 export interface Selection {
   /** Selected components in catalog order. */
@@ -29,4 +29,15 @@ export function selectComponents(answers: Answers): Selection {
     }
   }
   return { components: CATALOG.filter((c) => names.has(c.name)), names, notes };
+}
+
+/**
+ * Every Secret the selected components need, once per namespace/name: what the READMEs list and
+ * what bootstrap and `secrets` create. Computed from the catalog alone, no templates.
+ */
+export function secretInventory(answers: Answers, selection: Selection = selectComponents(answers)): SecretRequirement[] {
+  const ctx = { answers, selected: selection.names, components: selection.components };
+  const seen = new Map<string, SecretRequirement>();
+  for (const secret of selection.components.flatMap((c) => c.secrets(ctx))) seen.set(`${secret.namespace}/${secret.name}`, secret);
+  return [...seen.values()];
 }

@@ -5,7 +5,7 @@ import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG } from '../catalog/index.js';
 import { isUnder, templateRoots, type ComponentSpec, type SecretRequirement } from '../catalog/component.js';
 import { SLACK_PROVIDER } from '../catalog/components/notifications.js';
-import { selectComponents, type Selection } from '../catalog/selection.js';
+import { secretInventory, selectComponents, type Selection } from '../catalog/selection.js';
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps } from './flux-graph.js';
 import { PARTIALS_DIR, renderTemplate } from './handlebars.js';
 import type { TemplateSet } from './templates.js';
@@ -41,7 +41,7 @@ export function renderRepository({ answers, templates, toolVersion }: RenderInpu
   if (unowned.length > 0)
     throw inputError(`templates that no component owns: ${unowned.join(', ')}: name each in a component's \`templates\` (src/catalog/components/) or move it`);
   const selection = selectComponents(answers);
-  const secrets = dedupeSecrets(selection.components.flatMap((c) => c.secrets(componentContext(answers, selection))));
+  const secrets = secretInventory(answers, selection);
   const repoView = repositoryView(answers, selection, secrets, toolVersion);
   const files = new Map<string, string>();
   const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {
@@ -102,12 +102,6 @@ export function createSecretCommand(secret: SecretRequirement): string {
   const typed = secret.keys.filter((k) => !k.includes('.'));
   const fromStdin = typed.length > 0 ? ` --from-env-file=/dev/stdin  # type: ${typed.map((k) => `${k}=…`).join(' ')}` : '';
   return `kubectl -n ${secret.namespace} create secret generic ${secret.name}${fromFiles}${fromStdin}`;
-}
-
-function dedupeSecrets(list: SecretRequirement[]): SecretRequirement[] {
-  const seen = new Map<string, SecretRequirement>();
-  for (const s of list) seen.set(`${s.namespace}/${s.name}`, s);
-  return [...seen.values()];
 }
 
 type View = Record<string, unknown>;

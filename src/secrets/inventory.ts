@@ -1,18 +1,6 @@
-import type { Answers } from '../answers/schema.js';
 import type { SecretRequirement } from '../catalog/component.js';
-import { selectComponents } from '../catalog/selection.js';
 
-/**
- * Every Secret the selected components need, once per namespace/name (the same list
- * `renderRepository` puts in the READMEs): computed from the catalog alone, no templates.
- */
-export function secretInventory(answers: Answers): SecretRequirement[] {
-  const selection = selectComponents(answers);
-  const ctx = { answers, selected: selection.names, components: selection.components };
-  const seen = new Map<string, SecretRequirement>();
-  for (const secret of selection.components.flatMap((c) => c.secrets(ctx))) seen.set(secretId(secret), secret);
-  return [...seen.values()];
-}
+export { secretInventory } from '../catalog/selection.js';
 
 /** `namespace/name`: how a Secret is named in every message and report. */
 export const secretId = (s: Pick<SecretRequirement, 'name' | 'namespace'>): string => `${s.namespace}/${s.name}`;

@@ -3,7 +3,7 @@ import { parseAnswers } from '../answers/load.js';
 import type { Answers } from '../answers/schema.js';
 import { storageClassOf } from '../catalog/cloud.js';
 import { DATABASE_KUSTOMIZATION, DATABASE_NAMESPACE, DB_PROXY_NAME } from '../catalog/database.js';
-import { selectComponents } from '../catalog/selection.js';
+import { secretInventory } from '../catalog/selection.js';
 import { fluxPathToRepoPath, isFluxKustomization } from './flux-paths.js';
 import { getPath, groupOf, isMap, kindOf, nameOf, namespaceOf, objectLabel, specOf, str } from './objects.js';
 import type { Finding, LocatedObject } from './types.js';
@@ -54,9 +54,7 @@ export function expectedFromAnswers(answersFile: { path: string; text: string } 
       ],
     };
   }
-  const selection = selectComponents(answers);
-  const ctx = { answers, selected: selection.names, components: selection.components };
-  const secrets = new Set(selection.components.flatMap((c) => c.secrets(ctx)).map((s) => `${s.namespace}/${s.name}`));
+  const secrets = new Set(secretInventory(answers).map((s) => `${s.namespace}/${s.name}`));
   const classes = new Map(answers.clusters.map((c) => [c.name, storageClassOf(c)]));
   return {
     expected: {

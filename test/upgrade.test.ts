@@ -123,7 +123,7 @@ describe('re-run', () => {
     expect(run.stderr).toMatch(/O apps\/base\/terria\/kustomization\.yaml\s+kept, no longer generated/);
     expect(await read(dir, 'apps/development/kustomization.yaml')).not.toMatch(/\bterria\b/);
     // The kept kustomization lists files that are gone: the upgrade says so instead of staying silent.
-    expect(run.stderr).toMatch(/validate` reports errors in files you changed[^]*apps\/base\/terria\/kustomization\.yaml/);
+    expect(run.stderr).toMatch(/validate` reports errors in files you changed[\s\S]*apps\/base\/terria\/kustomization\.yaml/);
   });
 
   it('a generated file the user deleted stays deleted, and --restore-deleted brings it back', async () => {

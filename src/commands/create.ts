@@ -104,7 +104,7 @@ async function warnIfNested(dir: string, options: CliOptions, deps: CreateDeps):
   let probe = dir;
   while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
   const top = await deps.run('git', ['rev-parse', '--show-toplevel'], { cwd: probe }).catch(() => undefined);
-  if (!top || top.exitCode !== 0 || top.notFound) return;
+  if (top?.exitCode !== 0 || top.notFound) return;
   const outer = top.stdout.trim();
   if (outer === (await realpath(dir).catch(() => ''))) return; // the folder is that repository itself
   deps.reporter.warn(`${options.dir} is inside the git repository ${outer}: the new repository will be nested in it (choose a folder outside it, unless that is what you want)`);

@@ -1,6 +1,6 @@
-import { javascript, typescript } from 'projen';
+import { JsonFile, javascript, typescript } from 'projen';
 
-// Lean on purpose: no release, mergify, eslint or jest machinery (see README, "Design").
+// Lean on purpose: no release, mergify, eslint or jest machinery; Biome lints (see README, "Design").
 const project = new typescript.TypeScriptProject({
   name: 'create-piksel-gitops',
   description: 'Scaffold a Flux CD GitOps repository for the Piksel geospatial data-cube platform.',
@@ -22,6 +22,56 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   jest: false,
   eslint: false,
+  // Biome's config changes between minor versions: pinned, and upgraded on purpose.
+  biome: true,
+  biomeOptions: {
+    version: '2.6.8',
+    // The code is formatted by hand to ~120-160 columns; Biome's formatter would rewrite 80 files.
+    formatter: false,
+    assist: false,
+    biomeConfig: {
+      files: { includes: ['src/**/*.ts', 'test/**/*.ts', 'test/**/*.mjs', 'scripts/**/*.ts', '.projenrc.ts', 'vitest.config.ts'] },
+      linter: {
+        rules: {
+          style: {
+            // Indexing after a length check, regex groups that matched: `!` states what the code knows.
+            noNonNullAssertion: 'off',
+            // `lines.join('\n') + '\n'` reads better than a template wrapped around a join.
+            useTemplate: 'off',
+          },
+          suspicious: {
+            // `xs.forEach((x) => set.add(x))` is the house style for one-line loops.
+            useIterableCallbackReturn: 'off',
+            // `while ((m = re.exec(text)))` is the idiom for global regexes.
+            noAssignInExpressions: 'off',
+            // Under strict, tsc types `let x;` from its assignments.
+            noImplicitAnyLet: 'off',
+          },
+          correctness: {
+            // `return xs.forEach(...)` ends a void function early on one line.
+            noVoidTypeReturn: 'off',
+          },
+          complexity: {
+            // `(calls.push(x), true)` keeps test fakes on one line.
+            noCommaOperator: 'off',
+            // Regexes over indented YAML and aligned command output read best with the spaces written out.
+            noAdjacentSpacesInRegex: 'off',
+          },
+        },
+      },
+      overrides: [
+        {
+          includes: ['test/**', 'scripts/**'],
+          linter: {
+            rules: {
+              // Tests poke at untyped JSON and at `${VAR}` strings that Flux substitutes, not JavaScript.
+              suspicious: { noExplicitAny: 'off', noTemplateCurlyInString: 'off' },
+            },
+          },
+        },
+      ],
+    },
+  },
   sampleCode: false,
   package: false,
   entrypoint: 'dist/cli.js',
@@ -41,6 +91,8 @@ const project = new typescript.TypeScriptProject({
     'execa@^9.6.0',
     'fast-check@^4.11.0',
     'handlebars@^4.7.10',
+    // knip 6 needs Node >= 20.19 (a development-only floor; the CLI itself still runs on 20.12).
+    'knip@^6.44.2',
     'node-diff3@^3.2.1',
     'tsx@^4.23.15',
     'vitest@^4.1.12',
@@ -79,6 +131,23 @@ const project = new typescript.TypeScriptProject({
 // Added after construction: projen's own `!/src/` would otherwise drop patterns under src/.
 project.gitignore.exclude('/src/render/templates.generated.js', '/src/validate/schema/validators.generated.js');
 
+// knip: what is reachable from the entry points is used; exports used only inside their own file
+// are left alone (widening visibility is not dead code, and narrowing it is churn).
+new JsonFile(project, 'knip.json', {
+  marker: false, // knip rejects unknown keys such as projen's "//"
+  obj: {
+    $schema: 'https://unpkg.com/knip@6/schema.json',
+    entry: ['src/cli.ts', 'scripts/*.ts', 'test/**/*.test.ts', 'test/e2e/fixtures/*.mjs', '.projenrc.ts'],
+    // vitest.config.ts is found by knip's vitest plugin.
+    project: ['src/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'test/**/*.mjs'],
+    ignoreExportsUsedInFile: true,
+    // Tools the tests and benchmarks call on PATH, not npm packages.
+    ignoreBinaries: ['kubectl', 'cookiecutter', 'yamllint'],
+    // Called from .projen/tasks.json, which knip does not read.
+    ignoreDependencies: ['@biomejs/biome', 'tsx'],
+  },
+});
+
 project.package.addField('type', 'module');
 project.package.addField('version', '0.1.0');
 project.package.file.addDeletionOverride('types');
@@ -91,7 +160,13 @@ project.package.addField('files', ['bin/', 'dist/', 'templates/', 'README.md']);
 project.compileTask.reset('tsc --noEmit -p tsconfig.json');
 project.compileTask.exec('tsx scripts/build.ts');
 // Tests drive the built CLI, so the bundle is (re)built first.
+// Lint first: it takes seconds, the suite takes minutes.
+const lint = project.addTask('lint', { description: 'Biome lint, unused exports (knip), import circles' });
+lint.exec('biome lint --no-errors-on-unmatched --error-on-warnings');
+lint.exec('knip');
+lint.exec('tsx scripts/check-imports.ts');
 project.testTask.reset();
+project.testTask.spawn(lint);
 project.testTask.spawn(project.compileTask);
 project.testTask.exec('vitest run');
 // `npm pack` and `npm publish` from a clean checkout must ship the bundle: dist/ is build output.

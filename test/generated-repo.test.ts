@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../src/catalog/index.js';
-import { ANSWERS_FILE } from '../src/render/index.js';
+import { ANSWERS_FILE } from '../src/project/files.js';
 import { tempDir } from './support/cli.js';
 import {
   hasKubectl,

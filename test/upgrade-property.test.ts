@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAnswers } from '../src/answers/load.js';
-import { renderRepository, type FileTree } from '../src/render/index.js';
+import type { FileTree } from '../src/project/files.js';
+import { renderRepository } from '../src/render/index.js';
 import { loadTemplates } from '../src/render/templates.js';
 import { planUpgrade } from '../src/upgrade/plan.js';
 import { bundledTemplates } from './support/render.js';

@@ -5,4 +5,3 @@ export const ISSUERS = ['letsencrypt-staging', 'letsencrypt-production'] as cons
 export const SEVERITIES = ['info', 'error'] as const;
 
 export type Provider = (typeof PROVIDERS)[number];
-export type Issuer = (typeof ISSUERS)[number];

@@ -58,7 +58,7 @@ export const DURATION: Format = {
  * or end with '.lock', the name may not end with '.' or '/', and no '..', '//' or '@{'.
  */
 export const BRANCH: Format = {
-  pattern: /^(?!\/|\.|.*\/$|.*\.$|.*\.\.|.*\/\.|.*@\{|.*\.lock(\/|$)|.*\/\/|-)[A-Za-z0-9._\/-]{1,200}$/,
+  pattern: /^(?!\/|\.|.*\/$|.*\.$|.*\.\.|.*\/\.|.*@\{|.*\.lock(\/|$)|.*\/\/|-)[A-Za-z0-9._/-]{1,200}$/,
   hint: "use letters, digits, '.', '_', '-' and '/' (a valid git branch name: no part starting with '.' or ending in '.lock', no '..', not ending in '.' or '/')",
 };
 
@@ -83,7 +83,7 @@ export const GIT_URL: Format = {
 };
 
 export const IAM_ROLE_ARN: Format = {
-  pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
+  pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
   hint: 'use an IAM role ARN such as arn:aws:iam::<account-id>:role/<name>',
 };
 

@@ -31,8 +31,6 @@ const toleration = z.strictObject({
 });
 export type Toleration = z.infer<typeof toleration>;
 
-export { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from './choices.js';
-
 const repository = z
   .strictObject({
     provider: z.enum(PROVIDERS).default('github').describe('Git hosting: github, gitlab, gitea, bitbucket-server or git'),
@@ -209,6 +207,4 @@ export function defaultDomain(environment: string, firstDomain?: string): string
 }
 
 export type Answers = z.output<typeof answersSchema>;
-export type AnswersInput = z.input<typeof answersSchema>;
 export type ClusterAnswers = Answers['clusters'][number];
-export type AwsProfile = z.output<typeof awsProfile>;

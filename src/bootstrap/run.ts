@@ -1,7 +1,6 @@
 import type { Provider } from '../answers/choices.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { SecretRequirement } from '../catalog/component.js';
-import type { CliOptions } from '../cli/args.js';
 import { cancelled, inputError, stepError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import type { ProcessRunner } from '../process.js';
@@ -10,6 +9,7 @@ import { applySecrets, collectOutsideFacts, inspectSecrets, reportSecrets, type 
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
 import { scopedRunner } from './child-env.js';
+import type { BootstrapPrompts } from './prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
 import { checkAwsPrerequisites, checkClusterPrerequisites, checkFlux, checkPlaceholders, fluxFailure, lastLines, requireToken, resolveKubeContext } from './preflight.js';
@@ -23,23 +23,11 @@ import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
  * rotate what --rotate names). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
  */
-export interface BootstrapDeps {
+export interface BootstrapDeps extends BootstrapPrompts {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
-  /** Yes/no question in a terminal. Absent means no terminal: only --yes may then touch a cluster. */
-  readonly confirm?: (message: string) => Promise<boolean>;
-  /** Reads a value without echo (the Slack webhook). Absent means no terminal. */
-  readonly readSecret?: (message: string) => Promise<string | undefined>;
   /** Where tokens are read from and what children run with (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
-  /** A live log for flux's output (shaped like @clack/prompts' taskLog); else lines go to reporter.detail. */
-  readonly taskLog?: (title: string) => TaskLog;
-}
-
-export interface TaskLog {
-  message(line: string): void;
-  success(message: string): void;
-  error(message: string): void;
 }
 
 export interface BootstrapTarget {
@@ -72,7 +60,16 @@ export interface BootstrapSummary {
   readonly commands: readonly string[];
 }
 
-type BootstrapOptions = Pick<CliOptions, 'yes' | 'dryRun' | 'context' | 'git'> & { readonly rotate?: readonly string[] };
+/** What bootstrap takes from the command line (the CLI's options fit it; bootstrap does not import them). */
+export interface BootstrapOptions {
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly git: boolean;
+  /** kubectl context; asked for (or the current one confirmed) when absent. */
+  readonly context?: string;
+  /** Secrets to give new values on purpose (a name, namespace/name, or all). */
+  readonly rotate?: readonly string[];
+}
 
 /** Outside facts with a shape to check (the value is never repeated in the message). */
 const FACT_CHECKS = { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl };
@@ -275,7 +272,7 @@ export function secretCommands(inventory: readonly SecretRequirement[], context:
   ];
 }
 
-export function rerunCommand(target: BootstrapTarget, options: Pick<CliOptions, 'context'>): string {
+export function rerunCommand(target: BootstrapTarget, options: Pick<BootstrapOptions, 'context'>): string {
   const context = options.context ? ` --context ${shellQuote(options.context)}` : '';
   return `npx create-piksel-gitops bootstrap ${shellQuote(target.shownDir)} --cluster ${target.cluster.name}${context}`;
 }
@@ -291,7 +288,7 @@ const FAILURE_HINTS: ReadonlyArray<readonly [RegExp, (c: { branch: string; conte
 
 function bootstrapFailure(
   target: BootstrapTarget,
-  options: Pick<CliOptions, 'context'>,
+  options: Pick<BootstrapOptions, 'context'>,
   output: readonly string[],
   push: { outcome: string; output: string[] },
   context: string,

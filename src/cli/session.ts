@@ -1,4 +1,4 @@
-import type { BootstrapDeps } from '../bootstrap/run.js';
+import type { BootstrapPrompts } from '../bootstrap/prompts.js';
 import type { Reporter } from '../reporter.js';
 
 type Raw = Record<string, unknown>;
@@ -17,7 +17,7 @@ export interface InteractiveSession {
   /** The closing lines: next steps. */
   finish(title: string, text: string): void;
   /** Questions bootstrap needs (kube context, hidden webhook) and its live log. */
-  readonly bootstrap: Pick<BootstrapDeps, 'confirm' | 'readSecret' | 'taskLog'>;
+  readonly bootstrap: BootstrapPrompts;
   /** Progress lines drawn in the same style as the questions. */
   readonly reporter: Reporter;
 }

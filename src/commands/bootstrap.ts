@@ -6,7 +6,7 @@ import { runBootstrap, type BootstrapDeps, type BootstrapSummary } from '../boot
 import type { CliOptions } from '../cli/args.js';
 import { inputError } from '../errors.js';
 import { runProcess } from '../process.js';
-import { ANSWERS_FILE } from '../render/index.js';
+import { ANSWERS_FILE } from '../project/files.js';
 import { inspectTarget } from '../repository/target.js';
 import type { Reporter } from '../reporter.js';
 

@@ -8,14 +8,15 @@ import type { CliOptions } from '../cli/args.js';
 import type { InteractiveSession } from '../cli/session.js';
 import { cancelled, inputError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
-import { runProcess, type ProcessRunner } from '../process.js';
-import { ANSWERS_FILE, renderRepository, type RenderResult } from '../render/index.js';
+import { runProcess } from '../process.js';
+import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
+import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitAll } from '../repository/git.js';
 import { inspectTarget, type TargetState } from '../repository/target.js';
 import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
-import { BASE_FILE, baseFileText } from '../upgrade/base.js';
+import { baseFileText } from '../upgrade/base.js';
 import type { UpgradePlan } from '../upgrade/plan.js';
 import type { BootstrapSummary } from './bootstrap.js';
 import { assertClean, upgradeRepository } from './upgrade.js';
@@ -23,12 +24,9 @@ import { nextStepsText, planText } from '../interactive/summary.js';
 import { placeholderAnswers } from '../answers/placeholders.js';
 import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
+import type { CommandDeps } from './deps.js';
 
-export interface CreateDeps {
-  readonly run: ProcessRunner;
-  readonly reporter: Reporter;
-  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. */
-  readonly checkStaged?: (dir: string) => Promise<void>;
+export interface CreateDeps extends CommandDeps {
   /** A person at a terminal (questions, plan, progress); absent without a terminal. */
   readonly session?: InteractiveSession;
 }
@@ -106,7 +104,7 @@ async function warnIfNested(dir: string, options: CliOptions, deps: CreateDeps):
   let probe = dir;
   while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
   const top = await deps.run('git', ['rev-parse', '--show-toplevel'], { cwd: probe }).catch(() => undefined);
-  if (!top || top.exitCode !== 0 || top.notFound) return;
+  if (top?.exitCode !== 0 || top.notFound) return;
   const outer = top.stdout.trim();
   if (outer === (await realpath(dir).catch(() => ''))) return; // the folder is that repository itself
   deps.reporter.warn(`${options.dir} is inside the git repository ${outer}: the new repository will be nested in it (choose a folder outside it, unless that is what you want)`);

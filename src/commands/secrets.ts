@@ -7,7 +7,7 @@ import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from '../bootstrap/slack-secr
 import type { CliOptions } from '../cli/args.js';
 import { cancelled, inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
-import { ANSWERS_FILE } from '../render/index.js';
+import { ANSWERS_FILE } from '../project/files.js';
 import { inspectTarget } from '../repository/target.js';
 import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, reportSecrets, type MissingSecret, type SecretsReport } from '../secrets/ensure.js';

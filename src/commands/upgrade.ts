@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import { PikselError, inputError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
-import { ANSWERS_FILE, type RenderResult } from '../render/index.js';
+import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
+import type { RenderResult } from '../render/index.js';
 import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
-import { BASE_FILE, baseFileText, readBase } from '../upgrade/base.js';
+import { baseFileText, readBase } from '../upgrade/base.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
 import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
-import type { CreateDeps } from './create.js';
+import type { CommandDeps } from './deps.js';
 
 export interface UpgradeSummary {
   readonly plan: UpgradePlan;
@@ -19,7 +20,7 @@ export interface UpgradeSummary {
 }
 
 /** Refuses uncommitted changes: the upgrade must be reviewable and undoable as one commit. */
-export async function assertClean(dir: string, options: CliOptions, deps: CreateDeps): Promise<void> {
+export async function assertClean(dir: string, options: CliOptions, deps: CommandDeps): Promise<void> {
   await assertOnBranch(dir, options, deps);
   if (options.allowDirty) return;
   const status = await deps.run('git', ['status', '--porcelain'], { cwd: dir });
@@ -31,7 +32,7 @@ export async function assertClean(dir: string, options: CliOptions, deps: Create
 }
 
 /** On a detached HEAD the upgrade commit would belong to no branch and be easy to lose. */
-async function assertOnBranch(dir: string, options: CliOptions, deps: CreateDeps): Promise<void> {
+async function assertOnBranch(dir: string, options: CliOptions, deps: CommandDeps): Promise<void> {
   if (options.allowDetached || options.dryRun || !options.git) return;
   const head = await deps.run('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir });
   if (head.exitCode !== 0 || head.notFound) return; // no commit yet, or no git: nothing to lose
@@ -56,13 +57,13 @@ async function readDisk(dir: string): Promise<Map<string, string>> {
 export async function upgradeRepository(
   dir: string,
   options: CliOptions,
-  deps: CreateDeps,
+  deps: CommandDeps,
   result: RenderResult,
   branch: string,
 ): Promise<UpgradeSummary> {
   const version = packageVersion();
   const [base, disk] = await Promise.all([readBase(dir), readDisk(dir)]);
-  const next = new Map([...result.files].filter(([path]) => path !== BASE_FILE));
+  const next = result.files;
   assertResolved(disk, next, options);
   const planned = planUpgrade({
     base: base.files,
@@ -127,7 +128,7 @@ export async function upgradeRepository(
 /** Never copied anywhere: what git ignores here, and local secret files by their usual names. */
 const LOCAL_SECRET = /(^|\/)(\.env(\..*)?|[^/]*\.agekey|[^/]*\.dec\.ya?ml)$/;
 
-async function ignoredPaths(dir: string, paths: readonly string[], deps: CreateDeps): Promise<Set<string>> {
+async function ignoredPaths(dir: string, paths: readonly string[], deps: CommandDeps): Promise<Set<string>> {
   const ignored = new Set(paths.filter((p) => LOCAL_SECRET.test(p)));
   const listed = await deps.run('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard'], { cwd: dir });
   if (listed.exitCode === 0 && !listed.notFound) for (const path of listed.stdout.split('\0')) if (path) ignored.add(path);
@@ -140,7 +141,7 @@ async function ignoredPaths(dir: string, paths: readonly string[], deps: CreateD
  * git when there is git. Anything else the base lists (a damaged or hand-edited base naming a
  * user's file) is kept.
  */
-async function keepUnprovenRemovals(dir: string, plan: UpgradePlan, next: ReadonlyMap<string, string>, deps: CreateDeps): Promise<UpgradePlan> {
+async function keepUnprovenRemovals(dir: string, plan: UpgradePlan, next: ReadonlyMap<string, string>, deps: CommandDeps): Promise<UpgradePlan> {
   const removals = plan.files.filter((f) => f.outcome === 'removed').map((f) => f.path);
   if (removals.length === 0) return plan;
   const ours = new Set([...next.keys()].filter((p) => p.includes('/')).map((p) => p.split('/')[0]!));
@@ -164,7 +165,7 @@ function assertResolved(disk: ReadonlyMap<string, string>, next: ReadonlyMap<str
  * The render is valid, so what fails in the merged tree comes from files the user changed (often
  * one kept after its component was turned off). Their files are theirs: apply, and say plainly.
  */
-const mergedInvalid = (deps: CreateDeps) => (e: unknown) => {
+const mergedInvalid = (deps: CommandDeps) => (e: unknown) => {
   if (!(e instanceof PikselError)) throw e;
   deps.reporter.warn('after this upgrade `validate` reports errors in files you changed: fix or delete them, then commit');
   for (const line of e.details) deps.reporter.detail(`  ${line}`);

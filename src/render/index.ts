@@ -9,13 +9,10 @@ import { secretInventory, selectComponents, type Selection } from '../catalog/se
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps } from './flux-graph.js';
 import { PARTIALS_DIR, renderTemplate } from './handlebars.js';
 import type { TemplateSet } from './templates.js';
-
-export const ANSWERS_FILE = 'piksel-answers.yaml';
-
-/** What a render produces: file contents keyed by repository path, sorted. */
-export type FileTree = ReadonlyMap<string, string>;
+import { ANSWERS_FILE, type FileTree } from '../project/files.js';
 
 export interface RenderResult {
+  /** File contents keyed by repository path, sorted. */
   readonly files: FileTree;
   readonly selection: Selection;
   readonly secrets: readonly SecretRequirement[];

@@ -45,10 +45,10 @@ export async function escapingLink(root: string, path: string): Promise<{ link: 
 export async function assertInside(root: string, paths: Iterable<string>): Promise<void> {
   for (const path of paths) {
     if (!isContainedPath(path)) throw inputError(`refusing to write '${path}': not a path inside the repository`);
-    const escape = await escapingLink(root, path);
-    if (escape)
+    const escaping = await escapingLink(root, path);
+    if (escaping)
       throw inputError(
-        `${escape.link} is a symbolic link to ${escape.to}, outside the repository: refusing to write through it; replace it with a real folder and re-run`,
+        `${escaping.link} is a symbolic link to ${escaping.to}, outside the repository: refusing to write through it; replace it with a real folder and re-run`,
       );
   }
 }

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAnswersText } from '../answers/load.js';
 import { inputError } from '../errors.js';
-import { ANSWERS_FILE } from '../render/index.js';
+import { ANSWERS_FILE } from '../project/files.js';
 
 /** What is at the target folder before we write: decides create, upgrade or refuse. */
 export type TargetState =

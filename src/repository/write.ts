@@ -3,7 +3,7 @@ import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile 
 import { basename, dirname, join } from 'node:path';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
-import type { FileTree } from '../render/index.js';
+import type { FileTree } from '../project/files.js';
 import { commitAll } from './git.js';
 import { assertInside, isContainedPath } from './paths.js';
 import { seal, thisHost, verifySeal, type SealContext } from './seal.js';

@@ -3,7 +3,7 @@ import { inputError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { describeStep, type RotationRunner, type SecretBackend } from './backend.js';
 import { secretId } from './inventory.js';
-import { isOperatorSecret, planGroups, rotationTargets, type GroupPlan } from './plan.js';
+import { planGroups, rotationTargets, type GroupPlan } from './plan.js';
 import { generateValues } from './values.js';
 
 /** What a run did, by name only: this is what --json prints, so it never holds a value. */
@@ -182,5 +182,3 @@ export function reportSecrets(report: SecretsReport, reporter: Reporter, rerun: 
 }
 
 const isOperatorLike = (m: MissingSecret) => m.createdBy === 'operator' || m.env.length === 0;
-
-export { isOperatorSecret };

@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { parseDocument, stringify, YAMLError } from 'yaml';
 import { inputError } from '../errors.js';
 import { isContainedPath } from '../repository/paths.js';
-import type { FileTree } from '../render/index.js';
-
-/**
- * The merge base of the next upgrade: the pristine text of every file generated last time,
- * committed in the repository itself so that an upgrade works in a fresh clone, offline, with
- * any later version of the tool (no old package or template version to fetch).
- */
-export const BASE_FILE = '.piksel/base.yaml';
+import { BASE_FILE, type FileTree } from '../project/files.js';
 
 interface BaseDocument {
   readonly format: 1;

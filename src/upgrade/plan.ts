@@ -1,4 +1,4 @@
-import type { FileTree } from '../render/index.js';
+import type { FileTree } from '../project/files.js';
 import { mergeThreeWay, type MergeLabels } from './merge.js';
 
 /**

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { runProcess, type ProcessRunner } from '../process.js';
-import { ANSWERS_FILE } from '../render/index.js';
+import { ANSWERS_FILE } from '../project/files.js';
 import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { KustomizeBuilder, type BuildOutcome } from './builds.js';

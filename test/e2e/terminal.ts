@@ -85,15 +85,11 @@ function probeTmux(): TmuxInfo {
 
 const TMUX = probeTmux();
 export const hasTmux: boolean = TMUX.available;
-export const tmuxVersion: string = TMUX.version;
 
 /** For `describe.skipIf(!hasTmux)`: says out loud why the terminal tests did not run. */
 export function warnIfNoTmux(what: string): void {
   if (!hasTmux) console.warn(`⚠ tmux is not installed: skipping ${what} (install tmux to run the terminal end-to-end tests)`);
 }
-
-/** POSIX shell single-quoting. */
-export { shellQuote } from '../../src/bootstrap/command-line.js';
 
 const KEY_NAME =
   /^(Enter|Escape|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PgUp|PgDn|PPage|NPage|DC|IC|F([1-9]|1[0-2])|[CM]-.)$/;

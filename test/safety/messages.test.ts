@@ -73,7 +73,7 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'bootstrap with damaged stored answers',
-    setup: async (scratch) => (await damagedRepository((dir) => writeFile(join(dir, 'piksel-answers.yaml'), 'a: 1\na: 2\n'))(scratch)).slice(0, 1).map((d) => ['bootstrap', d, '--yes']).flat(),
+    setup: async (scratch) => (await damagedRepository((dir) => writeFile(join(dir, 'piksel-answers.yaml'), 'a: 1\na: 2\n'))(scratch)).slice(0, 1).flatMap((d) => ['bootstrap', d, '--yes']),
     exitCode: 2,
     line: /piksel-answers\.yaml: not valid YAML or JSON: Map keys must be unique at line 2/,
   },

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
-import type { FileTree } from '../../src/render/index.js';
+import type { FileTree } from '../../src/project/files.js';
 
 export const hasKubectl = await execa('kubectl', ['version', '--client'], { reject: false }).then((r) => r.exitCode === 0, () => false);
 export const hasYamllint = await execa('yamllint', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Document, parseAllDocuments } from 'yaml';
+import { type Document, parseAllDocuments } from 'yaml';
 import { parseAnswers } from '../../src/answers/load.js';
 import { renderRepository } from '../../src/render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../../src/render/templates.js';

@@ -1,0 +1,10 @@
+import type { ProcessRunner } from '../process.js';
+import type { Reporter } from '../reporter.js';
+
+/** What create and upgrade take from the outside world; tests pass fakes. */
+export interface CommandDeps {
+  readonly run: ProcessRunner;
+  readonly reporter: Reporter;
+  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. */
+  readonly checkStaged?: (dir: string) => Promise<void>;
+}

@@ -39,5 +39,3 @@ export const componentNamed = (name: string): ComponentSpec => {
   return spec;
 };
 
-export type { ComponentSpec, Layer } from './component.js';
-export type { ComponentName } from './names.js';

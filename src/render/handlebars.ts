@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import HandlebarsRuntime from 'handlebars/runtime';
 import { stringify } from 'yaml';
-import type { TemplateSet } from './templates.js';
+
+/** Template sources keyed by their path under templates/ (e.g. `clusters/[cluster]/apps.yaml.hbs`). */
+export type TemplateSet = ReadonlyMap<string, string>;
 
 type Engine = typeof HandlebarsRuntime;
 type Options = { hash: Record<string, unknown> };

@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { prepareTemplates, type PrecompiledTemplate } from './handlebars.js';
+import { prepareTemplates, type PrecompiledTemplate, type TemplateSet } from './handlebars.js';
+
+export type { TemplateSet } from './handlebars.js';
 
 /** Template sources keyed by their path under `templates/` (always '/'-separated). */
-export type TemplateSet = ReadonlyMap<string, string>;
 
 /** The templates shipped with the package: `templates/` beside `dist/` or `src/`. */
 export const bundledTemplatesDir = (): string => join(packageRoot(), 'templates');

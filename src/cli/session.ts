@@ -12,8 +12,11 @@ export interface InteractiveSession {
   ask(prefilled: Raw, options: { rerun: boolean; askBootstrap: boolean }): Promise<{ raw: Raw; bootstrap?: boolean }>;
   /** Shows what will be written and asks to go on. */
   confirmPlan(title: string, text: string): Promise<boolean>;
-  /** Runs `work` under a spinner; Ctrl-C aborts `signal` (the work then stops and throws `cancelled()`). */
-  progress<T>(message: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` under a spinner, then shows `done` (default: "Writing…" becomes "Wrote…"). Ctrl-C
+   * aborts `signal`: the work stops, removes what it staged, and the run ends "Cancelled", exit 130.
+   */
+  progress<T>(message: string, work: (signal: AbortSignal) => Promise<T>, done?: string): Promise<T>;
   /** The closing lines: next steps. */
   finish(title: string, text: string): void;
   /** Questions bootstrap needs (kube context, hidden webhook) and its live log. */

@@ -23,12 +23,13 @@ import { nextStepsText, planText } from '../interactive/summary.js';
 import { placeholderAnswers } from '../answers/placeholders.js';
 import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
+import { whenAborted } from '../interactive/progress.js';
 
 export interface CreateDeps {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
-  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. */
-  readonly checkStaged?: (dir: string) => Promise<void>;
+  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. `signal` stops its processes. */
+  readonly checkStaged?: (dir: string, signal?: AbortSignal) => Promise<void>;
   /** A person at a terminal (questions, plan, progress); absent without a terminal. */
   readonly session?: InteractiveSession;
 }
@@ -194,7 +195,12 @@ async function writeNewRepository(
   signal?: AbortSignal,
 ): Promise<boolean> {
   const check = async (staged: string) => {
-    await deps.checkStaged?.(staged);
+    const checking = deps.checkStaged?.(staged, signal) ?? Promise.resolve();
+    if (signal) {
+      // Ctrl-C stops waiting at once: the staged tree is removed while the check's processes are killed.
+      checking.catch(() => undefined);
+      await Promise.race([checking, whenAborted(signal)]);
+    } else await checking;
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell

@@ -3,6 +3,7 @@ import { cancelled } from '../errors.js';
 import type { InteractiveSession } from '../cli/session.js';
 import type { TaskLog } from '../bootstrap/run.js';
 import { askAnswers } from './flow.js';
+import { withSpinner } from './progress.js';
 import type { PromptKit } from './kit.js';
 
 /** The only module that talks to the terminal's prompts. Cancel (Ctrl-C, Esc) becomes `cancelled()`. */
@@ -47,19 +48,7 @@ export function terminalSession(): InteractiveSession {
       clack.note(text, title);
       return answered(clack.confirm({ message: 'Write it?', initialValue: true }));
     },
-    progress: async (message, work) => {
-      const controller = new AbortController();
-      const spinner = clack.spinner({ cancelMessage: 'Cancelled', onCancel: () => controller.abort() });
-      spinner.start(message);
-      try {
-        const result = await work(controller.signal);
-        spinner.stop(message.replace(/^Writing/, 'Wrote'));
-        return result;
-      } catch (e) {
-        if (!controller.signal.aborted) spinner.error('Failed');
-        throw e;
-      }
-    },
+    progress: (message, work, done) => withSpinner(message, done ?? message.replace(/^Writing/, 'Wrote'), work),
     finish: (title, text) => {
       clack.note(text, title);
       clack.outro('Done');

@@ -1,0 +1,47 @@
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/cli.js';
+import { closeAllTerminals, hasTmux, startTerminal, warnIfNoTmux, type Terminal } from '../e2e/terminal.js';
+
+// Safety at a real terminal (tmux): what a person's keys do while the tool works.
+warnIfNoTmux('the terminal safety tests');
+
+const REQUIRED = ['--set', 'repository.owner=acme', '--set', 'clusters.0.domain=dev.acme.org', '--set', 'certManager.email=ops@acme.org', '--set', 'database.host=db.internal'];
+
+/** A PATH whose kubectl sleeps: the pre-write validation (kubectl kustomize) lasts until Ctrl-C. */
+async function slowKubectlEnv(): Promise<Record<string, string>> {
+  const bin = await tempDir('piksel-slow-kubectl-');
+  await writeFile(join(bin, 'kubectl'), '#!/bin/sh\nexec sleep 60\n');
+  await chmod(join(bin, 'kubectl'), 0o755);
+  const cache = join(bin, 'cache');
+  await mkdir(cache);
+  return { PATH: `${bin}:${process.env.PATH}`, XDG_CACHE_HOME: cache };
+}
+
+/** Enter on every question (its default) until `until` is the active prompt. */
+async function enterUntil(term: Terminal, until: RegExp): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    const screen = await term.waitForStable(300, 30_000);
+    if (until.test(screen.split('\n').slice(-4).join('\n'))) return;
+    await term.send('Enter');
+  }
+  throw new Error(`never reached ${until}:\n${await term.screen()}`);
+}
+
+describe.skipIf(!hasTmux)('Ctrl-C at a terminal', { timeout: 120_000 }, () => {
+  afterEach(closeAllTerminals);
+
+  it('during the "Writing" spinner of a new repository: "Cancelled", exit 130, no folder and no staging left', async () => {
+    const cwd = await tempDir();
+    const term = await startTerminal(['repo', ...REQUIRED, '--no-bootstrap'], { cwd, rows: 50, env: await slowKubectlEnv() });
+    await enterUntil(term, /◆ {2}Write it\?/);
+    await term.send('Enter');
+    await term.waitFor(/Writing \d+ files to repo/);
+    await new Promise((r) => setTimeout(r, 500)); // inside the validation (the stand-in kubectl sleeps)
+    await term.send('C-c');
+    expect(await term.exitCode(20_000)).toBe(130);
+    expect(await term.screen()).toMatch(/Cancelled\s*$/);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});

@@ -157,7 +157,7 @@ export async function createCommand(givenOptions: CliOptions, deps: CreateDeps):
   }
 
   if (target.kind === 'generated') {
-    const upgrade = await upgradeRepository(dir, options, deps, result, answers.repository.branch);
+    const upgrade = await upgradeRepository(dir, options, deps, result, answers.repository.branch, answers.repository.name, session);
     const done = { ...summary, mode: options.dryRun ? 'dry-run' : 'upgrade', committed: upgrade.committed, plan: upgrade.plan } as const;
     return withBootstrap(done, answers, options, deps);
   }

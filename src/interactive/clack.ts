@@ -43,14 +43,14 @@ export function terminalSession(): InteractiveSession {
       intro();
       return askAnswers(given, clackKit, options);
     },
-    confirmPlan: async (title, text) => {
+    confirmPlan: async (title, text, question = 'Write it?') => {
       intro();
       clack.note(text, title);
-      return answered(clack.confirm({ message: 'Write it?', initialValue: true }));
+      return answered(clack.confirm({ message: question, initialValue: true }));
     },
     progress: (message, work, done) => withSpinner(message, done ?? message.replace(/^Writing/, 'Wrote'), work),
     finish: (title, text) => {
-      clack.note(text, title);
+      if (text) clack.note(text, title);
       clack.outro('Done');
     },
     reporter: {

@@ -1,6 +1,6 @@
 import { isPlaceholderDomain } from '../answers/placeholders.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
-import { inputError, stepError } from '../errors.js';
+import { inputError, isPikselError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 
 /**
@@ -148,4 +148,34 @@ export async function checkAwsPrerequisites(run: ProcessRunner, context: string)
     else if (result.stdout.trim() === '') missing.push(`${check.what}: ${check.hint}`);
   }
   return missing;
+}
+
+export interface LocalPreflight {
+  readonly fluxVersion: string;
+  readonly token: string | undefined;
+  readonly context: string;
+}
+
+/**
+ * The local checks (flux, the token, the kube context) all run, and every failure is listed at
+ * once: a person fixes them in one go instead of meeting them one re-run at a time.
+ */
+export async function checkLocal(
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+  token: { variable: string | undefined; provider: string },
+  requestedContext: string | undefined,
+): Promise<LocalPreflight> {
+  const settle = <T>(work: () => Promise<T> | T) => Promise.resolve().then(work).then((value) => ({ value }), (error: unknown) => ({ error }));
+  const [flux, secret, context] = [await settle(() => checkFlux(run)), await settle(() => requireToken(env, token.variable, token.provider)), await settle(() => resolveKubeContext(run, requestedContext))];
+  const failures = [flux, secret, context].flatMap((r) => ('error' in r ? [r.error] : []));
+  const unknown = failures.find((e) => !isPikselError(e));
+  if (unknown) throw unknown;
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1)
+    throw stepError(
+      `bootstrap cannot start: ${failures.length} checks failed (fix each, then re-run)`,
+      failures.map((e) => `- ${(e as Error).message}`),
+    );
+  return { fluxVersion: (flux as { value: string }).value, token: (secret as { value: string | undefined }).value, context: (context as { value: string }).value };
 }

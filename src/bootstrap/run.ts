@@ -12,7 +12,7 @@ import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kub
 import { scopedRunner } from './child-env.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
-import { checkAwsPrerequisites, checkClusterPrerequisites, checkFlux, checkPlaceholders, fluxFailure, lastLines, requireToken, resolveKubeContext } from './preflight.js';
+import { checkAwsPrerequisites, checkClusterPrerequisites, checkFlux, checkLocal, checkPlaceholders, fluxFailure, lastLines, resolveKubeContext } from './preflight.js';
 import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
@@ -77,7 +77,7 @@ type BootstrapOptions = Pick<CliOptions, 'yes' | 'dryRun' | 'context' | 'git'> &
 /** Outside facts with a shape to check (the value is never repeated in the message). */
 const FACT_CHECKS = { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl };
 
-const COMMIT_MESSAGE = () => `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+const COMMIT_MESSAGE = (name: string) => `Generate ${name} with create-piksel-gitops ${packageVersion()}`;
 
 /** Usage problems found before anything runs (exit 2): callers may check them before writing. */
 export function checkBootstrapUsage(options: BootstrapOptions, interactive: boolean): void {
@@ -104,11 +104,9 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
   reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
 
   // Preflight: local checks first, then the cluster, and nothing changes until all pass.
-  const fluxVersion = await checkFlux(run);
+  const { fluxVersion, token, context } = await checkLocal(run, env, { variable, provider: repo.provider }, options.context);
   reporter.success(`flux ${fluxVersion}`);
-  const token = requireToken(env, variable, repo.provider);
   if (variable) reporter.success(`${variable} is set`);
-  const context = await resolveKubeContext(run, options.context);
   const remoteUrl = repositoryRemoteUrl(repo);
   if (!options.yes) {
     const ok = await deps.confirm!(
@@ -141,7 +139,7 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
     redact,
     remoteEnv: { ...gitCredentialEnv(repo, variable, env), ...(deps.confirm ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
   };
-  const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE());
+  const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
   if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
   if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
   const origin = await ensureOrigin(session, remoteUrl);
@@ -212,8 +210,12 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
   };
 }
 
-/** --dry-run: every command, in order, secrets as ***; nothing runs, not even `flux --version`. */
-export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): BootstrapSummary {
+/**
+ * --dry-run: every command, in order, secrets as ***. Nothing changes; only read-only probes run
+ * (`flux --version`, kubectl's context, whether the folder has a commit), so the plan can say what
+ * would stop a real run.
+ */
+export async function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
   const { answers, cluster } = target;
   const repo = answers.repository;
@@ -222,12 +224,17 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
   const remoteUrl = repositoryRemoteUrl(repo);
   const slack = answers.slack;
   const git = (args: string[], note?: string) => `${showCommand({ command: 'git', args })}${note ? `  # ${note}` : ''}`;
+  const probe = scopedRunner(deps.run, env);
+  const head = await probe('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: target.dir }).catch(() => undefined);
+  const committed = head !== undefined && head.exitCode === 0 && !head.notFound;
   const commands = [
     showCommand({ command: 'flux', args: ['--version'] }),
     options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
     showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
     ...secretCommands(secretInventory(answers), context).slice(0, 1),
-    `${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE()], 'only when the folder has no commit yet (git init first)')}`,
+    ...(committed
+      ? []
+      : [`${git(['init', '--quiet', `--initial-branch=${repo.branch}`], 'unless the folder is a repository already')} && ${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE(repo.name)])}`]),
     git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
     git(['push', '--set-upstream', 'origin', repo.branch]),
     showCommand({ command: 'flux', args: fluxBootstrapArgs(answers, cluster, { context }), secretEnv: variable ? [variable] : [] }),
@@ -237,6 +244,10 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
   ];
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
+  deps.reporter.info(committed ? 'the folder is committed already: no commit is made before pushing' : 'the folder has no commit yet: bootstrap commits it first');
+  // What would stop a real run, said now (read-only checks).
+  await checkFlux(probe).catch((e: Error) => deps.reporter.warn(e.message));
+  await resolveKubeContext(probe, options.context).catch((e: Error) => deps.reporter.warn(e.message));
   if (variable && !env[variable]) deps.reporter.warn(`${variable} is not set: export it before bootstrapping`);
   for (const secret of secretInventory(answers)) {
     const unset = secret.source.kind === 'external' ? Object.values(secret.source.env).filter((v) => !env[v]) : [];

@@ -12,7 +12,7 @@ import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE, renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
-import { commitAll } from '../repository/git.js';
+import { commitAll, fallbackIdentityWarning } from '../repository/git.js';
 import { inspectTarget, type TargetState } from '../repository/target.js';
 import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
 import { BASE_FILE, baseFileText } from '../upgrade/base.js';
@@ -172,12 +172,19 @@ export async function createCommand(givenOptions: CliOptions, deps: CreateDeps):
     return withBootstrap({ ...summary, mode: 'dry-run', committed: false }, answers, options, deps);
   }
   if (session && !(await session.confirmPlan('What will be generated', planText(options.dir, summary, files.size)))) throw cancelled();
-  const write = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, options, deps, signal);
+  const write = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, answers.repository.name, options, deps, signal);
   const committed = session ? await session.progress(`Writing ${files.size} files to ${options.dir}`, write) : await write();
   if (!session) deps.reporter.success(`wrote ${files.size} files to ${options.dir}`);
-  if (committed) deps.reporter.success(`committed on branch ${answers.repository.branch}`);
+  if (committed) deps.reporter.success(`Committed on branch ${answers.repository.branch}`);
+  const identity = committed ? await fallbackIdentityWarning(deps.run, dir) : undefined;
+  if (identity) deps.reporter.warn(identity);
   const done = await withBootstrap({ ...summary, mode: 'create', committed }, answers, options, deps);
-  session?.finish('Next steps', nextStepsText(options.dir, answers, result.secrets, done.bootstrap !== undefined));
+  const nextSteps = nextStepsText(options.dir, answers, result.secrets, done.bootstrap !== undefined);
+  if (session) session.finish('Next steps', nextSteps);
+  else {
+    deps.reporter.info('Next steps:');
+    for (const line of nextSteps.split('\n')) deps.reporter.detail(line ? `  ${line}` : '');
+  }
   return done;
 }
 
@@ -190,6 +197,7 @@ async function writeNewRepository(
   target: TargetState,
   files: Map<string, string>,
   branch: string,
+  repositoryName: string,
   options: CliOptions,
   deps: CreateDeps,
   signal?: AbortSignal,
@@ -206,7 +214,7 @@ async function writeNewRepository(
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell
   // stands) is written into, never replaced, and only the files written are committed.
   const replaceWhole = target.kind === 'missing';
-  const message = `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+  const message = `Generate ${repositoryName} with create-piksel-gitops ${packageVersion()}`;
   let committed = false;
   if (replaceWhole) {
     await createRepository(dir, files, check);

@@ -7,6 +7,7 @@ import { PikselError, cancelled, inputError } from '../errors.js';
 import { whenAborted } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, type RenderResult } from '../render/index.js';
+import { fallbackIdentityWarning } from '../repository/git.js';
 import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
 import { BASE_FILE, baseFileText, readBase } from '../upgrade/base.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -140,7 +141,9 @@ export async function upgradeRepository(
       conflicts,
     );
   }
-  if (committed) deps.reporter.success(`committed: ${message}`);
+  if (committed) deps.reporter.success(`Committed: ${message}`);
+  const identity = committed ? await fallbackIdentityWarning(deps.run, dir) : undefined;
+  if (identity) deps.reporter.warn(identity);
   session?.finish('', '');
   return { plan, committed, conflicts };
 }

@@ -56,7 +56,8 @@ export function terminalSession(): InteractiveSession {
     reporter: {
       info: (line) => clack.log.info(line),
       detail: (line) => clack.log.message(line),
-      success: (line) => clack.log.success(line),
+      // ◇ like the steps around it, and a sentence: "Committed on branch main".
+      success: (line) => clack.log.step(line.charAt(0).toUpperCase() + line.slice(1)),
       warn: (line) => clack.log.warn(line),
     },
     bootstrap: {

@@ -88,7 +88,7 @@ export function createSecretCommand(secret: SecretRequirement): string {
   const files = secret.keys.filter((k) => k.includes('.'));
   const fromFiles = files.map((k) => ` --from-file=${k}=./${k}`).join('');
   const typed = secret.keys.filter((k) => !k.includes('.'));
-  const fromStdin = typed.length > 0 ? ` --from-env-file=/dev/stdin  # type: ${typed.map((k) => `${k}=…`).join(' ')}` : '';
+  const fromStdin = typed.length > 0 ? ' --from-env-file=/dev/stdin' : '';
   return `kubectl -n ${secret.namespace} create secret generic ${secret.name}${fromFiles}${fromStdin}`;
 }
 
@@ -118,7 +118,9 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
     components: selection.components,
     charts: selection.components.flatMap((c) => Object.values(c.charts).map((chart) => ({ component: c.name, ...chart }))),
     secrets,
-    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator').map((s) => ({ ...s, command: createSecretCommand(s) })),
+    // The keys typed on stdin are listed one a line in the README (one KEY=value line each).
+    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator').map((s) => ({ ...s, command: createSecretCommand(s), typedKeys: s.keys.filter((k) => !k.includes('.')) })),
+    operatorNamespaces: [...new Set(secrets.filter((s) => s.createdBy === 'operator').map((s) => s.namespace))],
     clusters: answers.clusters,
     notes: selection.notes,
   };

@@ -1,5 +1,9 @@
 import { isPlaceholderDomain } from '../answers/placeholders.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import { access, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parse } from 'yaml';
 import { inputError, isPikselError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 
@@ -12,6 +16,8 @@ import type { ProcessRunner } from '../process.js';
 export const MINIMUM_FLUX_VERSION = '2.7.0';
 
 const INSTALL_FLUX = 'install the flux CLI (https://fluxcd.io/flux/installation/, e.g. `brew install fluxcd/tap/flux`) and re-run';
+export const FLUX_MISSING = `flux was not found on PATH: ${INSTALL_FLUX}`;
+export const NO_KUBE_CONTEXT = 'kubectl has no current context: select the cluster with `kubectl config use-context NAME`, or pass --context NAME';
 
 /** `flux version 2.9.4` (or `v2.9.4`) → '2.9.4'. */
 export function parseFluxVersion(text: string): string | undefined {
@@ -29,7 +35,7 @@ export function compareVersions(a: string, b: string): number {
 /** `flux` on PATH and new enough; returns its version. */
 export async function checkFlux(run: ProcessRunner): Promise<string> {
   const result = await run('flux', ['--version'], { timeoutMs: 30_000 });
-  if (result.notFound) throw stepError(`flux was not found on PATH: ${INSTALL_FLUX}`);
+  if (result.notFound) throw stepError(FLUX_MISSING);
   const output = `${result.stdout}\n${result.stderr}`;
   const version = parseFluxVersion(output);
   if (result.exitCode !== 0 || !version)
@@ -64,7 +70,7 @@ export async function resolveKubeContext(run: ProcessRunner, requested: string |
   const current = await kubectl(run, ['config', 'current-context']);
   const name = current.stdout.trim();
   if (current.exitCode !== 0 || name === '')
-    throw stepError('kubectl has no current context: select the cluster with `kubectl config use-context NAME`, or pass --context NAME');
+    throw stepError(NO_KUBE_CONTEXT);
   return name;
 }
 
@@ -178,4 +184,28 @@ export async function checkLocal(
       failures.map((e) => `- ${(e as Error).message}`),
     );
   return { fluxVersion: (flux as { value: string }).value, token: (secret as { value: string | undefined }).value, context: (context as { value: string }).value };
+}
+
+/** For --dry-run, which runs nothing: is `name` an executable on PATH (looked up, not run)? */
+export async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    if (await access(join(dir, name), 1 /* X_OK */).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
+/** For --dry-run: the current context as the kubeconfig files say (read, kubectl not run); undefined if none. */
+export async function kubeconfigCurrentContext(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const files = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(env.HOME ?? homedir(), '.kube', 'config')];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      const current = (parse(text) as { 'current-context'?: unknown } | null)?.['current-context'];
+      if (typeof current === 'string' && current !== '') return current; // the first file that sets it wins, as in kubectl
+    } catch {
+      // not YAML: kubectl would fail on it too; the real run says so
+    }
+  }
+  return undefined;
 }

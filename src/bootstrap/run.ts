@@ -1,3 +1,5 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Provider } from '../answers/choices.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { SecretRequirement } from '../catalog/component.js';
@@ -12,7 +14,7 @@ import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kub
 import { scopedRunner } from './child-env.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
-import { checkAwsPrerequisites, checkClusterPrerequisites, checkFlux, checkLocal, checkPlaceholders, fluxFailure, lastLines, resolveKubeContext } from './preflight.js';
+import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
 import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
@@ -211,9 +213,9 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
 }
 
 /**
- * --dry-run: every command, in order, secrets as ***. Nothing changes; only read-only probes run
- * (`flux --version`, kubectl's context, whether the folder has a commit), so the plan can say what
- * would stop a real run.
+ * --dry-run: every command, in order, secrets as ***. Nothing changes and neither flux nor kubectl
+ * runs: flux is looked up on PATH and the kube context read from the kubeconfig, so the plan can say
+ * what would stop a real run; `git rev-parse` tells whether a commit would be made.
  */
 export async function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
@@ -224,15 +226,13 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
   const remoteUrl = repositoryRemoteUrl(repo);
   const slack = answers.slack;
   const git = (args: string[], note?: string) => `${showCommand({ command: 'git', args })}${note ? `  # ${note}` : ''}`;
-  const probe = scopedRunner(deps.run, env);
-  const head = await probe('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: target.dir }).catch(() => undefined);
-  const committed = head !== undefined && head.exitCode === 0 && !head.notFound;
+  const committed = await hasCommit(target.dir);
   const commands = [
     showCommand({ command: 'flux', args: ['--version'] }),
     options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
     showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
     ...secretCommands(secretInventory(answers), context).slice(0, 1),
-    ...(committed
+    ...(committed === true
       ? []
       : [`${git(['init', '--quiet', `--initial-branch=${repo.branch}`], 'unless the folder is a repository already')} && ${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE(repo.name)])}`]),
     git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
@@ -244,10 +244,16 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
   ];
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
-  deps.reporter.info(committed ? 'the folder is committed already: no commit is made before pushing' : 'the folder has no commit yet: bootstrap commits it first');
-  // What would stop a real run, said now (read-only checks).
-  await checkFlux(probe).catch((e: Error) => deps.reporter.warn(e.message));
-  await resolveKubeContext(probe, options.context).catch((e: Error) => deps.reporter.warn(e.message));
+  deps.reporter.info(
+    committed === true
+      ? 'the folder is committed already: no commit is made before pushing'
+      : committed === false
+        ? 'the folder has no commit yet: bootstrap commits it first'
+        : 'bootstrap commits the folder first only if it has no commit yet',
+  );
+  // What would stop a real run, said now: looked up and read, not run.
+  if (!(await onPath('flux', env))) deps.reporter.warn(FLUX_MISSING);
+  if (!options.context && !(await kubeconfigCurrentContext(env))) deps.reporter.warn(NO_KUBE_CONTEXT);
   if (variable && !env[variable]) deps.reporter.warn(`${variable} is not set: export it before bootstrapping`);
   for (const secret of secretInventory(answers)) {
     const unset = secret.source.kind === 'external' ? Object.values(secret.source.env).filter((v) => !env[v]) : [];
@@ -317,4 +323,21 @@ function bootstrapFailure(
     ...pushNote,
     `next: ${hint ?? 'fix the cause above'}; the repository is committed and unchanged, and bootstrap is idempotent, so re-run: ${rerunCommand(target, options)}`,
   ]);
+}
+
+/**
+ * Whether `dir` is a git repository of its own with a commit on HEAD, read from .git (the dry run
+ * runs nothing); undefined when it cannot tell (a worktree or submodule, where .git is a file).
+ */
+async function hasCommit(dir: string): Promise<boolean | undefined> {
+  const gitDir = join(dir, '.git');
+  const info = await stat(gitDir).catch(() => undefined);
+  if (!info) return false;
+  if (!info.isDirectory()) return undefined;
+  const head = (await readFile(join(gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+  const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
+  if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? true : undefined;
+  if (await stat(join(gitDir, ref)).then(() => true, () => false)) return true;
+  const packed = await readFile(join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+  return packed.split('\n').some((line) => line.endsWith(` ${ref}`));
 }

@@ -10,6 +10,8 @@ type Raw = Record<string, unknown>;
 export interface InteractiveSession {
   /** Asks what `prefilled` does not answer (on a re-run: only what is new); throws `cancelled()`. */
   ask(prefilled: Raw, options: { rerun: boolean; askBootstrap: boolean }): Promise<{ raw: Raw; bootstrap?: boolean }>;
+  /** No folder was named: where the new repository goes (`defaultName` on Enter); throws `cancelled()`. */
+  askFolder(defaultName: string): Promise<string>;
   /** Shows what will be written and asks to go on (`question`, default "Write it?"). */
   confirmPlan(title: string, text: string, question?: string): Promise<boolean>;
   /**

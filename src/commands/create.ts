@@ -117,7 +117,10 @@ async function warnIfNested(dir: string, options: CliOptions, deps: CreateDeps):
 const withBase = (result: RenderResult, version: string) => new Map([...result.files, [BASE_FILE, baseFileText(result.files, version)]]);
 
 export async function createCommand(givenOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
-  const cliOptions = await inGeneratedRepository(givenOptions, deps.reporter);
+  let cliOptions = await inGeneratedRepository(givenOptions, deps.reporter);
+  // No folder named and not inside a generated repository: at a terminal, ask (as create-vite does).
+  if (!cliOptions.dirGiven && cliOptions === givenOptions && !cliOptions.yes && deps.session)
+    cliOptions = { ...cliOptions, dir: await deps.session.askFolder(cliOptions.dir) };
   const dir = resolve(cliOptions.dir);
   // An earlier run's leftovers are settled first, visibly, so nothing is planned against a half state.
   for (const note of [...(await removeAbandonedCreations(dir)), ...(await recoverInterruptedUpdate(dir, deps.run))]) deps.reporter.warn(note);

@@ -1,5 +1,6 @@
 import * as clack from '@clack/prompts';
 import { cancelled } from '../errors.js';
+import { packageVersion } from '../package-root.js';
 import type { InteractiveSession } from '../cli/session.js';
 import type { TaskLog } from '../bootstrap/run.js';
 import { askAnswers } from './flow.js';
@@ -35,13 +36,24 @@ const taskLog = (title: string): TaskLog => {
 export function terminalSession(): InteractiveSession {
   let introduced = false;
   const intro = () => {
-    if (!introduced) clack.intro('create-piksel-gitops');
+    if (!introduced) clack.intro(`create-piksel-gitops ${packageVersion()}`);
     introduced = true;
   };
   return {
     ask: async (given, options) => {
       intro();
       return askAnswers(given, clackKit, options);
+    },
+    askFolder: async (defaultName) => {
+      intro();
+      const name = await answered(
+        clack.text({
+          message: 'Folder for the new repository',
+          initialValue: defaultName,
+          validate: (value) => ((value ?? '').trim() === '' ? 'give a folder name (or a path)' : undefined),
+        }),
+      );
+      return name.trim();
     },
     confirmPlan: async (title, text, question = 'Write it?') => {
       intro();

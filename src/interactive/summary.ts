@@ -45,7 +45,7 @@ export function nextStepsText(dir: string, answers: Answers, secrets: readonly S
   const variable = tokenVariable(answers.repository);
   const variables = [variable, answers.slack.enabled && 'SLACK_WEBHOOK_URL'].filter((v): v is string => Boolean(v));
   // Typed without echo and never on a command line, so the values stay out of shell history.
-  const env = variables.length > 0 ? `${variables.map((v) => `read -rs ${v}`).join(' && ')} && export ${variables.join(' ')}` : '';
+  const env = variables.length > 0 ? [...variables.map((v) => `read -rs ${v}`), `export ${variables.join(' ')}`] : [];
   const operatorSecrets = secrets.filter((s) => s.createdBy === 'operator');
   return [
     `cd ${dir}`,
@@ -53,8 +53,8 @@ export function nextStepsText(dir: string, answers: Answers, secrets: readonly S
       ? []
       : [
           '',
-          'Bootstrap Flux (reads the token from the environment; type each value, then Enter):',
-          ...(env ? [`  ${env}`] : []),
+          'Bootstrap Flux (type each value at read -rs, then Enter: not echoed):',
+          ...env.map((line) => `  ${line}`),
           `  npx create-piksel-gitops bootstrap --cluster ${cluster}`,
         ]),
     ...(operatorSecrets.length > 0

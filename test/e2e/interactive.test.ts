@@ -54,7 +54,7 @@ describe.skipIf(!hasTmux)('interactive create (tmux)', { timeout: 120_000 }, () 
     expect(await term.exitCode(30_000)).toBe(0);
     expect(asked).toContain('Where is the Git repository hosted?');
     expect(asked).toContain('Send Flux events to Slack?');
-    expect(await term.screen()).toMatch(/Next steps[\s\S]*read -rs GITHUB_TOKEN && read -rs SLACK_WEBHOOK_URL && export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
+    expect(await term.screen()).toMatch(/Next steps[\s\S]*read -rs GITHUB_TOKEN\n[│ ]*read -rs SLACK_WEBHOOK_URL\n[│ ]*export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
 
     const reference = await tempDir();
     expect((await runCli(['repo', '--yes'], { cwd: reference })).exitCode).toBe(0);

@@ -101,3 +101,20 @@ describe.skipIf(!hasTmux)('a re-run (upgrade) at a terminal', { timeout: 120_000
     expect((await readdir(dir)).filter((e) => e.startsWith('.piksel-staging'))).toEqual([]);
   });
 });
+
+describe.skipIf(!hasTmux)('no folder named, at a terminal', { timeout: 120_000 }, () => {
+  afterEach(closeAllTerminals);
+
+  it('asks for the new repository\'s folder (default piksel-gitops) and writes there', async () => {
+    const cwd = await tempDir();
+    const term = await startTerminal([...REQUIRED, '--no-bootstrap'], { cwd, rows: 50 });
+    const screen = await term.waitFor(/◆ {2}Folder for the new repository/);
+    expect(screen).toContain('piksel-gitops');
+    await term.send(...Array.from({ length: 20 }, () => 'BSpace'), 'geo-repo', 'Enter');
+    await enterUntil(term, /◆ {2}Write it\?/);
+    await term.send('Enter');
+    expect(await term.exitCode(30_000)).toBe(0);
+    expect(await readdir(cwd)).toEqual(['geo-repo']);
+    expect(await readdir(join(cwd, 'geo-repo'))).toContain('piksel-answers.yaml');
+  });
+});

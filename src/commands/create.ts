@@ -23,7 +23,7 @@ import { nextStepsText, planText } from '../interactive/summary.js';
 import { placeholderAnswers } from '../answers/placeholders.js';
 import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
-import { whenAborted } from '../interactive/progress.js';
+import { abortable } from '../interactive/progress.js';
 
 export interface CreateDeps {
   readonly run: ProcessRunner;
@@ -206,12 +206,8 @@ async function writeNewRepository(
   signal?: AbortSignal,
 ): Promise<boolean> {
   const check = async (staged: string) => {
-    const checking = deps.checkStaged?.(staged, signal) ?? Promise.resolve();
-    if (signal) {
-      // Ctrl-C stops waiting at once: the staged tree is removed while the check's processes are killed.
-      checking.catch(() => undefined);
-      await Promise.race([checking, whenAborted(signal)]);
-    } else await checking;
+    // Ctrl-C stops the check (its processes are killed) and the staged tree is removed.
+    await abortable(deps.checkStaged?.(staged, signal) ?? Promise.resolve(), signal);
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell

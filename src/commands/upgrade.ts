@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import type { InteractiveSession } from '../cli/session.js';
 import { PikselError, cancelled, inputError } from '../errors.js';
-import { whenAborted } from '../interactive/progress.js';
+import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, type RenderResult } from '../render/index.js';
 import { fallbackIdentityWarning } from '../repository/git.js';
@@ -108,21 +108,16 @@ export async function upgradeRepository(
   if (session && !(await session.confirmPlan('Upgrade plan', planLines(plan).join('\n'), 'Apply it?'))) throw cancelled();
 
   const apply = async (signal?: AbortSignal): Promise<boolean> => {
-    const abortable = <T>(work: Promise<T>): Promise<T> => {
-      if (!signal) return work;
-      work.catch(() => undefined);
-      return Promise.race([work, whenAborted(signal)]);
-    };
     // The render must be valid; so must the merged result, unless conflicts are left for the user.
     if (deps.checkStaged) {
       const check = (dir: string) => deps.checkStaged!(dir, signal);
-      await abortable(checkTree(next, check));
+      await abortable(checkTree(next, check), signal);
       if (conflicts.length === 0) {
         // The user's local secrets (.env, *.agekey: gitignored) never leave the repository, not even to /tmp.
         const ignored = await ignoredPaths(dir, [...disk.keys()], deps);
         const merged = new Map([...mergedTree(disk, writes, deletes)].filter(([path]) => !ignored.has(path)));
         // Usually the same files as the render (no user-owned changes): checked once, not twice.
-        if (!sameTree(merged, next)) await abortable(checkTree(merged, check).catch(mergedInvalid(deps)));
+        if (!sameTree(merged, next)) await abortable(checkTree(merged, check).catch(mergedInvalid(deps)), signal);
       }
     }
     if (signal?.aborted) throw cancelled(true);

@@ -66,3 +66,21 @@ export function whenAborted(signal: AbortSignal): Promise<never> {
     else signal.addEventListener('abort', () => reject(cancelled(true)), { once: true });
   });
 }
+
+/**
+ * `work`, unless `signal` aborts first: then `cancelled()` at once for the person, after giving
+ * the work (whose processes the signal kills) a moment to settle, so its own clean-up (temp
+ * folders, staging) runs before the process exits.
+ */
+export async function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, settleMs = 3_000): Promise<T> {
+  if (!signal) return work;
+  try {
+    return await Promise.race([work, whenAborted(signal)]);
+  } catch (e) {
+    if (!signal.aborted) throw e;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([work.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, settleMs)))]);
+    clearTimeout(timer);
+    throw cancelled(true);
+  }
+}

@@ -5,4 +5,7 @@ import module from 'node:module';
 module.enableCompileCache?.();
 const { main } = await import('../dist/cli.js');
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Cancelled (130): the work was abandoned on purpose; do not wait for the processes it left running.
+if (code === 130) process.exit(code);
+process.exitCode = code;

@@ -1,5 +1,5 @@
-import { HELP, parseCliArgs } from './cli/args.js';
-import { EXIT_CODES, inputError, isPikselError, type PikselError, stepError } from './errors.js';
+import { helpFor, parseCliArgs } from './cli/args.js';
+import { EXIT_CODES, inputError, isPikselError, PikselError, stepError } from './errors.js';
 import { packageVersion } from './package-root.js';
 import { stderrReporter } from './reporter.js';
 import { isInteractive } from './cli/terminal.js';
@@ -13,7 +13,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
     const options = parseCliArgs(argv);
-    if (options.help) return print(HELP);
+    if (options.help) return print(helpFor(options.command));
     if (options.version) return print(packageVersion());
     const reporter = stderrReporter(false);
     switch (options.command) {

@@ -1,6 +1,10 @@
 import { isPlaceholderDomain } from '../answers/placeholders.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
-import { inputError, stepError } from '../errors.js';
+import { access, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parse } from 'yaml';
+import { inputError, isPikselError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 
 /**
@@ -12,6 +16,8 @@ import type { ProcessRunner } from '../process.js';
 export const MINIMUM_FLUX_VERSION = '2.7.0';
 
 const INSTALL_FLUX = 'install the flux CLI (https://fluxcd.io/flux/installation/, e.g. `brew install fluxcd/tap/flux`) and re-run';
+export const FLUX_MISSING = `flux was not found on PATH: ${INSTALL_FLUX}`;
+export const NO_KUBE_CONTEXT = 'kubectl has no current context: select the cluster with `kubectl config use-context NAME`, or pass --context NAME';
 
 /** `flux version 2.9.4` (or `v2.9.4`) → '2.9.4'. */
 export function parseFluxVersion(text: string): string | undefined {
@@ -29,7 +35,7 @@ export function compareVersions(a: string, b: string): number {
 /** `flux` on PATH and new enough; returns its version. */
 export async function checkFlux(run: ProcessRunner): Promise<string> {
   const result = await run('flux', ['--version'], { timeoutMs: 30_000 });
-  if (result.notFound) throw stepError(`flux was not found on PATH: ${INSTALL_FLUX}`);
+  if (result.notFound) throw stepError(FLUX_MISSING);
   const output = `${result.stdout}\n${result.stderr}`;
   const version = parseFluxVersion(output);
   if (result.exitCode !== 0 || !version)
@@ -64,7 +70,7 @@ export async function resolveKubeContext(run: ProcessRunner, requested: string |
   const current = await kubectl(run, ['config', 'current-context']);
   const name = current.stdout.trim();
   if (current.exitCode !== 0 || name === '')
-    throw stepError('kubectl has no current context: select the cluster with `kubectl config use-context NAME`, or pass --context NAME');
+    throw stepError(NO_KUBE_CONTEXT);
   return name;
 }
 
@@ -148,4 +154,58 @@ export async function checkAwsPrerequisites(run: ProcessRunner, context: string)
     else if (result.stdout.trim() === '') missing.push(`${check.what}: ${check.hint}`);
   }
   return missing;
+}
+
+export interface LocalPreflight {
+  readonly fluxVersion: string;
+  readonly token: string | undefined;
+  readonly context: string;
+}
+
+/**
+ * The local checks (flux, the token, the kube context) all run, and every failure is listed at
+ * once: a person fixes them in one go instead of meeting them one re-run at a time.
+ */
+export async function checkLocal(
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+  token: { variable: string | undefined; provider: string },
+  requestedContext: string | undefined,
+): Promise<LocalPreflight> {
+  const settle = <T>(work: () => Promise<T> | T) => Promise.resolve().then(work).then((value) => ({ value }), (error: unknown) => ({ error }));
+  const [flux, secret, context] = [await settle(() => checkFlux(run)), await settle(() => requireToken(env, token.variable, token.provider)), await settle(() => resolveKubeContext(run, requestedContext))];
+  const failures = [flux, secret, context].flatMap((r) => ('error' in r ? [r.error] : []));
+  const unknown = failures.find((e) => !isPikselError(e));
+  if (unknown) throw unknown;
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1)
+    throw stepError(
+      `bootstrap cannot start: ${failures.length} checks failed (fix each, then re-run)`,
+      failures.map((e) => `- ${(e as Error).message}`),
+    );
+  return { fluxVersion: (flux as { value: string }).value, token: (secret as { value: string | undefined }).value, context: (context as { value: string }).value };
+}
+
+/** For --dry-run, which runs nothing: is `name` an executable on PATH (looked up, not run)? */
+export async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    if (await access(join(dir, name), 1 /* X_OK */).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
+/** For --dry-run: the current context as the kubeconfig files say (read, kubectl not run); undefined if none. */
+export async function kubeconfigCurrentContext(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const files = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(env.HOME ?? homedir(), '.kube', 'config')];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      const current = (parse(text) as { 'current-context'?: unknown } | null)?.['current-context'];
+      if (typeof current === 'string' && current !== '') return current; // the first file that sets it wins, as in kubectl
+    } catch {
+      // not YAML: kubectl would fail on it too; the real run says so
+    }
+  }
+  return undefined;
 }

@@ -1,3 +1,5 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Provider } from '../answers/choices.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { SecretRequirement } from '../catalog/component.js';
@@ -12,7 +14,7 @@ import { scopedRunner } from './child-env.js';
 import type { BootstrapPrompts } from './prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
-import { checkAwsPrerequisites, checkClusterPrerequisites, checkFlux, checkPlaceholders, fluxFailure, lastLines, requireToken, resolveKubeContext } from './preflight.js';
+import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
 import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
@@ -74,7 +76,7 @@ export interface BootstrapOptions {
 /** Outside facts with a shape to check (the value is never repeated in the message). */
 const FACT_CHECKS = { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl };
 
-const COMMIT_MESSAGE = () => `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+const COMMIT_MESSAGE = (name: string) => `Generate ${name} with create-piksel-gitops ${packageVersion()}`;
 
 /** Usage problems found before anything runs (exit 2): callers may check them before writing. */
 export function checkBootstrapUsage(options: BootstrapOptions, interactive: boolean): void {
@@ -101,11 +103,9 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
   reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
 
   // Preflight: local checks first, then the cluster, and nothing changes until all pass.
-  const fluxVersion = await checkFlux(run);
+  const { fluxVersion, token, context } = await checkLocal(run, env, { variable, provider: repo.provider }, options.context);
   reporter.success(`flux ${fluxVersion}`);
-  const token = requireToken(env, variable, repo.provider);
   if (variable) reporter.success(`${variable} is set`);
-  const context = await resolveKubeContext(run, options.context);
   const remoteUrl = repositoryRemoteUrl(repo);
   if (!options.yes) {
     const ok = await deps.confirm!(
@@ -138,7 +138,7 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
     redact,
     remoteEnv: { ...gitCredentialEnv(repo, variable, env), ...(deps.confirm ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
   };
-  const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE());
+  const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
   if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
   if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
   const origin = await ensureOrigin(session, remoteUrl);
@@ -209,8 +209,12 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
   };
 }
 
-/** --dry-run: every command, in order, secrets as ***; nothing runs, not even `flux --version`. */
-export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): BootstrapSummary {
+/**
+ * --dry-run: every command, in order, secrets as ***. Nothing changes and neither flux nor kubectl
+ * runs: flux is looked up on PATH and the kube context read from the kubeconfig, so the plan can say
+ * what would stop a real run; `git rev-parse` tells whether a commit would be made.
+ */
+export async function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
   const { answers, cluster } = target;
   const repo = answers.repository;
@@ -219,12 +223,15 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
   const remoteUrl = repositoryRemoteUrl(repo);
   const slack = answers.slack;
   const git = (args: string[], note?: string) => `${showCommand({ command: 'git', args })}${note ? `  # ${note}` : ''}`;
+  const committed = await hasCommit(target.dir);
   const commands = [
     showCommand({ command: 'flux', args: ['--version'] }),
     options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
     showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
     ...secretCommands(secretInventory(answers), context).slice(0, 1),
-    `${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE()], 'only when the folder has no commit yet (git init first)')}`,
+    ...(committed === true
+      ? []
+      : [`${git(['init', '--quiet', `--initial-branch=${repo.branch}`], 'unless the folder is a repository already')} && ${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE(repo.name)])}`]),
     git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
     git(['push', '--set-upstream', 'origin', repo.branch]),
     showCommand({ command: 'flux', args: fluxBootstrapArgs(answers, cluster, { context }), secretEnv: variable ? [variable] : [] }),
@@ -234,6 +241,16 @@ export function planBootstrap(target: BootstrapTarget, options: BootstrapOptions
   ];
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
+  deps.reporter.info(
+    committed === true
+      ? 'the folder is committed already: no commit is made before pushing'
+      : committed === false
+        ? 'the folder has no commit yet: bootstrap commits it first'
+        : 'bootstrap commits the folder first only if it has no commit yet',
+  );
+  // What would stop a real run, said now: looked up and read, not run.
+  if (!(await onPath('flux', env))) deps.reporter.warn(FLUX_MISSING);
+  if (!options.context && !(await kubeconfigCurrentContext(env))) deps.reporter.warn(NO_KUBE_CONTEXT);
   if (variable && !env[variable]) deps.reporter.warn(`${variable} is not set: export it before bootstrapping`);
   for (const secret of secretInventory(answers)) {
     const unset = secret.source.kind === 'external' ? Object.values(secret.source.env).filter((v) => !env[v]) : [];
@@ -303,4 +320,21 @@ function bootstrapFailure(
     ...pushNote,
     `next: ${hint ?? 'fix the cause above'}; the repository is committed and unchanged, and bootstrap is idempotent, so re-run: ${rerunCommand(target, options)}`,
   ]);
+}
+
+/**
+ * Whether `dir` is a git repository of its own with a commit on HEAD, read from .git (the dry run
+ * runs nothing); undefined when it cannot tell (a worktree or submodule, where .git is a file).
+ */
+async function hasCommit(dir: string): Promise<boolean | undefined> {
+  const gitDir = join(dir, '.git');
+  const info = await stat(gitDir).catch(() => undefined);
+  if (!info) return false;
+  if (!info.isDirectory()) return undefined;
+  const head = (await readFile(join(gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+  const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
+  if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? true : undefined;
+  if (await stat(join(gitDir, ref)).then(() => true, () => false)) return true;
+  const packed = await readFile(join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+  return packed.split('\n').some((line) => line.endsWith(` ${ref}`));
 }

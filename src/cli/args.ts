@@ -74,7 +74,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     throw inputError(`${message}: see --help`);
   }
   const { values: v, positionals } = parsed;
+  // `help [command]` is a subcommand (as in git and npm), never a folder named "help".
+  const helpAsked = positionals[0] === 'help';
+  if (helpAsked) {
+    positionals.shift();
+    const topic = positionals[0];
+    if (topic !== undefined && !COMMANDS.includes(topic as Command) && topic !== 'create')
+      throw inputError(`no help for '${topic}': commands are create, ${COMMANDS.join(', ')} (see --help)`);
+  }
   const command = COMMANDS.includes(positionals[0] as Command) ? (positionals.shift() as Command) : 'create';
+  if (helpAsked && positionals[0] === 'create') positionals.shift();
   if (positionals.length > 1) throw inputError(`unexpected argument '${positionals[1]}': give at most one folder (see --help)`);
   if (v.bootstrap && v['no-bootstrap']) throw inputError('--bootstrap and --no-bootstrap contradict each other: pass one');
   return {
@@ -98,11 +107,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rotate: v.rotate ?? [],
     check: v.check ?? false,
     templatesDir: v.templates,
-    help: v.help ?? false,
+    help: helpAsked || (v.help ?? false),
     version: v.version ?? false,
   };
 }
 
+const EXIT_CODES_TEXT = `Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,
+130 cancelled.`;
+
+/** `--help`, and `help` / `help create`: the tool's usage and the create options. */
 export const HELP = `create-piksel-gitops: a Flux CD GitOps repository for the Piksel platform
 
 Usage
@@ -129,8 +142,68 @@ Options
       --check            secrets: list present/missing Secrets (exit 1 if any is missing)
       --rotate NAME|all  bootstrap, secrets: new values for a Secret and its partners (repeatable)
       --json             machine-readable summary on stdout
-  -h, --help             this help
+  -h, --help             this help (help COMMAND: a command's own)
   -v, --version          the version
 
-Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,
-130 cancelled.`;
+Help on a command: create-piksel-gitops help validate|bootstrap|secrets (or COMMAND --help).
+
+${EXIT_CODES_TEXT}`;
+
+const COMMAND_HELP: Record<Exclude<Command, 'create'>, string> = {
+  validate: `create-piksel-gitops validate: check a generated repository offline
+
+Usage
+  create-piksel-gitops validate [dir]     dir defaults to the current folder
+
+Checks YAML, Flux and Kubernetes schemas, kustomize builds (kubectl), the Flux dependency graph
+and that no plaintext secret is committed. Touches no cluster and no network.
+
+Options
+      --cluster NAME     check one cluster's tree only
+      --strict           missing tools (kubectl) are errors, not warnings
+      --json             the report as JSON on stdout
+  -h, --help             this help
+
+Exit codes: 0 valid, 1 errors found, 2 bad input.`,
+  bootstrap: `create-piksel-gitops bootstrap: install Flux on a cluster from an existing repository
+
+Usage
+  create-piksel-gitops bootstrap [dir] --cluster NAME
+
+Checks flux, kubectl, the kube context and the git token first (all at once), commits and pushes
+the repository, creates the missing Secrets, then runs flux bootstrap with --path=clusters/NAME.
+
+Options
+      --cluster NAME     the cluster to bootstrap (needed when the repository has several)
+      --context NAME     kubectl context (default: the current one, confirmed at a terminal)
+      --dry-run          list the checks and the steps, run nothing
+      --rotate NAME|all  new values for a Secret and its partners (repeatable)
+  -y, --yes              do not ask (the current kube context is used)
+      --no-git           do not commit or push first
+      --json             machine-readable summary on stdout
+  -h, --help             this help
+
+${EXIT_CODES_TEXT}`,
+  secrets: `create-piksel-gitops secrets: create a cluster's missing Secrets
+
+Usage
+  create-piksel-gitops secrets [dir] --cluster NAME [--check]
+
+Creates every Secret marked "bootstrap" in the cluster README that is missing; never replaces
+an existing one unless --rotate names it. Values come from the environment or a hidden prompt.
+
+Options
+      --cluster NAME     the cluster (needed when the repository has several)
+      --context NAME     kubectl context
+      --check            only list present/missing Secrets (exit 1 if any is missing)
+      --rotate NAME|all  new values for a Secret and its partners (repeatable)
+      --dry-run          say what would be created, create nothing
+  -y, --yes              do not ask
+      --json             machine-readable summary on stdout
+  -h, --help             this help
+
+${EXIT_CODES_TEXT}`,
+};
+
+/** The help of one command: its own usage and options. */
+export const helpFor = (command: Command): string => (command === 'create' ? HELP : COMMAND_HELP[command]);

@@ -10,11 +10,16 @@ type Raw = Record<string, unknown>;
 export interface InteractiveSession {
   /** Asks what `prefilled` does not answer (on a re-run: only what is new); throws `cancelled()`. */
   ask(prefilled: Raw, options: { rerun: boolean; askBootstrap: boolean }): Promise<{ raw: Raw; bootstrap?: boolean }>;
-  /** Shows what will be written and asks to go on. */
-  confirmPlan(title: string, text: string): Promise<boolean>;
-  /** Runs `work` under a spinner; Ctrl-C aborts `signal` (the work then stops and throws `cancelled()`). */
-  progress<T>(message: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
-  /** The closing lines: next steps. */
+  /** No folder was named: where the new repository goes (`defaultName` on Enter); throws `cancelled()`. */
+  askFolder(defaultName: string): Promise<string>;
+  /** Shows what will be written and asks to go on (`question`, default "Write it?"). */
+  confirmPlan(title: string, text: string, question?: string): Promise<boolean>;
+  /**
+   * Runs `work` under a spinner, then shows `done` (default: "Writing…" becomes "Wrote…"). Ctrl-C
+   * aborts `signal`: the work stops, removes what it staged, and the run ends "Cancelled", exit 130.
+   */
+  progress<T>(message: string, work: (signal: AbortSignal) => Promise<T>, done?: string): Promise<T>;
+  /** The closing lines: next steps in a note (none when `text` is empty), then the outro. */
   finish(title: string, text: string): void;
   /** Questions bootstrap needs (kube context, hidden webhook) and its live log. */
   readonly bootstrap: BootstrapPrompts;

@@ -13,7 +13,7 @@ import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
-import { commitAll } from '../repository/git.js';
+import { commitAll, fallbackIdentityWarning } from '../repository/git.js';
 import { inspectTarget, type TargetState } from '../repository/target.js';
 import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
 import { baseFileText } from '../upgrade/base.js';
@@ -24,6 +24,7 @@ import { nextStepsText, planText } from '../interactive/summary.js';
 import { placeholderAnswers } from '../answers/placeholders.js';
 import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
+import { abortable } from '../interactive/progress.js';
 import type { CommandDeps } from './deps.js';
 
 export interface CreateDeps extends CommandDeps {
@@ -114,7 +115,10 @@ async function warnIfNested(dir: string, options: CliOptions, deps: CreateDeps):
 const withBase = (result: RenderResult, version: string) => new Map([...result.files, [BASE_FILE, baseFileText(result.files, version)]]);
 
 export async function createCommand(givenOptions: CliOptions, deps: CreateDeps): Promise<CreateSummary> {
-  const cliOptions = await inGeneratedRepository(givenOptions, deps.reporter);
+  let cliOptions = await inGeneratedRepository(givenOptions, deps.reporter);
+  // No folder named and not inside a generated repository: at a terminal, ask (as create-vite does).
+  if (!cliOptions.dirGiven && cliOptions === givenOptions && !cliOptions.yes && deps.session)
+    cliOptions = { ...cliOptions, dir: await deps.session.askFolder(cliOptions.dir) };
   const dir = resolve(cliOptions.dir);
   // An earlier run's leftovers are settled first, visibly, so nothing is planned against a half state.
   for (const note of [...(await removeAbandonedCreations(dir)), ...(await recoverInterruptedUpdate(dir, deps.run))]) deps.reporter.warn(note);
@@ -154,7 +158,7 @@ export async function createCommand(givenOptions: CliOptions, deps: CreateDeps):
   }
 
   if (target.kind === 'generated') {
-    const upgrade = await upgradeRepository(dir, options, deps, result, answers.repository.branch);
+    const upgrade = await upgradeRepository(dir, options, deps, result, answers.repository.branch, answers.repository.name, session);
     const done = { ...summary, mode: options.dryRun ? 'dry-run' : 'upgrade', committed: upgrade.committed, plan: upgrade.plan } as const;
     return withBootstrap(done, answers, options, deps);
   }
@@ -169,12 +173,19 @@ export async function createCommand(givenOptions: CliOptions, deps: CreateDeps):
     return withBootstrap({ ...summary, mode: 'dry-run', committed: false }, answers, options, deps);
   }
   if (session && !(await session.confirmPlan('What will be generated', planText(options.dir, summary, files.size)))) throw cancelled();
-  const write = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, options, deps, signal);
+  const write = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, answers.repository.name, options, deps, signal);
   const committed = session ? await session.progress(`Writing ${files.size} files to ${options.dir}`, write) : await write();
   if (!session) deps.reporter.success(`wrote ${files.size} files to ${options.dir}`);
-  if (committed) deps.reporter.success(`committed on branch ${answers.repository.branch}`);
+  if (committed) deps.reporter.success(`Committed on branch ${answers.repository.branch}`);
+  const identity = committed ? await fallbackIdentityWarning(deps.run, dir) : undefined;
+  if (identity) deps.reporter.warn(identity);
   const done = await withBootstrap({ ...summary, mode: 'create', committed }, answers, options, deps);
-  session?.finish('Next steps', nextStepsText(options.dir, answers, result.secrets, done.bootstrap !== undefined));
+  const nextSteps = nextStepsText(options.dir, answers, result.secrets, done.bootstrap !== undefined);
+  if (session) session.finish('Next steps', nextSteps);
+  else {
+    deps.reporter.info('Next steps:');
+    for (const line of nextSteps.split('\n')) deps.reporter.detail(line ? `  ${line}` : '');
+  }
   return done;
 }
 
@@ -187,18 +198,20 @@ async function writeNewRepository(
   target: TargetState,
   files: Map<string, string>,
   branch: string,
+  repositoryName: string,
   options: CliOptions,
   deps: CreateDeps,
   signal?: AbortSignal,
 ): Promise<boolean> {
   const check = async (staged: string) => {
-    await deps.checkStaged?.(staged);
+    // Ctrl-C stops the check (its processes are killed) and the staged tree is removed.
+    await abortable(deps.checkStaged?.(staged, signal) ?? Promise.resolve(), signal);
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell
   // stands) is written into, never replaced, and only the files written are committed.
   const replaceWhole = target.kind === 'missing';
-  const message = `Generate piksel-gitops with create-piksel-gitops ${packageVersion()}`;
+  const message = `Generate ${repositoryName} with create-piksel-gitops ${packageVersion()}`;
   let committed = false;
   if (replaceWhole) {
     await createRepository(dir, files, check);

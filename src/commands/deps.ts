@@ -5,6 +5,6 @@ import type { Reporter } from '../reporter.js';
 export interface CommandDeps {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
-  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. */
-  readonly checkStaged?: (dir: string) => Promise<void>;
+  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. `signal` stops its processes. */
+  readonly checkStaged?: (dir: string, signal?: AbortSignal) => Promise<void>;
 }

@@ -2,10 +2,13 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
-import { PikselError, inputError } from '../errors.js';
+import type { InteractiveSession } from '../cli/session.js';
+import { PikselError, cancelled, inputError } from '../errors.js';
+import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
+import { fallbackIdentityWarning } from '../repository/git.js';
 import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
 import { baseFileText, readBase } from '../upgrade/base.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -60,6 +63,9 @@ export async function upgradeRepository(
   deps: CommandDeps,
   result: RenderResult,
   branch: string,
+  repositoryName: string,
+  /** A person at a terminal: confirms the plan, watches a spinner, may press Ctrl-C. */
+  session?: InteractiveSession,
 ): Promise<UpgradeSummary> {
   const version = packageVersion();
   const [base, disk] = await Promise.all([readBase(dir), readDisk(dir)]);
@@ -86,33 +92,43 @@ export async function upgradeRepository(
   }
   if (changed.length === 0 && (await readFile(join(dir, BASE_FILE), 'utf8').catch(() => '')) === nextBaseText) {
     deps.reporter.success('already up to date: nothing changed');
+    session?.finish('', '');
     return { plan, committed: false, conflicts };
   }
 
   const { writes, deletes } = planWrites(plan);
   writes.set(BASE_FILE, nextBaseText);
-  // The render must be valid; so must the merged result, unless conflicts are left for the user.
-  if (deps.checkStaged) {
-    await checkTree(next, deps.checkStaged);
-    if (conflicts.length === 0) {
-      // The user's local secrets (.env, *.agekey: gitignored) never leave the repository, not even to /tmp.
-      const ignored = await ignoredPaths(dir, [...disk.keys()], deps);
-      const merged = new Map([...mergedTree(disk, writes, deletes)].filter(([path]) => !ignored.has(path)));
-      // Usually the same files as the render (no user-owned changes): checked once, not twice.
-      if (!sameTree(merged, next)) await checkTree(merged, deps.checkStaged).catch(mergedInvalid(deps));
-    }
-  }
   const counts = countOutcomes(plan);
   const message =
     options.cluster && counts.new
       ? `Add cluster ${options.cluster} with create-piksel-gitops ${version}`
       : base.toolVersion === version && !options.templatesDir
         ? `Apply changed answers with create-piksel-gitops ${version}`
-        : `Upgrade piksel-gitops to create-piksel-gitops ${version}`;
-  // Applied and committed in one step that Ctrl-C cannot split; conflicts are left for the user to commit.
-  const commit = options.git && conflicts.length === 0 ? { run: deps.run, branch, message } : undefined;
-  const committed = await updateRepository(dir, writes, deletes, undefined, commit);
-  for (const line of planLines(plan)) deps.reporter.detail(`  ${line}`);
+        : `Upgrade ${repositoryName} to create-piksel-gitops ${version}`;
+  // At a terminal the person sees the plan and says yes before anything is checked or written.
+  if (session && !(await session.confirmPlan('Upgrade plan', planLines(plan).join('\n'), 'Apply it?'))) throw cancelled();
+
+  const apply = async (signal?: AbortSignal): Promise<boolean> => {
+    // The render must be valid; so must the merged result, unless conflicts are left for the user.
+    if (deps.checkStaged) {
+      const check = (dir: string) => deps.checkStaged!(dir, signal);
+      await abortable(checkTree(next, check), signal);
+      if (conflicts.length === 0) {
+        // The user's local secrets (.env, *.agekey: gitignored) never leave the repository, not even to /tmp.
+        const ignored = await ignoredPaths(dir, [...disk.keys()], deps);
+        const merged = new Map([...mergedTree(disk, writes, deletes)].filter(([path]) => !ignored.has(path)));
+        // Usually the same files as the render (no user-owned changes): checked once, not twice.
+        if (!sameTree(merged, next)) await abortable(checkTree(merged, check).catch(mergedInvalid(deps)), signal);
+      }
+    }
+    if (signal?.aborted) throw cancelled(true);
+    // Applied and committed in one step that Ctrl-C cannot split; conflicts are left for the user to commit.
+    const commit = options.git && conflicts.length === 0 ? { run: deps.run, branch, message } : undefined;
+    return updateRepository(dir, writes, deletes, undefined, commit);
+  };
+  const done = conflicts.length > 0 ? `Applied, with conflicts in ${conflicts.length} file(s)` : options.git ? 'Applied and committed' : 'Applied';
+  const committed = session ? await session.progress(`Validating and writing ${writes.size + deletes.length} file(s)`, apply, done) : await apply();
+  if (!session) for (const line of planLines(plan)) deps.reporter.detail(`  ${line}`);
 
   if (conflicts.length > 0) {
     throw new PikselError(
@@ -121,7 +137,10 @@ export async function upgradeRepository(
       conflicts,
     );
   }
-  if (committed) deps.reporter.success(`committed: ${message}`);
+  if (committed) deps.reporter.success(`Committed: ${message}`);
+  const identity = committed ? await fallbackIdentityWarning(deps.run, dir) : undefined;
+  if (identity) deps.reporter.warn(identity);
+  session?.finish('', '');
   return { plan, committed, conflicts };
 }
 

@@ -1,8 +1,10 @@
 import * as clack from '@clack/prompts';
 import { cancelled } from '../errors.js';
+import { packageVersion } from '../package-root.js';
 import type { InteractiveSession } from '../cli/session.js';
 import type { TaskLog } from '../bootstrap/prompts.js';
 import { askAnswers } from './flow.js';
+import { withSpinner } from './progress.js';
 import type { PromptKit } from './kit.js';
 
 /** The only module that talks to the terminal's prompts. Cancel (Ctrl-C, Esc) becomes `cancelled()`. */
@@ -34,7 +36,7 @@ const taskLog = (title: string): TaskLog => {
 export function terminalSession(): InteractiveSession {
   let introduced = false;
   const intro = () => {
-    if (!introduced) clack.intro('create-piksel-gitops');
+    if (!introduced) clack.intro(`create-piksel-gitops ${packageVersion()}`);
     introduced = true;
   };
   return {
@@ -42,32 +44,32 @@ export function terminalSession(): InteractiveSession {
       intro();
       return askAnswers(given, clackKit, options);
     },
-    confirmPlan: async (title, text) => {
+    askFolder: async (defaultName) => {
+      intro();
+      const name = await answered(
+        clack.text({
+          message: 'Folder for the new repository',
+          initialValue: defaultName,
+          validate: (value) => ((value ?? '').trim() === '' ? 'give a folder name (or a path)' : undefined),
+        }),
+      );
+      return name.trim();
+    },
+    confirmPlan: async (title, text, question = 'Write it?') => {
       intro();
       clack.note(text, title);
-      return answered(clack.confirm({ message: 'Write it?', initialValue: true }));
+      return answered(clack.confirm({ message: question, initialValue: true }));
     },
-    progress: async (message, work) => {
-      const controller = new AbortController();
-      const spinner = clack.spinner({ cancelMessage: 'Cancelled', onCancel: () => controller.abort() });
-      spinner.start(message);
-      try {
-        const result = await work(controller.signal);
-        spinner.stop(message.replace(/^Writing/, 'Wrote'));
-        return result;
-      } catch (e) {
-        if (!controller.signal.aborted) spinner.error('Failed');
-        throw e;
-      }
-    },
+    progress: (message, work, done) => withSpinner(message, done ?? message.replace(/^Writing/, 'Wrote'), work),
     finish: (title, text) => {
-      clack.note(text, title);
+      if (text) clack.note(text, title);
       clack.outro('Done');
     },
     reporter: {
       info: (line) => clack.log.info(line),
       detail: (line) => clack.log.message(line),
-      success: (line) => clack.log.success(line),
+      // ◇ like the steps around it, and a sentence: "Committed on branch main".
+      success: (line) => clack.log.step(line.charAt(0).toUpperCase() + line.slice(1)),
       warn: (line) => clack.log.warn(line),
     },
     bootstrap: {

@@ -24,13 +24,33 @@ export interface FlowResult {
  * validation come from the answers schema, so a question accepts exactly what `--set` accepts.
  */
 export async function askAnswers(given: Raw, kit: PromptKit, options: FlowOptions): Promise<FlowResult> {
-  const flow = new Flow(given, kit);
+  const flow = new Flow(given, lazySections(kit));
   if (options.rerun) await askStillNeeded(flow, newAnswers(given));
   else for (const group of GROUPS) await group(flow);
   const bootstrap = options.askBootstrap
     ? await kit.confirm({ message: 'Bootstrap Flux on the cluster now? (needs flux, kubectl and the git token)', initialValue: false })
     : undefined;
   return { raw: flow.raw, bootstrap };
+}
+
+/**
+ * A section heading is drawn only when a question (or note) of its section is shown: with an
+ * answers file most sections ask nothing, and a heading over nothing is noise.
+ */
+function lazySections(kit: PromptKit): PromptKit {
+  let pending: string | undefined;
+  const flush = () => {
+    if (pending !== undefined) kit.section(pending);
+    pending = undefined;
+  };
+  return {
+    text: (q) => (flush(), kit.text(q)),
+    select: (q) => (flush(), kit.select(q)),
+    multiselect: (q) => (flush(), kit.multiselect(q)),
+    confirm: (q) => (flush(), kit.confirm(q)),
+    note: (message, title) => (flush(), kit.note(message, title)),
+    section: (title) => void (pending = title),
+  };
 }
 
 interface TextQuestion {
@@ -136,7 +156,7 @@ async function components(flow: Flow): Promise<void> {
   const defaults = completed(flow.raw)!.components;
   const picked = await flow.kit.multiselect({
     message: 'Components to deploy (space toggles, enter accepts)',
-    options: OFFERED.map((c) => ({ value: c.name, label: c.name, hint: c.title })),
+    options: OFFERED.map((c) => ({ value: c.name, label: c.name, hint: c.title === c.name ? undefined : c.title })),
     initialValues: [...defaults.controllers, ...defaults.apps].filter((n) => OFFERED.some((c) => c.name === n)),
     required: true,
   });
@@ -145,8 +165,32 @@ async function components(flow: Flow): Promise<void> {
   flow.set('components.controllers', [...of('controllers', 'database'), ...FOLLOWING]);
   flow.set('components.apps', of('apps'));
   const { notes } = selectComponents(completed(flow.raw)!);
-  const added = notes.filter((n) => !FOLLOWING.some((f) => n.endsWith(`added ${f}`)));
+  const added = notes.filter((n) => !FOLLOWING.some((f) => n.endsWith(`added ${f}`))).map((n) => viaPicked(n, picked));
   if (added.length > 0) flow.kit.note(added.join('\n'), 'Added what they need');
+}
+
+/**
+ * "cluster-issuers needs ingress-nginx" names a component the person never saw in the list (a
+ * config): say which of their picks brought it in, "argo needs cluster-issuers, which needs ingress-nginx".
+ */
+function viaPicked(note: string, picked: readonly string[]): string {
+  const needer = /^(\S+) needs /.exec(note)?.[1];
+  if (!needer || picked.includes(needer)) return note;
+  const seen = new Set<string>();
+  const chain = (name: string): string[] | undefined => {
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    for (const c of CATALOG.filter((c) => (c.needs as readonly string[]).includes(name))) {
+      if (picked.includes(c.name)) return [c.name];
+      const up = chain(c.name);
+      if (up) return [...up, c.name];
+    }
+    return undefined;
+  };
+  const via = chain(needer);
+  if (!via) return note;
+  const [first, ...rest] = [...via, needer];
+  return `${first} needs ${rest.join(', which needs ')}, which${note.slice(needer.length)}`;
 }
 
 async function tls(flow: Flow): Promise<void> {
@@ -198,7 +242,7 @@ async function intervals(flow: Flow): Promise<void> {
   flow.kit.section('Reconciliation');
   const [controllers, configs, apps] = paths.map((p) => String(flow.current(p)));
   const keep = await flow.kit.confirm({
-    message: `Keep the seed's intervals (controllers ${controllers}, configs ${configs}, apps ${apps})?`,
+    message: `Keep the default reconcile intervals (controllers ${controllers}, configs ${configs}, apps ${apps})?`,
     initialValue: true,
   });
   if (keep) return;

@@ -43,7 +43,9 @@ export function planText(dir: string, facts: PlanFacts, fileCount: number): stri
 export function nextStepsText(dir: string, answers: Answers, secrets: readonly SecretRequirement[], bootstrapped: boolean): string {
   const cluster = answers.clusters[0]!.name;
   const variable = tokenVariable(answers.repository);
-  const env = [variable && `${variable}=…`, answers.slack.enabled && 'SLACK_WEBHOOK_URL=…'].filter(Boolean).join(' ');
+  const variables = [variable, answers.slack.enabled && 'SLACK_WEBHOOK_URL'].filter((v): v is string => Boolean(v));
+  // Typed without echo and never on a command line, so the values stay out of shell history.
+  const env = variables.length > 0 ? [...variables.map((v) => `read -rs ${v}`), `export ${variables.join(' ')}`] : [];
   const operatorSecrets = secrets.filter((s) => s.createdBy === 'operator');
   return [
     `cd ${dir}`,
@@ -51,8 +53,8 @@ export function nextStepsText(dir: string, answers: Answers, secrets: readonly S
       ? []
       : [
           '',
-          'Bootstrap Flux (reads the token from the environment):',
-          ...(env ? [`  export ${env}`] : []),
+          'Bootstrap Flux (type each value at read -rs, then Enter: not echoed):',
+          ...env.map((line) => `  ${line}`),
           `  npx create-piksel-gitops bootstrap --cluster ${cluster}`,
         ]),
     ...(operatorSecrets.length > 0

@@ -97,7 +97,7 @@ export function createSecretCommand(secret: SecretRequirement): string {
   const files = secret.keys.filter((k) => k.includes('.'));
   const fromFiles = files.map((k) => ` --from-file=${k}=./${k}`).join('');
   const typed = secret.keys.filter((k) => !k.includes('.'));
-  const fromStdin = typed.length > 0 ? ` --from-env-file=/dev/stdin  # type: ${typed.map((k) => `${k}=…`).join(' ')}` : '';
+  const fromStdin = typed.length > 0 ? ' --from-env-file=/dev/stdin' : '';
   return `kubectl -n ${secret.namespace} create secret generic ${secret.name}${fromFiles}${fromStdin}`;
 }
 
@@ -125,7 +125,9 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
       ...Object.values(c.images ?? {}).map((image) => ({ component: c.name, what: `image \`${image.name}\``, version: image.tag, source: image.source })),
     ]),
     secrets,
-    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator').map((s) => ({ ...s, command: createSecretCommand(s) })),
+    // The keys typed on stdin are listed one a line in the README (one KEY=value line each).
+    operatorSecrets: secrets.filter((s) => s.createdBy === 'operator').map((s) => ({ ...s, command: createSecretCommand(s), typedKeys: s.keys.filter((k) => !k.includes('.')) })),
+    operatorNamespaces: [...new Set(secrets.filter((s) => s.createdBy === 'operator').map((s) => s.namespace))],
     clusters: answers.clusters,
     notes: selection.notes,
   };

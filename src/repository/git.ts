@@ -70,3 +70,16 @@ export async function identityEnv(run: ProcessRunner, dir: string): Promise<Reco
   identityCache = email.exitCode === 0 && email.stdout.trim() !== '' ? {} : FALLBACK_IDENTITY;
   return identityCache;
 }
+
+/**
+ * When git has no identity the commit was made as create-piksel-gitops, and bootstrap pushes it
+ * under that name: say so, naming the setting that fixes it. Undefined when git has an identity.
+ */
+export async function fallbackIdentityWarning(run: ProcessRunner, dir: string): Promise<string | undefined> {
+  if (Object.keys(await identityEnv(run, dir)).length === 0) return undefined;
+  return (
+    `git has no user name/e-mail here, so the commit is authored by '${FALLBACK_IDENTITY.GIT_AUTHOR_NAME} <${FALLBACK_IDENTITY.GIT_AUTHOR_EMAIL}>': ` +
+    'set yours with `git config --global user.name "Your Name"` and `git config --global user.email you@example.org`, ' +
+    'then `git commit --amend --reset-author --no-edit` before pushing'
+  );
+}

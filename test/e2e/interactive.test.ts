@@ -54,7 +54,7 @@ describe.skipIf(!hasTmux)('interactive create (tmux)', { timeout: 120_000 }, () 
     expect(await term.exitCode(30_000)).toBe(0);
     expect(asked).toContain('Where is the Git repository hosted?');
     expect(asked).toContain('Send Flux events to Slack?');
-    expect(await term.screen()).toMatch(/Next steps[\s\S]*export GITHUB_TOKEN=… SLACK_WEBHOOK_URL=…/);
+    expect(await term.screen()).toMatch(/Next steps[\s\S]*read -rs GITHUB_TOKEN[\s│]*read -rs SLACK_WEBHOOK_URL[\s│]*export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
 
     const reference = await tempDir();
     expect((await runCli(['repo', '--yes'], { cwd: reference })).exitCode).toBe(0);
@@ -120,7 +120,7 @@ describe.skipIf(!hasTmux)('interactive create (tmux)', { timeout: 120_000 }, () 
     const cwd = await tempDir();
     expect((await runCli(['repo', '--yes'], { cwd })).exitCode).toBe(0);
     const rerun = await startTerminal(['repo'], { cwd });
-    await rerun.waitFor(/already up to date/);
+    await rerun.waitFor(/already up to date/i);
     expect(await rerun.exitCode()).toBe(0);
     expect(await rerun.screen()).not.toMatch(/^[◆◇▲] {2}.*\?$/m); // no question was shown
 

@@ -15,6 +15,7 @@ function session(overrides: Partial<InteractiveSession> = {}): InteractiveSessio
   return {
     shown,
     ask: async (given) => ({ raw: given, bootstrap: false }),
+    askFolder: async (defaultName) => (shown.push(`Folder? ${defaultName}`), defaultName),
     confirmPlan: async (title, text) => (shown.push(`${title}\n${text}`), true),
     progress: (_message, work) => work(new AbortController().signal),
     finish: (title, text) => void shown.push(`${title}\n${text}`),
@@ -33,7 +34,7 @@ describe('create at a terminal (session injected)', () => {
     const summary = await createCommand(options(dir), { run: runProcess, reporter: quiet, session: s });
     expect(s.shown[0]).toMatch(/^What will be generated\nFolder: +.*repo \(\d+ files\)\nClusters: +development/);
     expect(s.shown[0]).toContain('jupyterhub/jupyterhub-auth');
-    expect(s.shown[1]).toMatch(/^Next steps\ncd .*repo\n[\s\S]*export GITHUB_TOKEN=… SLACK_WEBHOOK_URL=…/);
+    expect(s.shown[1]).toMatch(/^Next steps\ncd .*repo\n[\s\S]*read -rs GITHUB_TOKEN\n[│ ]*read -rs SLACK_WEBHOOK_URL\n[│ ]*export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
     expect(s.shown.join('\n').split('\n').every((line) => line.length <= 76)).toBe(true);
     expect(summary.files.length).toBeGreaterThan(50);
   });

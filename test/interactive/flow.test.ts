@@ -214,3 +214,39 @@ describe('text forms of structured answers', () => {
     expect(() => readTolerations('a:b:c')).toThrow(/not key\[=value\]\[:Effect\]/);
   });
 });
+
+describe('prompt wording', () => {
+  const script = (pick: (defaults: readonly string[]) => string[]) => {
+    const shown: string[] = [];
+    const kit = {
+      text: async (q: { initialValue?: string }) => q.initialValue ?? '',
+      select: async (q: { initialValue?: string; options: readonly { value: string }[] }) => q.initialValue ?? q.options[0]!.value,
+      confirm: async (q: { message: string; initialValue?: boolean }) => (shown.push(`? ${q.message}`), q.initialValue ?? true),
+      multiselect: async (q: { initialValues?: readonly string[]; options: readonly { label?: string; hint?: string }[] }) => {
+        for (const o of q.options) shown.push(`option ${o.label}${o.hint ? ` (${o.hint})` : ''}`);
+        return pick(q.initialValues ?? []);
+      },
+      note: (message: string, title?: string) => void shown.push(`note ${title}: ${message}`),
+      section: (title: string) => void shown.push(`# ${title}`),
+    } as unknown as PromptKit;
+    return { kit, shown };
+  };
+
+  it('after ingress-nginx is deselected, the note names the selected app that pulled it in; labels do not repeat', async () => {
+    const { kit, shown } = script((d) => d.filter((n) => n !== 'ingress-nginx'));
+    await askAnswers({}, kit, { rerun: false, askBootstrap: false });
+    const note = shown.find((l) => l.startsWith('note Added what they need'))!;
+    expect(note).toMatch(/: (argo|jupyterhub|monitoring|odc|stac|terria|tileserver) needs cluster-issuers, which needs ingress-nginx: added ingress-nginx/);
+    expect(shown.filter((l) => l.startsWith('option ')).some((l) => /^option (\S+) \(\1\)$/.test(l))).toBe(false);
+    expect(shown).toContainEqual(expect.stringMatching(/^\? Keep the default reconcile intervals \(controllers \S+, configs \S+, apps \S+\)\?$/));
+  });
+
+  it('with everything answered, no section heading is printed', async () => {
+    const { kit, shown } = script((d) => [...d]);
+    const full = await askAnswers({}, kit, { rerun: false, askBootstrap: false });
+    const again = script((d) => [...d]);
+    await askAnswers({ ...full.raw, clusters: [{ ...(full.raw.clusters as Record<string, unknown>[])[0], intervals: { controllers: '1h', configs: '10m', apps: '1m' } }] }, again.kit, { rerun: false, askBootstrap: false });
+    expect(shown.some((l) => l.startsWith('# '))).toBe(true);
+    expect(again.shown.filter((l) => l.startsWith('# '))).toEqual([]);
+  });
+});

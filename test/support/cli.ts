@@ -1,8 +1,9 @@
 import { execa } from 'execa';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(REPO_ROOT, 'bin', 'create-piksel-gitops.js');
@@ -26,7 +27,20 @@ export async function runCli(args: readonly string[], options: { cwd?: string; e
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-export const tempDir = (prefix = 'piksel-test-') => mkdtemp(join(tmpdir(), prefix));
+/** Every folder tempDir made in this test file; removed after the file's last test. */
+const made: string[] = [];
+// Imported while vitest collects a test file (each file has its own module instance): the hook
+// belongs to that file's root suite, so each file cleans up what it made.
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A fresh folder under the system temp folder, removed after the test file (afterAll). */
+export async function tempDir(prefix = 'piksel-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /** Every entry under dir (relative paths), for "nothing written" assertions. */
 export async function listTree(dir: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { helpFor, parseCliArgs } from './cli/args.js';
-import { EXIT_CODES, inputError, isPikselError, PikselError, stepError } from './errors.js';
+import { EXIT_CODES, inputError, isPikselError, type PikselError, stepError } from './errors.js';
 import { packageVersion } from './package-root.js';
 import { stderrReporter } from './reporter.js';
 import { isInteractive } from './cli/terminal.js';

@@ -91,103 +91,236 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.confirm !== undefined);
   checkPlaceholders(target.answers, target.cluster);
-  const inventory = secretInventory(target.answers);
-  if (options.dryRun) return planBootstrap(target, options, deps);
+  return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
+}
 
-  const env = deps.env ?? process.env;
-  const run = scopedRunner(deps.run, env);
-  const { reporter } = deps;
-  const { answers, cluster } = target;
-  const repo = answers.repository;
-  const variable = tokenVariable(repo);
-  reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
+/** What every step reads: the target, the options, and what the steps before it found out. */
+interface BootstrapRun {
+  readonly target: BootstrapTarget;
+  readonly options: BootstrapOptions;
+  readonly deps: BootstrapDeps;
+  readonly env: NodeJS.ProcessEnv;
+  readonly run: ProcessRunner;
+  readonly inventory: readonly SecretRequirement[];
+  readonly variable: string | undefined;
+  readonly remoteUrl: string;
+  /** Filled in by the steps, in order. */
+  fluxVersion?: string;
+  token?: string;
+  context?: string;
+  backend?: ReturnType<typeof kubectlBackend>;
+  secretPlans?: Awaited<ReturnType<typeof inspectSecrets>>;
+  facts?: Awaited<ReturnType<typeof collectOutsideFacts>>;
+  redact: (text: string) => string;
+  session?: GitSession;
+  origin?: Awaited<ReturnType<typeof ensureOrigin>>;
+  push?: Awaited<ReturnType<typeof pushBranch>>;
+  secrets?: SecretsReport;
+}
 
-  // Preflight: local checks first, then the cluster, and nothing changes until all pass.
-  const { fluxVersion, token, context } = await checkLocal(run, env, { variable, provider: repo.provider }, options.context);
-  reporter.success(`flux ${fluxVersion}`);
-  if (variable) reporter.success(`${variable} is set`);
-  const remoteUrl = repositoryRemoteUrl(repo);
-  if (!options.yes) {
-    const ok = await deps.confirm!(
-      `Bootstrap Flux on kubectl context '${context}' (cluster ${cluster.name}, ${remoteUrl} branch ${repo.branch})?`,
-    );
-    if (!ok) throw cancelled();
-  } else reporter.info(`kubectl context: ${context}`);
-  await checkClusterPrerequisites(run, context, (t) => redactor([token])(t));
-  reporter.success(`flux check --pre passed for context ${context}`);
-  if (cluster.cloud === 'aws') {
-    const missing = await checkAwsPrerequisites(run, context);
+/** What a dry run knows without running anything, for the steps to describe themselves. */
+interface BootstrapView {
+  readonly target: BootstrapTarget;
+  readonly options: BootstrapOptions;
+  readonly context: string;
+  readonly remoteUrl: string;
+  readonly variable: string | undefined;
+  readonly inventory: readonly SecretRequirement[];
+  /** Whether the folder has a commit already (undefined: cannot tell without running git). */
+  readonly committed: boolean | undefined;
+}
+
+/**
+ * One step of bootstrap: what it runs, and how --dry-run shows it. The dry run is the list of
+ * descriptions of the same steps the real run executes, so the two cannot drift apart.
+ */
+interface BootstrapStep {
+  readonly describe: (view: BootstrapView) => string[];
+  readonly run: (b: BootstrapRun) => Promise<void>;
+}
+
+const git = (args: string[], note?: string) => `${showCommand({ command: 'git', args })}${note ? `  # ${note}` : ''}`;
+
+/** Preflight, local: flux present and recent, the token set, the kube context chosen. Nothing changes. */
+const localChecks: BootstrapStep = {
+  describe: ({ options }) => [
+    showCommand({ command: 'flux', args: ['--version'] }),
+    options.context
+      ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] })
+      : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
+  ],
+  run: async (b) => {
+    const repo = b.target.answers.repository;
+    const { fluxVersion, token, context } = await checkLocal(b.run, b.env, { variable: b.variable, provider: repo.provider }, b.options.context);
+    Object.assign(b, { fluxVersion, token, context });
+    b.deps.reporter.success(`flux ${fluxVersion}`);
+    if (b.variable) b.deps.reporter.success(`${b.variable} is set`);
+  },
+};
+
+/** The person confirms the context (or --yes takes it), then the cluster is checked. */
+const clusterChecks: BootstrapStep = {
+  describe: ({ context }) => [showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] })],
+  run: async (b) => {
+    const { cluster, answers } = b.target;
+    const context = b.context!;
+    if (!b.options.yes) {
+      const ok = await b.deps.confirm!(
+        `Bootstrap Flux on kubectl context '${context}' (cluster ${cluster.name}, ${b.remoteUrl} branch ${answers.repository.branch})?`,
+      );
+      if (!ok) throw cancelled();
+    } else b.deps.reporter.info(`kubectl context: ${context}`);
+    await checkClusterPrerequisites(b.run, context, (t) => redactor([b.token])(t));
+    b.deps.reporter.success(`flux check --pre passed for context ${context}`);
+    if (cluster.cloud !== 'aws') return;
+    const missing = await checkAwsPrerequisites(b.run, context);
     if (missing.length > 0)
-      reporter.warn(
+      b.deps.reporter.warn(
         `cluster ${cluster.name} is cloud: aws, but ${missing.length} prerequisite${missing.length === 1 ? ' is' : 's are'} missing ` +
           `(Flux installs everything else; these apps stay not ready until they exist):\n${missing.map((m) => `  - ${m}`).join('\n')}`,
       );
-    else reporter.success('EBS CSI driver, AWS Load Balancer Controller and external-dns are installed');
-  }
-  // Secrets, read-only: which exist, and the outside facts for the missing ones (asked now, not after flux).
-  const backend = kubectlBackend(run, context);
-  const secretPlans = await inspectSecrets(inventory, backend, options.rotate ?? []);
-  const facts = await collectOutsideFacts(secretPlans, { env, readSecret: deps.readSecret }, FACT_CHECKS);
-  const factValues = [...facts.values()].flatMap((v) => Object.values(v));
-  const redact = (text: string) => backend.redact(redactor([token, ...factValues])(text));
+    else b.deps.reporter.success('EBS CSI driver, AWS Load Balancer Controller and external-dns are installed');
+  },
+};
 
-  // The repository: committed, origin set, pushed (or left for after bootstrap creates the remote).
-  const session: GitSession = {
-    run,
-    dir: target.dir,
-    redact,
-    remoteEnv: { ...gitCredentialEnv(repo, variable, env), ...(deps.confirm ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
+/** Secrets, read-only: which exist, and the outside facts for the missing ones (asked now, not after flux). */
+const secretLookups: BootstrapStep = {
+  describe: ({ inventory, context }) => secretCommands(inventory, context).slice(0, 1),
+  run: async (b) => {
+    b.backend = kubectlBackend(b.run, b.context!);
+    b.secretPlans = await inspectSecrets(b.inventory, b.backend, b.options.rotate ?? []);
+    b.facts = await collectOutsideFacts(b.secretPlans, { env: b.env, readSecret: b.deps.readSecret }, FACT_CHECKS);
+    const factValues = [...b.facts.values()].flatMap((v) => Object.values(v));
+    const backend = b.backend;
+    b.redact = (text: string) => backend.redact(redactor([b.token, ...factValues])(text));
+  },
+};
+
+/** The repository committed (only when it has no commit yet), origin set, and pushed when it can be. */
+const publish: BootstrapStep = {
+  describe: ({ target, committed, remoteUrl }) => {
+    const repo = target.answers.repository;
+    return [
+      ...(committed === true
+        ? []
+        : [
+            `${git(['init', '--quiet', `--initial-branch=${repo.branch}`], 'unless the folder is a repository already')} && ${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE(repo.name)])}`,
+          ]),
+      git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
+      git(['push', '--set-upstream', 'origin', repo.branch]),
+    ];
+  },
+  run: async (b) => {
+    const repo = b.target.answers.repository;
+    const { reporter } = b.deps;
+    const session: GitSession = {
+      run: b.run,
+      dir: b.target.dir,
+      redact: b.redact,
+      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.confirm ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
+    };
+    b.session = session;
+    const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
+    if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
+    if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
+    const origin = await ensureOrigin(session, b.remoteUrl);
+    b.origin = origin;
+    if (origin.added) reporter.success(`origin set to ${origin.url}`);
+    if (origin.differs) reporter.warn(`origin is ${origin.url}, but flux bootstrap will use ${b.remoteUrl} (from the answers): make sure they are the same repository`);
+    const push = await pushBranch(session, repo.branch);
+    b.push = push;
+    if (push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
+    else if (repo.provider === 'git')
+      throw stepError(`could not push to ${origin.url}: create the (empty) repository on your Git server and check your credentials, then re-run`, push.output);
+    else
+      reporter.info(`origin is not reachable yet (${push.output[0] ?? 'git push failed'}): flux bootstrap will create ${b.remoteUrl}, then the repository is pushed on top`);
+  },
+};
+
+/** flux bootstrap: argv from the answers, the token in its environment only, stdin closed. */
+const fluxBootstrap: BootstrapStep = {
+  describe: ({ target, context, variable }) => [
+    showCommand({ command: 'flux', args: fluxBootstrapArgs(target.answers, target.cluster, { context }), secretEnv: variable ? [variable] : [] }),
+  ],
+  run: async (b) => {
+    const { answers, cluster } = b.target;
+    const repo = answers.repository;
+    const { reporter } = b.deps;
+    const args = fluxBootstrapArgs(answers, cluster, { context: b.context! });
+    reporter.info(`running ${showCommand({ command: 'flux', args, secretEnv: b.variable ? [b.variable] : [] })}`);
+    if (repo.provider === 'git' && !b.variable)
+      reporter.info('flux prints a deploy key ("public key: …"): give it read access to the repository (flux then waits, 5 minutes by default, until the cluster can sync)');
+    const output: string[] = [];
+    const log = b.deps.taskLog?.(`flux bootstrap ${repo.provider}`);
+    const result = await b.run('flux', args, {
+      env: b.variable && b.token ? { [b.variable]: b.token } : {},
+      timeoutMs: 20 * 60_000,
+      onLine: (line) => {
+        const clean = b.redact(line);
+        output.push(clean);
+        if (log) log.message(clean);
+        else reporter.detail(`  │ ${clean}`);
+      },
+    });
+    if (result.exitCode !== 0) {
+      log?.error(`flux bootstrap ${repo.provider} failed`);
+      throw bootstrapFailure(b.target, b.options, result.notFound ? ['flux was not found on PATH'] : output, b.push!, b.context!, b.variable);
+    }
+    if (log) log.success(`flux bootstrap ${repo.provider} finished`);
+    else reporter.success(`flux bootstrap ${repo.provider} finished`);
+  },
+};
+
+/** Bootstrap committed clusters/<name>/flux-system/ upstream: take it, and push what was not pushed yet. */
+const takeFluxCommits: BootstrapStep = {
+  describe: ({ target }) => {
+    const { branch } = target.answers.repository;
+    return [git(['pull', '--rebase', '--autostash', '--quiet', 'origin', branch]), git(['push', '--set-upstream', 'origin', branch])];
+  },
+  run: async (b) => {
+    const { branch } = b.target.answers.repository;
+    await pullRebaseAndPush(b.session!, branch);
+    b.deps.reporter.success(b.push!.outcome === 'pushed' ? `pulled flux's commits into ${branch}` : `pushed ${branch} on top of flux's commits`);
+  },
+};
+
+/** The cluster's Secrets: create what is missing, rotate what --rotate names; names only in every report. */
+const secretApplies: BootstrapStep = {
+  describe: ({ inventory, context }) => secretCommands(inventory, context).slice(1),
+  run: async (b) => {
+    const context = b.context!;
+    b.secrets = await applySecrets(
+      b.secretPlans!,
+      b.facts!,
+      { backend: b.backend!, rotation: kubectlRotationRunner(b.run, context), reporter: b.deps.reporter, env: b.env, readSecret: b.deps.readSecret },
+      context,
+    );
+    reportSecrets(b.secrets, b.deps.reporter, rerunCommand(b.target, b.options));
+  },
+};
+
+/** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
+const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
+
+async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
+  const env = deps.env ?? process.env;
+  const { cluster, answers } = target;
+  const variable = tokenVariable(answers.repository);
+  const b: BootstrapRun = {
+    target,
+    options,
+    deps,
+    env,
+    run: scopedRunner(deps.run, env),
+    inventory: secretInventory(answers),
+    variable,
+    remoteUrl: repositoryRemoteUrl(answers.repository),
+    redact: (text) => redactor([])(text),
   };
-  const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
-  if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
-  if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
-  const origin = await ensureOrigin(session, remoteUrl);
-  if (origin.added) reporter.success(`origin set to ${origin.url}`);
-  if (origin.differs) reporter.warn(`origin is ${origin.url}, but flux bootstrap will use ${remoteUrl} (from the answers): make sure they are the same repository`);
-  const push = await pushBranch(session, repo.branch);
-  if (push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
-  else if (repo.provider === 'git')
-    throw stepError(
-      `could not push to ${origin.url}: create the (empty) repository on your Git server and check your credentials, then re-run`,
-      push.output,
-    );
-  else
-    reporter.info(
-      `origin is not reachable yet (${push.output[0] ?? 'git push failed'}): flux bootstrap will create ${remoteUrl}, then the repository is pushed on top`,
-    );
-
-  // flux bootstrap: argv from the answers, token in the environment only, stdin closed.
-  const args = fluxBootstrapArgs(answers, cluster, { context });
-  const shown = showCommand({ command: 'flux', args, secretEnv: variable ? [variable] : [] });
-  reporter.info(`running ${shown}`);
-  if (repo.provider === 'git' && !variable)
-    reporter.info('flux prints a deploy key ("public key: …"): give it read access to the repository (flux then waits, 5 minutes by default, until the cluster can sync)');
-  const output: string[] = [];
-  const log = deps.taskLog?.(`flux bootstrap ${repo.provider}`);
-  const result = await run('flux', args, {
-    env: variable && token ? { [variable]: token } : {},
-    timeoutMs: 20 * 60_000,
-    onLine: (line) => {
-      const clean = redact(line);
-      output.push(clean);
-      if (log) log.message(clean);
-      else reporter.detail(`  │ ${clean}`);
-    },
-  });
-  if (result.exitCode !== 0) {
-    log?.error(`flux bootstrap ${repo.provider} failed`);
-    throw bootstrapFailure(target, options, result.notFound ? ['flux was not found on PATH'] : output, push, context, variable);
-  }
-  if (log) log.success(`flux bootstrap ${repo.provider} finished`);
-  else reporter.success(`flux bootstrap ${repo.provider} finished`);
-
-  // Bootstrap committed clusters/<name>/flux-system/ upstream: take it, and push what was not pushed yet.
-  await pullRebaseAndPush(session, repo.branch);
-  reporter.success(push.outcome === 'pushed' ? `pulled flux's commits into ${repo.branch}` : `pushed ${repo.branch} on top of flux's commits`);
-
-  const secrets = await applySecrets(secretPlans, facts, { backend, rotation: kubectlRotationRunner(run, context), reporter, env, readSecret: deps.readSecret }, context);
-  reportSecrets(secrets, reporter, rerunCommand(target, options));
-  const slackId = inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
+  deps.reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
+  for (const step of BOOTSTRAP_STEPS) await step.run(b);
+  const slackId = b.inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
+  const secrets = b.secrets!;
   const slackSecret: SlackSecretOutcome = !slackId
     ? 'disabled'
     : secrets.created.includes(secretId(slackId)) || secrets.rotated.includes(secretId(slackId))
@@ -195,14 +328,14 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
       : secrets.kept.includes(secretId(slackId))
         ? 'kept'
         : 'not-given';
-  reporter.success(`Flux on context ${context} now reconciles ${clusterPath(cluster.name)} from ${remoteUrl} (${repo.branch})`);
+  deps.reporter.success(`Flux on context ${b.context} now reconciles ${clusterPath(cluster.name)} from ${b.remoteUrl} (${answers.repository.branch})`);
   return {
     ...summaryBase(target),
     mode: 'bootstrap',
-    context,
-    fluxVersion,
-    remote: origin.url,
-    pushedAfterBootstrap: push.outcome !== 'pushed',
+    context: b.context,
+    fluxVersion: b.fluxVersion,
+    remote: b.origin!.url,
+    pushedAfterBootstrap: b.push!.outcome !== 'pushed',
     slackSecret,
     secrets,
     commands: [],
@@ -210,35 +343,26 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
 }
 
 /**
- * --dry-run: every command, in order, secrets as ***. Nothing changes and neither flux nor kubectl
- * runs: flux is looked up on PATH and the kube context read from the kubeconfig, so the plan can say
- * what would stop a real run; `git rev-parse` tells whether a commit would be made.
+ * --dry-run: the steps' own descriptions, in order, secrets as ***. Nothing changes and neither flux
+ * nor kubectl runs: flux is looked up on PATH and the kube context read from the kubeconfig, so the
+ * plan can say what would stop a real run; .git tells whether a commit would be made.
  */
 export async function planBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
   const { answers, cluster } = target;
-  const repo = answers.repository;
-  const variable = tokenVariable(repo);
-  const context = options.context ?? '<current context>';
-  const remoteUrl = repositoryRemoteUrl(repo);
-  const slack = answers.slack;
-  const git = (args: string[], note?: string) => `${showCommand({ command: 'git', args })}${note ? `  # ${note}` : ''}`;
+  const variable = tokenVariable(answers.repository);
+  const inventory = secretInventory(answers);
   const committed = await hasCommit(target.dir);
-  const commands = [
-    showCommand({ command: 'flux', args: ['--version'] }),
-    options.context ? showCommand({ command: 'kubectl', args: ['config', 'get-contexts', '--output=name'] }) : showCommand({ command: 'kubectl', args: ['config', 'current-context'] }),
-    showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] }),
-    ...secretCommands(secretInventory(answers), context).slice(0, 1),
-    ...(committed === true
-      ? []
-      : [`${git(['init', '--quiet', `--initial-branch=${repo.branch}`], 'unless the folder is a repository already')} && ${git(['add', '--all'])} && ${git(['commit', '--quiet', '--no-verify', '-m', COMMIT_MESSAGE(repo.name)])}`]),
-    git(['remote', 'add', 'origin', remoteUrl], 'unless origin is already set'),
-    git(['push', '--set-upstream', 'origin', repo.branch]),
-    showCommand({ command: 'flux', args: fluxBootstrapArgs(answers, cluster, { context }), secretEnv: variable ? [variable] : [] }),
-    git(['pull', '--rebase', '--autostash', '--quiet', 'origin', repo.branch]),
-    git(['push', '--set-upstream', 'origin', repo.branch]),
-    ...secretCommands(secretInventory(answers), context).slice(1),
-  ];
+  const view: BootstrapView = {
+    target,
+    options,
+    context: options.context ?? '<current context>',
+    remoteUrl: repositoryRemoteUrl(answers.repository),
+    variable,
+    inventory,
+    committed,
+  };
+  const commands = BOOTSTRAP_STEPS.flatMap((step) => step.describe(view));
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
   deps.reporter.info(
@@ -252,7 +376,7 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
   if (!(await onPath('flux', env))) deps.reporter.warn(FLUX_MISSING);
   if (!options.context && !(await kubeconfigCurrentContext(env))) deps.reporter.warn(NO_KUBE_CONTEXT);
   if (variable && !env[variable]) deps.reporter.warn(`${variable} is not set: export it before bootstrapping`);
-  for (const secret of secretInventory(answers)) {
+  for (const secret of inventory) {
     const unset = secret.source.kind === 'external' ? Object.values(secret.source.env).filter((v) => !env[v]) : [];
     if (unset.length > 0)
       deps.reporter.warn(`${unset.join(', ')} not set: bootstrap would ask in a terminal (hidden), or create the other Secrets and print how to create ${secretId(secret)}`);
@@ -262,7 +386,7 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
     mode: 'dry-run',
     context: options.context,
     pushedAfterBootstrap: false,
-    slackSecret: slack.enabled ? 'planned' : 'disabled',
+    slackSecret: answers.slack.enabled ? 'planned' : 'disabled',
     commands,
   };
 }

@@ -106,3 +106,16 @@ describe('create with --yes', () => {
     expect(await listTree(join(parent, 'out', 'repo'))).not.toContain('infrastructure/controllers/nvidia-device-plugin.yaml');
   });
 });
+
+describe('one plan for create and upgrade', () => {
+  it('a new repository is planned as an upgrade from nothing: --dry-run --json carries the plan, every file new', async () => {
+    const parent = await tempDir();
+    const run = await runCli([join(parent, 'repo'), '--yes', '--dry-run', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { files: string[]; plan: { files: { path: string; outcome: string }[] } };
+    expect(new Set(summary.plan.files.map((f) => f.outcome))).toEqual(new Set(['new']));
+    expect(summary.plan.files.map((f) => f.path)).toEqual(expect.arrayContaining(summary.files));
+    expect(run.stderr).toMatch(/^ {2}A clusters\/development\/apps\.yaml {2}new$/m);
+    expect(await listTree(parent)).toEqual([]);
+  });
+});

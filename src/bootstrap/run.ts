@@ -10,6 +10,7 @@ import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, reportSecrets, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
+import { commitMessage } from '../repository/git.js';
 import { scopedRunner } from './child-env.js';
 import type { BootstrapPrompts } from './prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
@@ -76,7 +77,7 @@ export interface BootstrapOptions {
 /** Outside facts with a shape to check (the value is never repeated in the message). */
 const FACT_CHECKS = { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl };
 
-const COMMIT_MESSAGE = (name: string) => `Generate ${name} with create-piksel-gitops ${packageVersion()}`;
+const COMMIT_MESSAGE = (name: string) => commitMessage({ kind: 'generate' }, name, packageVersion());
 
 /** Usage problems found before anything runs (exit 2): callers may check them before writing. */
 export function checkBootstrapUsage(options: BootstrapOptions, interactive: boolean): void {

@@ -13,11 +13,12 @@ import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
-import { commitAll, fallbackIdentityWarning } from '../repository/git.js';
+import { commitAll, commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { inspectTarget, type TargetState } from '../repository/target.js';
 import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
 import { baseFileText } from '../upgrade/base.js';
-import type { UpgradePlan } from '../upgrade/plan.js';
+import { planUpgrade, type UpgradePlan } from '../upgrade/plan.js';
+import { planLines } from '../upgrade/report.js';
 import type { BootstrapSummary } from './bootstrap.js';
 import { assertClean, upgradeRepository } from './upgrade.js';
 import { nextStepsText, planText } from '../interactive/summary.js';
@@ -168,9 +169,11 @@ export async function createCommand(givenOptions: CliOptions, deps: CreateDeps):
     if (overwritten.length > 0) deps.reporter.warn(`--force ${options.dryRun ? 'would overwrite' : 'overwrites'} ${overwritten.length} file(s) in ${options.dir}: ${overwritten.join(', ')}`);
   }
   if (options.dryRun) {
+    // A new repository is planned as an upgrade from nothing (every file new): one plan, one printout.
+    const plan = planUpgrade({ base: new Map(), disk: new Map(), next: files, labels: { yours: 'yours', base: 'nothing', theirs: 'new' } });
     deps.reporter.info(`would write ${files.size} files to ${options.dir}:`);
-    for (const [path, text] of files) deps.reporter.detail(`  + ${path} (${Buffer.byteLength(text)} bytes)`);
-    return withBootstrap({ ...summary, mode: 'dry-run', committed: false }, answers, options, deps);
+    for (const line of planLines(plan)) deps.reporter.detail(`  ${line}`);
+    return withBootstrap({ ...summary, mode: 'dry-run', committed: false, plan }, answers, options, deps);
   }
   if (session && !(await session.confirmPlan('What will be generated', planText(options.dir, summary, files.size)))) throw cancelled();
   const write = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, answers.repository.name, options, deps, signal);
@@ -211,7 +214,7 @@ async function writeNewRepository(
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell
   // stands) is written into, never replaced, and only the files written are committed.
   const replaceWhole = target.kind === 'missing';
-  const message = `Generate ${repositoryName} with create-piksel-gitops ${packageVersion()}`;
+  const message = commitMessage({ kind: 'generate' }, repositoryName, packageVersion());
   let committed = false;
   if (replaceWhole) {
     await createRepository(dir, files, check);

@@ -8,7 +8,7 @@ import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
-import { fallbackIdentityWarning } from '../repository/git.js';
+import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
 import { baseFileText, readBase } from '../upgrade/base.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -99,12 +99,15 @@ export async function upgradeRepository(
   const { writes, deletes } = planWrites(plan);
   writes.set(BASE_FILE, nextBaseText);
   const counts = countOutcomes(plan);
-  const message =
+  const message = commitMessage(
     options.cluster && counts.new
-      ? `Add cluster ${options.cluster} with create-piksel-gitops ${version}`
+      ? { kind: 'add-cluster', cluster: options.cluster }
       : base.toolVersion === version && !options.templatesDir
-        ? `Apply changed answers with create-piksel-gitops ${version}`
-        : `Upgrade ${repositoryName} to create-piksel-gitops ${version}`;
+        ? { kind: 'answers' }
+        : { kind: 'upgrade' },
+    repositoryName,
+    version,
+  );
   // At a terminal the person sees the plan and says yes before anything is checked or written.
   if (session && !(await session.confirmPlan('Upgrade plan', planLines(plan).join('\n'), 'Apply it?'))) throw cancelled();
 

@@ -11,6 +11,27 @@ const FALLBACK_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'create-piksel-gitops@users.noreply.local',
 };
 
+/** What a commit of this tool records; the message says it in one line. */
+export type CommitKind =
+  | { readonly kind: 'generate' }
+  | { readonly kind: 'add-cluster'; readonly cluster: string }
+  | { readonly kind: 'answers' }
+  | { readonly kind: 'upgrade' };
+
+/** The one place commit messages are written: create, upgrade and bootstrap all call it. */
+export function commitMessage(what: CommitKind, repositoryName: string, version: string): string {
+  switch (what.kind) {
+    case 'generate':
+      return `Generate ${repositoryName} with create-piksel-gitops ${version}`;
+    case 'add-cluster':
+      return `Add cluster ${what.cluster} with create-piksel-gitops ${version}`;
+    case 'answers':
+      return `Apply changed answers with create-piksel-gitops ${version}`;
+    case 'upgrade':
+      return `Upgrade ${repositoryName} to create-piksel-gitops ${version}`;
+  }
+}
+
 export interface CommitOutcome {
   readonly committed: boolean;
   readonly initialised: boolean;

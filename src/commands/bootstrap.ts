@@ -7,7 +7,7 @@ import type { CliOptions } from '../cli/args.js';
 import { inputError } from '../errors.js';
 import { runProcess } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
-import { inspectTarget } from '../repository/target.js';
+import { inspectTarget } from '../project/open.js';
 import type { Reporter } from '../reporter.js';
 
 export type { BootstrapDeps, BootstrapSummary } from '../bootstrap/run.js';

@@ -8,7 +8,7 @@ import type { CliOptions } from '../cli/args.js';
 import { cancelled, inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
-import { inspectTarget } from '../repository/target.js';
+import { inspectTarget } from '../project/open.js';
 import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, reportSecrets, type MissingSecret, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';

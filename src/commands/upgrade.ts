@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
@@ -9,8 +9,9 @@ import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { STAGING_PREFIX, updateRepository, writeTree } from '../repository/write.js';
-import { baseFileText, readBase } from '../upgrade/base.js';
+import { updateRepository, writeTree } from '../repository/write.js';
+import { baseFileText, readBase } from '../project/base.js';
+import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
 import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
@@ -20,40 +21,6 @@ export interface UpgradeSummary {
   readonly plan: UpgradePlan;
   readonly committed: boolean;
   readonly conflicts: readonly string[];
-}
-
-/** Refuses uncommitted changes: the upgrade must be reviewable and undoable as one commit. */
-export async function assertClean(dir: string, options: CliOptions, deps: CommandDeps): Promise<void> {
-  await assertOnBranch(dir, options, deps);
-  if (options.allowDirty) return;
-  const status = await deps.run('git', ['status', '--porcelain'], { cwd: dir });
-  if (status.exitCode !== 0 || status.notFound) return; // not a git repository: nothing to protect
-  if (status.stdout.trim() !== '')
-    throw inputError(
-      `${options.dir} has uncommitted changes: commit or stash them first, so the upgrade can be reviewed and undone as one commit (or pass --allow-dirty)`,
-    );
-}
-
-/** On a detached HEAD the upgrade commit would belong to no branch and be easy to lose. */
-async function assertOnBranch(dir: string, options: CliOptions, deps: CommandDeps): Promise<void> {
-  if (options.allowDetached || options.dryRun || !options.git) return;
-  const head = await deps.run('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir });
-  if (head.exitCode !== 0 || head.notFound) return; // no commit yet, or no git: nothing to lose
-  const branch = await deps.run('git', ['symbolic-ref', '--quiet', 'HEAD'], { cwd: dir });
-  if (branch.exitCode !== 0)
-    throw inputError(
-      `${options.dir} is on a detached HEAD: the upgrade commit would be on no branch: check out a branch first (git switch <branch>), or pass --allow-detached`,
-    );
-}
-
-/** Everything on disk except git internals and our staging folders. */
-async function readDisk(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const paths = entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-    .filter((p) => !p.startsWith('.git/') && !p.startsWith(STAGING_PREFIX) && p !== BASE_FILE);
-  return new Map(await Promise.all(paths.map(async (p) => [p, await readFile(join(dir, p), 'utf8')] as const)));
 }
 
 /** Re-run in a generated repository: plan against the recorded base, then apply all or nothing. */
@@ -68,7 +35,7 @@ export async function upgradeRepository(
   session?: InteractiveSession,
 ): Promise<UpgradeSummary> {
   const version = packageVersion();
-  const [base, disk] = await Promise.all([readBase(dir), readDisk(dir)]);
+  const [base, disk] = await Promise.all([readBase(dir), readProjectFiles(dir)]);
   const next = result.files;
   assertResolved(disk, next, options);
   const planned = planUpgrade({

@@ -16,3 +16,6 @@ export const ANSWERS_FILE = 'piksel-answers.yaml';
  * any later version of the tool (no old package or template version to fetch).
  */
 export const BASE_FILE = '.piksel/base.yaml';
+
+/** Staging folders of an interrupted or running write, inside the target; never part of the project. */
+export const STAGING_PREFIX = '.piksel-staging-';

@@ -3,7 +3,9 @@ import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile 
 import { basename, dirname, join } from 'node:path';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
-import type { FileTree } from '../project/files.js';
+import { STAGING_PREFIX, type FileTree } from '../project/files.js';
+
+export { STAGING_PREFIX } from '../project/files.js';
 import { commitAll } from './git.js';
 import { assertInside, isContainedPath } from './paths.js';
 import { seal, thisHost, verifySeal, type SealContext } from './seal.js';
@@ -17,7 +19,6 @@ import { seal, thisHost, verifySeal, type SealContext } from './seal.js';
  * Each staging folder carries a sealed record (see seal.ts): the next run finishes or drops only
  * the leftovers it can prove this tool wrote here, and says so; anything else is left alone.
  */
-export const STAGING_PREFIX = '.piksel-staging-';
 const RECORD = 'journal.json';
 
 export async function writeTree(root: string, files: FileTree): Promise<void> {

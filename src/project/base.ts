@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseDocument, stringify, YAMLError } from 'yaml';
 import { inputError } from '../errors.js';
 import { isContainedPath } from '../repository/paths.js';
-import { BASE_FILE, type FileTree } from '../project/files.js';
+import { BASE_FILE, type FileTree } from './files.js';
 
 interface BaseDocument {
   readonly format: 1;

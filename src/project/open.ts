@@ -1,0 +1,93 @@
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAnswersText } from '../answers/load.js';
+import { inputError } from '../errors.js';
+import type { ProcessRunner } from '../process.js';
+import { ANSWERS_FILE, BASE_FILE, STAGING_PREFIX } from './files.js';
+
+/**
+ * The project: the target folder, opened once. What is there (missing, empty, generated or
+ * foreign) decides create, upgrade or refuse; a generated one carries its stored answers, read
+ * with the same loader and errors as --answers. Its merge base (base.ts), its files on disk and
+ * its git state (assertClean) are read from here too.
+ */
+export type TargetState =
+  | { readonly kind: 'missing' }
+  /** `keeps`: entries such as `.git` that stay (the folder is written in place, not replaced). */
+  | { readonly kind: 'empty'; readonly keeps: readonly string[] }
+  | { readonly kind: 'generated'; readonly storedAnswers: Record<string, unknown> }
+  | { readonly kind: 'foreign'; readonly entries: readonly string[] };
+
+/** Entries that do not make a folder "non-empty" (a fresh `git init` is still empty). */
+const IGNORABLE = new Set(['.git', '.DS_Store']);
+
+export async function inspectTarget(dir: string): Promise<TargetState> {
+  let entries: string[];
+  const link = await lstat(dir).then((s) => s.isSymbolicLink(), () => false);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw inputError(`${dir} is a file, not a folder: choose a folder to create the repository in`);
+    entries = await readdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && link)
+      throw inputError(`${dir} is a symbolic link to ${await readlink(dir)}, which does not exist: create that folder, or remove the link`);
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ENOTDIR') throw inputError(`a part of ${dir} is a file, not a folder: choose another folder`);
+    throw e;
+  }
+  const meaningful = entries.filter((e) => !IGNORABLE.has(e));
+  if (meaningful.length === 0) return { kind: 'empty', keeps: entries };
+  if (meaningful.includes(ANSWERS_FILE)) {
+    const file = join(dir, ANSWERS_FILE);
+    if (!(await stat(file)).isFile()) throw inputError(`${file} is not a file: it holds this repository's answers; restore it from git`);
+    // Stored state: a damaged answers file is named with its line, never guessed around.
+    const stored = parseAnswersText(await readFile(file, 'utf8'), file);
+    return { kind: 'generated', storedAnswers: stored };
+  }
+  return { kind: 'foreign', entries: meaningful };
+}
+
+/** How careful an upgrade must be with the project's git state (the command line decides). */
+export interface UpgradeSafety {
+  /** The folder as the user wrote it, for messages. */
+  readonly dir: string;
+  readonly allowDirty: boolean;
+  readonly allowDetached: boolean;
+  readonly dryRun: boolean;
+  readonly git: boolean;
+}
+
+/** Refuses uncommitted changes: the upgrade must be reviewable and undoable as one commit. */
+export async function assertClean(dir: string, options: UpgradeSafety, run: ProcessRunner): Promise<void> {
+  await assertOnBranch(dir, options, run);
+  if (options.allowDirty) return;
+  const status = await run('git', ['status', '--porcelain'], { cwd: dir });
+  if (status.exitCode !== 0 || status.notFound) return; // not a git repository: nothing to protect
+  if (status.stdout.trim() !== '')
+    throw inputError(
+      `${options.dir} has uncommitted changes: commit or stash them first, so the upgrade can be reviewed and undone as one commit (or pass --allow-dirty)`,
+    );
+}
+
+/** On a detached HEAD the upgrade commit would belong to no branch and be easy to lose. */
+async function assertOnBranch(dir: string, options: UpgradeSafety, run: ProcessRunner): Promise<void> {
+  if (options.allowDetached || options.dryRun || !options.git) return;
+  const head = await run('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir });
+  if (head.exitCode !== 0 || head.notFound) return; // no commit yet, or no git: nothing to lose
+  const branch = await run('git', ['symbolic-ref', '--quiet', 'HEAD'], { cwd: dir });
+  if (branch.exitCode !== 0)
+    throw inputError(
+      `${options.dir} is on a detached HEAD: the upgrade commit would be on no branch: check out a branch first (git switch <branch>), or pass --allow-detached`,
+    );
+}
+
+/** A generated project's files as they are on disk: everything but git internals, our staging folders and the merge base. */
+export async function readProjectFiles(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .filter((p) => !p.startsWith('.git/') && !p.startsWith(STAGING_PREFIX) && p !== BASE_FILE);
+  return new Map(await Promise.all(paths.map(async (p) => [p, await readFile(join(dir, p), 'utf8')] as const)));
+}
+

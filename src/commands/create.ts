@@ -25,8 +25,11 @@ import { validateStaged } from './validate.js';
 export interface CreateDeps {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
-  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. */
-  readonly checkStaged?: (dir: string) => Promise<void>;
+  /**
+   * Checks a staged tree before it moves into place (the validator); throws to stop the write.
+   * `written` is what was staged (path → text), so the check need not read it back.
+   */
+  readonly checkStaged?: (dir: string, written?: ReadonlyMap<string, string>) => Promise<void>;
   /** A person at a terminal (questions, plan, progress); absent without a terminal. */
   readonly session?: InteractiveSession;
 }
@@ -182,7 +185,7 @@ async function writeNewRepository(
   signal?: AbortSignal,
 ): Promise<boolean> {
   const check = async (staged: string) => {
-    await deps.checkStaged?.(staged);
+    await deps.checkStaged?.(staged, files);
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell

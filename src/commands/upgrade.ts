@@ -140,11 +140,11 @@ function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
 }
 
 /** Validates a tree in a scratch folder before any of it reaches the repository. */
-async function checkTree(next: ReadonlyMap<string, string>, check: (dir: string) => Promise<void>): Promise<void> {
+async function checkTree(next: ReadonlyMap<string, string>, check: NonNullable<CreateDeps['checkStaged']>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
     await writeTree(dir, next);
-    await check(dir);
+    await check(dir, next);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -19,8 +19,8 @@ const cacheDirFor = (run: ProcessRunner) => (run === runProcess ? defaultCacheDi
  */
 export const validateStaged =
   (run: ProcessRunner, reporter: Reporter) =>
-  async (dir: string): Promise<void> => {
-    const report = await validateRepository(dir, { runner: run, cacheDir: cacheDirFor(run) });
+  async (dir: string, written?: ReadonlyMap<string, string>): Promise<void> => {
+    const report = await validateRepository(dir, { runner: run, cacheDir: cacheDirFor(run), written });
     for (const warning of report.findings.filter((f) => f.severity === 'warning' && f.check === 'kustomize')) reporter.warn(warning.message);
     if (!report.ok)
       throw stepError('the generated repository did not validate (a bug in create-piksel-gitops: please report it); nothing was written', formatReport(report).split('\n'));

@@ -110,14 +110,15 @@ export async function collectCluster(name: string, ctx: ClusterContext): Promise
     await Promise.all(
       children.map(async (ks) => {
         const plan = planFluxPath(ks.object, ctx.repo);
-        const at = { file: ks.file, line: ks.source ? lineOfPath(ks.source, ['spec', 'path']) : ks.line, object: objectLabel(ks.object) };
+        // Only a finding needs the line (finding it may parse the file again: see yaml.ts).
+        const at = () => ({ file: ks.file, line: ks.source ? lineOfPath(ks.source, ['spec', 'path']) : ks.line, object: objectLabel(ks.object) });
         if (plan.kind !== 'build') incomplete = true;
-        if (plan.kind === 'missing') findings.push({ severity: 'error', check: 'graph', ...at, message: plan.message, hint: plan.hint });
+        if (plan.kind === 'missing') findings.push({ severity: 'error', check: 'graph', ...at(), message: plan.message, hint: plan.hint });
         else if (plan.kind === 'external')
           findings.push({
             severity: 'warning',
             check: 'graph',
-            ...at,
+            ...at(),
             message: `reads ${plan.source}, not this repository: its path is not built or checked`,
             hint: 'validate that source repository separately',
           });

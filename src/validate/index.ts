@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
+import { packageVersion } from '../package-root.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../render/index.js';
 import { checkApiVersions } from './api-versions.js';
@@ -15,6 +16,7 @@ import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
 import { groupOf, isFluxGroup } from './objects.js';
 import { includeCycles, readKustomization, type KustomizationModel } from './kustomization-files.js';
+import { FileParseCache, hashText, type ParseCache } from './parse-cache.js';
 import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
 import { checkSchemas } from './schema/check.js';
@@ -41,6 +43,11 @@ export interface ValidateOptions {
    * no folder, no cache. The commands pass the user's cache folder (defaultCacheDir).
    */
   cacheDir?: string;
+  /**
+   * Files the caller has just written into `dir`, path → text (a staged tree): used instead of
+   * reading them back. Every other file of `dir` is read as usual.
+   */
+  written?: ReadonlyMap<string, string>;
 }
 
 const BUILD_CONCURRENCY = 4;
@@ -54,7 +61,8 @@ const BUILD_CONCURRENCY = 4;
 export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = resolve(dir);
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
-  const repository = await readRepository(root);
+  const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, packageVersion());
+  const repository = await readRepository(root, options.written, parseCache);
   const { clusters } = repository;
   const notFlux = clusters.length === 0 ? 'it has no clusters/ folder' : !repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value))) ? 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)' : undefined;
   if (notFlux) throw inputError(`validate ${dir}: not a Flux repository: ${notFlux}: give the folder of a repository made by create-piksel-gitops`);
@@ -83,7 +91,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
       stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs, ...(cache ? { cachedBuilds: builder.cached } : {}) },
     };
   } finally {
-    await builder.dispose();
+    await Promise.all([builder.dispose(), parseCache?.save()]);
   }
 }
 
@@ -91,6 +99,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
 interface Repository {
   readonly repo: RepoIndex;
   readonly texts: readonly RepoFile[];
+  /** SHA-256 of each text, by path (parse cache and build cache keys). */
+  readonly hashOf: (path: string) => string | undefined;
   /** Large non-YAML files, scanned in chunks: their findings, and which are SOPS-encrypted. */
   readonly large: { readonly findings: readonly Finding[]; readonly encrypted: ReadonlySet<string>; readonly paths: ReadonlySet<string> };
   readonly parsed: readonly ParsedFile[];
@@ -104,15 +114,29 @@ interface Repository {
   readonly isNamespaced: (apiVersion: string, kind: string) => boolean | undefined;
 }
 
-async function readRepository(root: string): Promise<Repository> {
-  const { paths, texts, large } = await readRepositoryFiles(root);
+async function readRepository(root: string, written: ReadonlyMap<string, string> | undefined, parseCache: ParseCache | undefined): Promise<Repository> {
+  const { paths, texts, large } = await readRepositoryFiles(root, written);
   const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
-  const parsed = texts.filter(isManifestCandidate).map((f) => parseYamlFile(f.path, f.text));
+  const hashes = new Map<string, string>();
+  const hashOf = (path: string) => {
+    let hash = hashes.get(path);
+    if (hash === undefined) {
+      const text = textOf.get(path);
+      if (text === undefined) return undefined;
+      hash = hashText(text);
+      hashes.set(path, hash);
+    }
+    return hash;
+  };
+  const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  const parse = (f: RepoFile) => parseYamlFile(f.path, f.text, parseCache, parseCache && hashOf(f.path));
+  const parsed = texts.filter(isManifestCandidate).map(parse);
   const models = parsed.filter((p) => isKustomizationFile(p.file) && p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
-  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parseYamlFile(f.path, f.text).docs.map((d) => d.value)));
+  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parse(f).docs.map((d) => d.value)));
   return {
     repo,
     texts,
+    hashOf,
     large: await scanLargeFiles(root, large),
     parsed,
     docsByFile: new Map(parsed.map((p) => [p.file, p.docs])),
@@ -125,9 +149,8 @@ async function readRepository(root: string): Promise<Repository> {
   };
 }
 
-function buildCache(cacheDir: string, root: string, { repo, modelByDir, texts }: Repository): FolderBuildCache {
-  const textOf = new Map(texts.map((t) => [t.path, t.text]));
-  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), (path) => textOf.get(path));
+function buildCache(cacheDir: string, root: string, { repo, modelByDir, hashOf }: Repository): FolderBuildCache {
+  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), hashOf);
 }
 
 const SOPS_MARK = /ENC\[AES256_GCM|"sops"|^sops:/m;

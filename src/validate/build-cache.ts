@@ -129,7 +129,16 @@ export class FolderBuildCache implements BuildCache {
     this.kubectl = kubectlIdentity(env);
   }
 
-  async keyOf(request: BuildRequest): Promise<string | undefined> {
+  private readonly keys = new Map<string, Promise<string | undefined>>();
+
+  keyOf(request: BuildRequest): Promise<string | undefined> {
+    const json = JSON.stringify(request);
+    let key = this.keys.get(json);
+    if (!key) this.keys.set(json, (key = this.computeKey(request)));
+    return key;
+  }
+
+  private async computeKey(request: BuildRequest): Promise<string | undefined> {
     const kubectl = await this.kubectl;
     const files = kubectl === undefined ? undefined : this.inputs.closure(request);
     if (!files) return undefined;

@@ -9,7 +9,8 @@ import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
-import { BuildFailures, buildFolders } from './folder-builds.js';
+import { CheckReuse, type CheckRecord } from './check-reuse.js';
+import { BuildFailures, buildFolders, outermostFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
 import { checkDeployability, expectedFromAnswers } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
@@ -70,29 +71,129 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
   const cache = options.cacheDir === undefined ? undefined : buildCache(options.cacheDir, root, repository);
+  const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(repository), cache, repository.repo);
   const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
   try {
     const findings = checkAsWritten(repository);
-    const builds = await buildEverything(repository, builder, options.cluster ? [options.cluster] : clusters);
+    const reused = await reusableChecks(repository, reuse, options.cluster ? [options.cluster] : clusters);
+    const builds = await buildEverything(
+      repository,
+      builder,
+      (options.cluster ? [options.cluster] : clusters).filter((c) => !reused.clusters.has(c)),
+      new Set(reused.folders.keys()),
+    );
     findings.push(...builds.findings);
     if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
-    const objects = objectsToCheck(repository, builds);
-    findings.push(...checkSchemas(objects, repository.registry));
-    for (const cluster of builds.clusters)
-      findings.push(...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }));
     const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
     findings.push(...answersFindings);
-    for (const cluster of builds.clusters) findings.push(...checkDeployability(cluster, expected));
 
-    const sorted = normalizeFindings(findings);
+    const schema = new SchemaFindings(repository.registry);
+    const locate = locator(repository.docsByFile);
+    const covered = new Set<string>();
+    const records: Promise<void>[] = [];
+    for (const { model, outcome } of builds.folders) {
+      const objects = outcome.status === 'ok' ? ownObjects(outcome.objects.map((b) => locate(b, model.file))) : [];
+      const unit = objects.flatMap((o) => schema.of(o));
+      objects.forEach((o) => covered.add(o.file));
+      findings.push(...unit);
+      if (reuse && outcome.status === 'ok' && !builds.innerFolders.has(model.dir))
+        records.push(reuse.saveFolder(model.dir, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+    }
+    for (const cluster of builds.clusters) {
+      const objects = ownObjects(cluster.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : [])));
+      objects.forEach((o) => covered.add(o.file));
+      const unit = [
+        ...cluster.findings,
+        ...cluster.builds.flatMap((b) => builds.failures.fluxFinding(b)),
+        ...objects.flatMap((o) => schema.of(o)),
+        ...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }),
+        ...checkDeployability(cluster, expected),
+      ];
+      findings.push(...unit);
+      if (reuse && cluster.builds.every((b) => b.outcome.status === 'ok'))
+        records.push(reuse.saveCluster(cluster.name, cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+    }
+    for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
+      findings.push(...record.findings);
+      record.covered.forEach((f) => covered.add(f));
+    }
+    // Manifests no build reached are checked as written.
+    const inputs = new Set(repository.models.flatMap((m) => m.inputFiles));
+    for (const d of repository.objectDocs)
+      if (!covered.has(d.file) && !inputs.has(d.file)) findings.push(...schema.of({ object: d.value, file: d.file, line: d.line, source: d }));
+    await Promise.all(records);
+
+    const sorted = oneNoSchemaWarningPerKind(normalizeFindings(findings));
     return {
       ok: !sorted.some((f) => f.severity === 'error'),
       findings: sorted,
-      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs, ...(cache ? { cachedBuilds: builder.cached } : {}) },
+      stats: {
+        files: repository.parsed.length,
+        objects: schema.checked,
+        builds: builder.runs,
+        ...(cache ? { cachedBuilds: builder.cached } : {}),
+        ...(reuse ? { reusedClusters: reused.clusters.size, reusedFolders: reused.folders.size } : {}),
+      },
     };
   } finally {
     await Promise.all([builder.dispose(), parseCache?.save()]);
   }
+}
+
+/** What every check's result depends on besides the files a build reads: the tool, the CRDs, the answers. */
+function globalInputs({ texts, hashOf }: Repository): string {
+  const named = texts.filter((t) => isGotkComponents(t.path) || t.path === ANSWERS_FILE).map((t) => `${t.path}\0${hashOf(t.path)}`);
+  return `${packageVersion()}\0${named.join('\0')}`;
+}
+
+/** The clusters and outermost folders whose checks passed before on the same inputs. */
+async function reusableChecks(repository: Repository, reuse: CheckReuse | undefined, clusters: readonly string[]) {
+  const none = { folders: new Map<string, CheckRecord>(), clusters: new Map<string, CheckRecord>() };
+  if (!reuse) return none;
+  const [folders, clusterRecords] = await Promise.all([
+    Promise.all(outermostFolders(repository.models).map(async (dir) => [dir, await reuse.folderRecord(dir)] as const)),
+    Promise.all(clusters.map(async (name) => [name, await reuse.clusterRecord(name)] as const)),
+  ]);
+  const found = <K>(entries: readonly (readonly [K, CheckRecord | undefined])[]) => new Map(entries.filter((e): e is readonly [K, CheckRecord] => e[1] !== undefined));
+  return { folders: found(folders), clusters: found(clusterRecords) };
+}
+
+/** What bootstrap wrote from upstream (the controllers, the CRDs) is not the repository's to fix. */
+const ownObjects = (objects: readonly LocatedObject[]) => objects.filter((o) => !isGotkComponents(o.file));
+
+/**
+ * Check 4 on each distinct object (same file, same content) once, however many builds reach it.
+ * An object without a schema is warned about; the report keeps one such warning per kind.
+ */
+class SchemaFindings {
+  private readonly seen = new Map<string, readonly Finding[]>();
+
+  constructor(private readonly registry: SchemaRegistry) {}
+
+  get checked(): number {
+    return this.seen.size;
+  }
+
+  of(o: LocatedObject): readonly Finding[] {
+    const key = `${o.file}\0${JSON.stringify(o.object)}`;
+    let found = this.seen.get(key);
+    if (!found) this.seen.set(key, (found = checkSchemas([o], this.registry)));
+    return found;
+  }
+}
+
+/**
+ * "no schema for Kind": once per kind, at the first object in report order. The same whichever
+ * builds ran or were reused, so a report does not depend on what the cache held.
+ */
+function oneNoSchemaWarningPerKind(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (f.check !== 'schema' || f.severity !== 'warning' || !f.message.startsWith('no schema for ')) return true;
+    if (seen.has(f.message)) return false;
+    seen.add(f.message);
+    return true;
+  });
 }
 
 /** The repository read once: files, parsed YAML, kustomization files, CRD schemas. */
@@ -204,53 +305,32 @@ const kubectlMissing = (strict: boolean): Finding => ({
 
 interface Builds {
   readonly folders: readonly { model: KustomizationModel; outcome: BuildOutcome }[];
+  /** Folders built only because a folder including them failed (to find the one at fault). */
+  readonly innerFolders: ReadonlySet<string>;
   readonly clusters: readonly ClusterResult[];
+  readonly failures: BuildFailures;
   /** Build failures worth reporting, path problems. */
   readonly findings: readonly Finding[];
 }
 
-/** Check 3: every kustomization folder and every cluster's Flux Kustomization paths, concurrently. */
-async function buildEverything(repository: Repository, builder: KustomizeBuilder, clusters: readonly string[]): Promise<Builds> {
+/** Check 3: every kustomization folder and every cluster's Flux Kustomization paths, concurrently (those not reused). */
+async function buildEverything(repository: Repository, builder: KustomizeBuilder, clusters: readonly string[], skipFolders: ReadonlySet<string>): Promise<Builds> {
   const { repo, models, modelByDir, docsByFile, parsed, isNamespaced } = repository;
   const ctx: ClusterContext = { repo, builder, locate: locator(docsByFile), expandStatically: staticExpander(modelByDir, docsByFile, isNamespaced) };
-  const [folders, clusterResults] = await Promise.all([buildFolders(models, builder), Promise.all(clusters.map((name) => collectCluster(name, ctx)))]);
+  const [folders, clusterResults] = await Promise.all([buildFolders(models, builder, skipFolders), Promise.all(clusters.map((name) => collectCluster(name, ctx)))]);
   const brokenYaml = new Set(parsed.filter((p) => p.findings.length > 0).map((p) => p.file));
   const failures = new BuildFailures(models, modelByDir, brokenYaml, folders);
+  const outermost = new Set(outermostFolders(models));
   return {
     folders,
+    innerFolders: new Set(folders.map((f) => f.model.dir).filter((d) => !outermost.has(d))),
     clusters: clusterResults,
-    findings: [...failures.dirFindings(), ...clusterResults.flatMap((c) => [...c.findings, ...c.builds.flatMap((b) => failures.fluxFinding(b))])],
+    failures,
+    findings: failures.dirFindings(),
   };
-}
-
-/** Check 4's input: every built object, and every manifest no build reached, each once. */
-function objectsToCheck({ objectDocs, models, docsByFile }: Repository, builds: Builds): LocatedObject[] {
-  const locate = locator(docsByFile);
-  const built = [
-    ...builds.folders.flatMap(({ model, outcome }) => (outcome.status === 'ok' ? outcome.objects.map((b) => locate(b, model.file)) : [])),
-    ...builds.clusters.flatMap((c) => c.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))),
-  ];
-  const covered = new Set(built.map((o) => o.file));
-  const inputs = new Set(models.flatMap((m) => m.inputFiles));
-  const loose = objectDocs
-    .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
-    .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
-  // What bootstrap wrote from upstream (the controllers, the CRDs) is not the repository's to fix.
-  return distinctByContent([...built.filter((o) => !isGotkComponents(o.file)), ...loose]);
 }
 
 function namespacedLookup(crds: readonly CrdSchema[]) {
   const byKey = new Map(crds.map((c) => [c.key, c.namespaced]));
   return (apiVersion: string, kind: string): boolean | undefined => byKey.get(`${apiVersion}/${kind}`) ?? findKind(apiVersion, kind)?.namespaced;
-}
-
-/** The same object (same file, same content) reached by several builds is checked once. */
-function distinctByContent(objects: readonly LocatedObject[]): LocatedObject[] {
-  const seen = new Set<string>();
-  return objects.filter((o) => {
-    const key = `${o.file}\0${JSON.stringify(o.object)}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

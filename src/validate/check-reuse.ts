@@ -13,7 +13,8 @@ import type { Finding } from './types.js';
  *
  * A cluster's result depends on the files its builds read (the cluster folder, then the path of
  * every Flux Kustomization reached, each with its input closure as the build cache hashes it), the
- * repository's CRDs, the stored answers (the deploy check), kubectl and the tool version. A
+ * repository's CRDs, what the stored answers say the cluster holds besides (the deploy check's
+ * Secrets and StorageClasses), kubectl and the tool version. A
  * record is kept only for a unit that passed without an error (warnings are kept and reported
  * again), under a key made of all of those; it is used only if every build it made has the same
  * request and the same input hash as then. So a changed input always means a fresh check, and a
@@ -44,8 +45,8 @@ export class CheckReuse {
   private readonly folder: string;
 
   /**
-   * @param global what every unit's result depends on besides its own files: the tool version,
-   * the repository's CRDs, the answers file (hashes, computed by the caller).
+   * @param global what every unit's result depends on besides its own files: the tool version and
+   * the repository's CRDs (hashes, computed by the caller).
    */
   constructor(
     cacheDir: string,
@@ -56,10 +57,11 @@ export class CheckReuse {
     this.folder = join(cacheDir, FORMAT);
   }
 
-  private async key(kind: 'cluster' | 'folder', name: string, request: BuildRequest): Promise<string | undefined> {
+  /** `context`: what else the unit's checks read (for a cluster, what the answers expect in it). */
+  private async key(kind: 'cluster' | 'folder', name: string, request: BuildRequest, context = ''): Promise<string | undefined> {
     const buildKey = await this.cache.keyOf(request);
     if (buildKey === undefined) return undefined;
-    return createHash('sha256').update(`${FORMAT}\0${this.global}\0${kind}\0${name}\0${buildKey}`).digest('hex');
+    return createHash('sha256').update(`${FORMAT}\0${this.global}\0${kind}\0${name}\0${context}\0${buildKey}`).digest('hex');
   }
 
   private async read(key: string | undefined): Promise<CheckRecord | undefined> {
@@ -102,9 +104,9 @@ export class CheckReuse {
    * the folder lists them, and each input hash unchanged. The builds' outcomes are then the same,
    * so are the Flux Kustomizations they contain, and so is every path the cluster reaches.
    */
-  async clusterRecord(name: string): Promise<CheckRecord | undefined> {
+  async clusterRecord(name: string, context: string): Promise<CheckRecord | undefined> {
     const clusterDir = `clusters/${name}`;
-    const record = await this.read(await this.key('cluster', name, clusterRootRequest(this.repo, clusterDir)));
+    const record = await this.read(await this.key('cluster', name, clusterRootRequest(this.repo, clusterDir), context));
     if (!record || !Array.isArray(record.builds)) return undefined;
     for (const build of record.builds) {
       const expected = build.dir === null ? clusterRootRequest(this.repo, clusterDir) : this.repo.kind(build.dir) === 'dir' ? folderRequest(this.repo, build.dir) : undefined;
@@ -115,13 +117,13 @@ export class CheckReuse {
   }
 
   /** Kept only when every build the cluster made has an input hash (no remote resources). */
-  async saveCluster(name: string, builds: readonly { request: BuildRequest; dir: RepoPath | null }[], record: Omit<CheckRecord, 'builds'>): Promise<void> {
+  async saveCluster(name: string, context: string, builds: readonly { request: BuildRequest; dir: RepoPath | null }[], record: Omit<CheckRecord, 'builds'>): Promise<void> {
     const recorded: RecordedBuild[] = [];
     for (const build of builds) {
       const key = await this.cache.keyOf(build.request);
       if (key === undefined) return;
-      recorded.push({ ...build, key });
+      recorded.push({ request: build.request, key, dir: build.dir });
     }
-    await this.write(await this.key('cluster', name, clusterRootRequest(this.repo, `clusters/${name}`)), { ...record, builds: recorded });
+    await this.write(await this.key('cluster', name, clusterRootRequest(this.repo, `clusters/${name}`), context), { ...record, builds: recorded });
   }
 }

@@ -12,7 +12,7 @@ import { isGotkComponents, isKustomizationFile, isManifestCandidate, readReposit
 import { CheckReuse, type CheckRecord } from './check-reuse.js';
 import { BuildFailures, buildFolders, outermostFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
-import { checkDeployability, expectedFromAnswers } from './deploy.js';
+import { checkDeployability, expectedFromAnswers, type ExpectedObjects } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
 import { groupOf, isFluxGroup } from './objects.js';
@@ -75,7 +75,9 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
   try {
     const findings = checkAsWritten(repository);
-    const reused = await reusableChecks(repository, reuse, options.cluster ? [options.cluster] : clusters);
+    const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
+    findings.push(...answersFindings);
+    const reused = await reusableChecks(repository, reuse, options.cluster ? [options.cluster] : clusters, expected);
     const builds = await buildEverything(
       repository,
       builder,
@@ -84,8 +86,6 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     );
     findings.push(...builds.findings);
     if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
-    const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
-    findings.push(...answersFindings);
 
     const schema = new SchemaFindings(repository.registry);
     const locate = locator(repository.docsByFile);
@@ -111,7 +111,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
       ];
       findings.push(...unit);
       if (reuse && cluster.builds.every((b) => b.outcome.status === 'ok'))
-        records.push(reuse.saveCluster(cluster.name, cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+        records.push(reuse.saveCluster(cluster.name, expectedIn(expected, cluster.name), cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
     }
     for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
       findings.push(...record.findings);
@@ -140,19 +140,27 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   }
 }
 
-/** What every check's result depends on besides the files a build reads: the tool, the CRDs, the answers. */
+/** What every check's result depends on besides the files a build reads: the tool and the CRDs. */
 function globalInputs({ texts, hashOf }: Repository): string {
-  const named = texts.filter((t) => isGotkComponents(t.path) || t.path === ANSWERS_FILE).map((t) => `${t.path}\0${hashOf(t.path)}`);
-  return `${packageVersion()}\0${named.join('\0')}`;
+  const crds = texts.filter((t) => isGotkComponents(t.path)).map((t) => `${t.path}\0${hashOf(t.path)}`);
+  return `${packageVersion()}\0${crds.join('\0')}`;
 }
 
+/**
+ * What the deploy check of one cluster reads from the stored answers, as text: adding a cluster
+ * to the answers does not change it for the others.
+ */
+// Every field of ExpectedObjects the deploy check reads must be in this text.
+const expectedIn = (expected: ExpectedObjects, cluster: string) =>
+  JSON.stringify({ known: expected.known, secrets: [...expected.secrets].sort(), storageClasses: [...expected.storageClasses(cluster)].sort() });
+
 /** The clusters and outermost folders whose checks passed before on the same inputs. */
-async function reusableChecks(repository: Repository, reuse: CheckReuse | undefined, clusters: readonly string[]) {
+async function reusableChecks(repository: Repository, reuse: CheckReuse | undefined, clusters: readonly string[], expected: ExpectedObjects) {
   const none = { folders: new Map<string, CheckRecord>(), clusters: new Map<string, CheckRecord>() };
   if (!reuse) return none;
   const [folders, clusterRecords] = await Promise.all([
     Promise.all(outermostFolders(repository.models).map(async (dir) => [dir, await reuse.folderRecord(dir)] as const)),
-    Promise.all(clusters.map(async (name) => [name, await reuse.clusterRecord(name)] as const)),
+    Promise.all(clusters.map(async (name) => [name, await reuse.clusterRecord(name, expectedIn(expected, name))] as const)),
   ]);
   const found = <K>(entries: readonly (readonly [K, CheckRecord | undefined])[]) => new Map(entries.filter((e): e is readonly [K, CheckRecord] => e[1] !== undefined));
   return { folders: found(folders), clusters: found(clusterRecords) };

@@ -22,7 +22,7 @@ import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
 import { checkSchemas } from './schema/check.js';
 import { schemasFromCrds, type CrdSchema } from './schema/crd-schemas.js';
-import { SchemaRegistry } from './schema/registry.js';
+import { loadPrecompiledValidators, SchemaRegistry } from './schema/registry.js';
 import { checkPlainSecret, checkSecretGenerators, scanTextForTokens } from './secrets.js';
 import { sourceIgnoreMatcher } from './sourceignore.js';
 import type { Finding, KubeObject, LocatedObject, ValidationReport } from './types.js';
@@ -87,21 +87,30 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     findings.push(...builds.findings);
     if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
 
-    const schema = new SchemaFindings(repository.registry);
+    // The objects each unit (a folder, a cluster) checks, and what no build reached (checked as written).
     const locate = locator(repository.docsByFile);
-    const covered = new Set<string>();
+    const folderUnits = builds.folders.map(({ model, outcome }) => ({ model, outcome, objects: outcome.status === 'ok' ? ownObjects(outcome.objects.map((b) => locate(b, model.file))) : [] }));
+    const clusterUnits = builds.clusters.map((cluster) => ({ cluster, objects: ownObjects(cluster.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))) }));
+    const covered = new Set([...folderUnits, ...clusterUnits].flatMap((u) => u.objects.map((o) => o.file)));
+    for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
+      findings.push(...record.findings);
+      record.covered.forEach((f) => covered.add(f));
+    }
+    const inputs = new Set(repository.models.flatMap((m) => m.inputFiles));
+    const loose = repository.objectDocs
+      .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
+      .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
+    if (loose.length > 0 || folderUnits.some((u) => u.objects.length > 0) || clusterUnits.some((u) => u.objects.length > 0)) await loadPrecompiledValidators();
+
+    const schema = new SchemaFindings(repository.registry);
     const records: Promise<void>[] = [];
-    for (const { model, outcome } of builds.folders) {
-      const objects = outcome.status === 'ok' ? ownObjects(outcome.objects.map((b) => locate(b, model.file))) : [];
+    for (const { model, outcome, objects } of folderUnits) {
       const unit = objects.flatMap((o) => schema.of(o));
-      objects.forEach((o) => covered.add(o.file));
       findings.push(...unit);
       if (reuse && outcome.status === 'ok' && !builds.innerFolders.has(model.dir))
         records.push(reuse.saveFolder(model.dir, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
     }
-    for (const cluster of builds.clusters) {
-      const objects = ownObjects(cluster.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : [])));
-      objects.forEach((o) => covered.add(o.file));
+    for (const { cluster, objects } of clusterUnits) {
       const unit = [
         ...cluster.findings,
         ...cluster.builds.flatMap((b) => builds.failures.fluxFinding(b)),
@@ -113,14 +122,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
       if (reuse && cluster.builds.every((b) => b.outcome.status === 'ok'))
         records.push(reuse.saveCluster(cluster.name, expectedIn(expected, cluster.name), cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
     }
-    for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
-      findings.push(...record.findings);
-      record.covered.forEach((f) => covered.add(f));
-    }
-    // Manifests no build reached are checked as written.
-    const inputs = new Set(repository.models.flatMap((m) => m.inputFiles));
-    for (const d of repository.objectDocs)
-      if (!covered.has(d.file) && !inputs.has(d.file)) findings.push(...schema.of({ object: d.value, file: d.file, line: d.line, source: d }));
+    for (const o of loose) findings.push(...schema.of(o));
     await Promise.all(records);
 
     const sorted = oneNoSchemaWarningPerKind(normalizeFindings(findings));

@@ -14,7 +14,7 @@ import type { Finding } from './types.js';
  * A cluster's result depends on the files its builds read (the cluster folder, then the path of
  * every Flux Kustomization reached, each with its input closure as the build cache hashes it), the
  * repository's CRDs, what the stored answers say the cluster holds besides (the deploy check's
- * Secrets and StorageClasses), kubectl and the tool version. A
+ * Secrets and StorageClasses), kubectl and the tool build (tool-identity.ts). A
  * record is kept only for a unit that passed without an error (warnings are kept and reported
  * again), under a key made of all of those; it is used only if every build it made has the same
  * request and the same input hash as then. So a changed input always means a fresh check, and a
@@ -45,7 +45,7 @@ export class CheckReuse {
   private readonly folder: string;
 
   /**
-   * @param global what every unit's result depends on besides its own files: the tool version and
+   * @param global what every unit's result depends on besides its own files: the tool build and
    * the repository's CRDs (hashes, computed by the caller).
    */
   constructor(

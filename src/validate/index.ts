@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
-import { packageVersion } from '../package-root.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../render/index.js';
 import { checkApiVersions } from './api-versions.js';
@@ -25,6 +24,7 @@ import { schemasFromCrds, type CrdSchema } from './schema/crd-schemas.js';
 import { loadPrecompiledValidators, SchemaRegistry } from './schema/registry.js';
 import { checkPlainSecret, checkSecretGenerators, scanTextForTokens } from './secrets.js';
 import { sourceIgnoreMatcher } from './sourceignore.js';
+import { toolIdentity } from './tool-identity.js';
 import type { Finding, KubeObject, LocatedObject, ValidationReport } from './types.js';
 import { isObjectDoc, parseYamlFile, type ParsedFile, type SourceDoc } from './yaml.js';
 
@@ -62,7 +62,8 @@ const BUILD_CONCURRENCY = 4;
 export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = resolve(dir);
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
-  const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, packageVersion());
+  const tool = options.cacheDir === undefined ? undefined : await toolIdentity();
+  const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, tool!);
   const repository = await readRepository(root, options.written, parseCache);
   const { clusters } = repository;
   const notFlux = clusters.length === 0 ? 'it has no clusters/ folder' : !repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value))) ? 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)' : undefined;
@@ -71,7 +72,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
   const cache = options.cacheDir === undefined ? undefined : buildCache(options.cacheDir, root, repository);
-  const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(repository), cache, repository.repo);
+  const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(repository, tool!), cache, repository.repo);
   const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
   try {
     const findings = checkAsWritten(repository);
@@ -143,9 +144,9 @@ export async function validateRepository(dir: string, options: ValidateOptions =
 }
 
 /** What every check's result depends on besides the files a build reads: the tool and the CRDs. */
-function globalInputs({ texts, hashOf }: Repository): string {
+function globalInputs({ texts, hashOf }: Repository, tool: string): string {
   const crds = texts.filter((t) => isGotkComponents(t.path)).map((t) => `${t.path}\0${hashOf(t.path)}`);
-  return `${packageVersion()}\0${crds.join('\0')}`;
+  return `${tool}\0${crds.join('\0')}`;
 }
 
 /**

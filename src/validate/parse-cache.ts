@@ -62,7 +62,7 @@ export class FileParseCache implements ParseCache {
     const cache = new FileParseCache(cacheDir);
     const text = await readFile(cache.file, 'utf8').catch(() => '');
     const lines = text.split('\n');
-    // The first line names the tool version: the bundled `yaml` library may differ between versions.
+    // The first line names the tool build (see tool-identity.ts): the bundled `yaml` library may differ between builds.
     if (lines[0] === `${FORMAT}\t${version}`)
       for (let i = 1; i < lines.length; i++) {
         const tab = lines[i]!.indexOf('\t');

@@ -17,6 +17,9 @@ import { join } from 'node:path';
 const FORMAT = 'yaml-parse-v1';
 /** The most entries kept: those this run used first, then the newest of the rest. */
 const MAX_ENTRIES = 8000;
+/** The file is read by every run: an entry larger than this (a huge manifest) is not kept, nor more than MAX_CHARS in all. */
+const MAX_ENTRY_CHARS = 256 * 1024;
+const MAX_CHARS = 16 * 1024 * 1024;
 
 /** One document of a file as stored: its position, first line and value (absent: an empty document). */
 export interface CachedDoc {
@@ -88,7 +91,9 @@ export class FileParseCache implements ParseCache {
   }
 
   store(hash: string, docs: readonly CachedDoc[]): void {
-    if (docs.every((d) => d.value === undefined || survivesJson(d.value))) this.added.set(hash, JSON.stringify(docs));
+    if (!docs.every((d) => d.value === undefined || survivesJson(d.value))) return;
+    const json = JSON.stringify(docs);
+    if (json.length <= MAX_ENTRY_CHARS) this.added.set(hash, json);
   }
 
   /** Writes the file again when this run added entries (to a temporary name, then renamed). */
@@ -101,7 +106,9 @@ export class FileParseCache implements ParseCache {
       if (entries.size >= MAX_ENTRIES) break;
       if (!entries.has(hash)) entries.set(hash, json);
     }
-    const lines = [...entries].slice(0, MAX_ENTRIES).reverse().map(([hash, json]) => `${hash}\t${json}`);
+    let chars = 0;
+    const kept = [...entries].slice(0, MAX_ENTRIES).filter(([, json]) => (chars += json.length + 66) <= MAX_CHARS);
+    const lines = kept.reverse().map(([hash, json]) => `${hash}\t${json}`);
     try {
       await mkdir(this.cacheDir, { recursive: true });
       const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;

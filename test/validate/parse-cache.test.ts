@@ -113,6 +113,18 @@ describe('YAML parse cache', () => {
     expect(otherVersion.lookup(hashText(MANIFEST))).toBeUndefined();
   });
 
+  it('does not keep a huge file (every run reads the cache file): it is parsed every time', async () => {
+    const dir = newCacheDir();
+    const huge = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: big', 'data:', ...Array.from({ length: 20_000 }, (_, i) => `  key${i}: value-${i}`), ''].join('\n');
+    const cache = await FileParseCache.open(dir, '1.0.0');
+    parseYamlFile('big.yaml', huge, cache);
+    parseYamlFile('m.yaml', MANIFEST, cache);
+    await cache.save();
+    const again = await FileParseCache.open(dir, '1.0.0');
+    expect(again.lookup(hashText(huge))).toBeUndefined();
+    expect(again.lookup(hashText(MANIFEST))).toBeDefined();
+  });
+
   it('validate reports the same with a parse cache, on a hit, and with the staged files given in memory', async () => {
     const files = await defaultFiles();
     // A finding that needs a line from a cached document: a Secret written in plain text.

@@ -88,43 +88,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     findings.push(...builds.findings);
     if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
 
-    // The objects each unit (a folder, a cluster) checks, and what no build reached (checked as written).
-    const locate = locator(repository.docsByFile);
-    const folderUnits = builds.folders.map(({ model, outcome }) => ({ model, outcome, objects: outcome.status === 'ok' ? ownObjects(outcome.objects.map((b) => locate(b, model.file))) : [] }));
-    const clusterUnits = builds.clusters.map((cluster) => ({ cluster, objects: ownObjects(cluster.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))) }));
-    const covered = new Set([...folderUnits, ...clusterUnits].flatMap((u) => u.objects.map((o) => o.file)));
-    for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
-      findings.push(...record.findings);
-      record.covered.forEach((f) => covered.add(f));
-    }
-    const inputs = new Set(repository.models.flatMap((m) => m.inputFiles));
-    const loose = repository.objectDocs
-      .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
-      .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
-    if (loose.length > 0 || folderUnits.some((u) => u.objects.length > 0) || clusterUnits.some((u) => u.objects.length > 0)) await loadPrecompiledValidators();
-
-    const schema = new SchemaFindings(repository.registry);
-    const records: Promise<void>[] = [];
-    for (const { model, outcome, objects } of folderUnits) {
-      const unit = objects.flatMap((o) => schema.of(o));
-      findings.push(...unit);
-      if (reuse && outcome.status === 'ok' && !builds.innerFolders.has(model.dir))
-        records.push(reuse.saveFolder(model.dir, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
-    }
-    for (const { cluster, objects } of clusterUnits) {
-      const unit = [
-        ...cluster.findings,
-        ...cluster.builds.flatMap((b) => builds.failures.fluxFinding(b)),
-        ...objects.flatMap((o) => schema.of(o)),
-        ...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }),
-        ...checkDeployability(cluster, expected),
-      ];
-      findings.push(...unit);
-      if (reuse && cluster.builds.every((b) => b.outcome.status === 'ok'))
-        records.push(reuse.saveCluster(cluster.name, expectedIn(expected, cluster.name), cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
-    }
-    for (const o of loose) findings.push(...schema.of(o));
-    await Promise.all(records);
+    const checked = await checkUnits(repository, builds, reused, reuse, expected);
+    findings.push(...checked.findings);
 
     const sorted = oneNoSchemaWarningPerKind(normalizeFindings(findings));
     return {
@@ -132,7 +97,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
       findings: sorted,
       stats: {
         files: repository.parsed.length,
-        objects: schema.checked,
+        objects: checked.objects,
         builds: builder.runs,
         ...(cache ? { cachedBuilds: builder.cached } : {}),
         ...(reuse ? { reusedClusters: reused.clusters.size, reusedFolders: reused.folders.size } : {}),
@@ -143,6 +108,58 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   }
 }
 
+/**
+ * Checks 4, 5 and 7 per unit (an outermost folder, a cluster) built in this run; the findings of
+ * reused units as recorded; manifests no build reached, as written. Records each unit that passed.
+ */
+async function checkUnits(
+  repository: Repository,
+  builds: Builds,
+  reused: Awaited<ReturnType<typeof reusableChecks>>,
+  reuse: CheckReuse | undefined,
+  expected: ExpectedObjects,
+): Promise<{ findings: Finding[]; objects: number }> {
+  const findings: Finding[] = [];
+  // The objects each unit (a folder, a cluster) checks, and what no build reached (checked as written).
+  const locate = locator(repository.docsByFile);
+  const folderUnits = builds.folders.map(({ model, outcome }) => ({ model, outcome, objects: outcome.status === 'ok' ? ownObjects(outcome.objects.map((b) => locate(b, model.file))) : [] }));
+  const clusterUnits = builds.clusters.map((cluster) => ({ cluster, objects: ownObjects(cluster.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))) }));
+  const covered = new Set([...folderUnits, ...clusterUnits].flatMap((u) => u.objects.map((o) => o.file)));
+  for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
+    findings.push(...record.findings);
+    record.covered.forEach((f) => covered.add(f));
+  }
+  const inputs = new Set(repository.models.flatMap((m) => m.inputFiles));
+  const loose = repository.objectDocs
+    .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
+    .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
+  if (loose.length > 0 || folderUnits.some((u) => u.objects.length > 0) || clusterUnits.some((u) => u.objects.length > 0)) await loadPrecompiledValidators();
+
+  const schema = new SchemaFindings(repository.registry);
+  const records: Promise<void>[] = [];
+  for (const { model, outcome, objects } of folderUnits) {
+    const unit = objects.flatMap((o) => schema.of(o));
+    findings.push(...unit);
+    if (reuse && outcome.status === 'ok' && !builds.innerFolders.has(model.dir))
+      records.push(reuse.saveFolder(model.dir, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+  }
+  for (const { cluster, objects } of clusterUnits) {
+    const unit = [
+      ...cluster.findings,
+      ...cluster.builds.flatMap((b) => builds.failures.fluxFinding(b)),
+      ...objects.flatMap((o) => schema.of(o)),
+      ...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }),
+      ...checkDeployability(cluster, expected),
+    ];
+    findings.push(...unit);
+    if (reuse && cluster.builds.every((b) => b.outcome.status === 'ok'))
+      records.push(reuse.saveCluster(cluster.name, expectedIn(expected, cluster.name), cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+  }
+  for (const o of loose) findings.push(...schema.of(o));
+  await Promise.all(records);
+  return { findings, objects: schema.checked };
+}
+
 /** What every check's result depends on besides the files a build reads: the tool and the CRDs. */
 function globalInputs({ texts, hashOf }: Repository, tool: string): string {
   const crds = texts.filter((t) => isGotkComponents(t.path)).map((t) => `${t.path}\0${hashOf(t.path)}`);
@@ -151,9 +168,9 @@ function globalInputs({ texts, hashOf }: Repository, tool: string): string {
 
 /**
  * What the deploy check of one cluster reads from the stored answers, as text: adding a cluster
- * to the answers does not change it for the others.
+ * to the answers does not change it for the others. Every field of ExpectedObjects the deploy
+ * check reads must be in it.
  */
-// Every field of ExpectedObjects the deploy check reads must be in this text.
 const expectedIn = (expected: ExpectedObjects, cluster: string) =>
   JSON.stringify({ known: expected.known, secrets: [...expected.secrets].sort(), storageClasses: [...expected.storageClasses(cluster)].sort() });
 
@@ -229,6 +246,7 @@ interface Repository {
 async function readRepository(root: string, written: ReadonlyMap<string, string> | undefined, parseCache: ParseCache | undefined): Promise<Repository> {
   const { paths, texts, large } = await readRepositoryFiles(root, written);
   const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
+  const textOf = new Map(texts.map((t) => [t.path, t.text]));
   const hashes = new Map<string, string>();
   const hashOf = (path: string) => {
     let hash = hashes.get(path);
@@ -240,7 +258,6 @@ async function readRepository(root: string, written: ReadonlyMap<string, string>
     }
     return hash;
   };
-  const textOf = new Map(texts.map((t) => [t.path, t.text]));
   const parse = (f: RepoFile) => parseYamlFile(f.path, f.text, parseCache, parseCache && hashOf(f.path));
   const parsed = texts.filter(isManifestCandidate).map(parse);
   const models = parsed.filter((p) => isKustomizationFile(p.file) && p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));

@@ -175,9 +175,22 @@ measure('validate', 'validate (the 1-cluster repository)', () => cli(['validate'
 const big = join(scratch(), '..', 'big');
 mkdirSync(big);
 const keys = Array.from({ length: 60_000 }, (_, i) => `  k${String(i).padStart(5, '0')}: v${i}`);
+// validate refuses a folder that is not a Flux repository: the manifest sits beside one cluster.
+mkdirSync(join(big, 'clusters', 'bench'), { recursive: true });
+writeFileSync(
+  join(big, 'clusters', 'bench', 'apps.yaml'),
+  'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/bench\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+);
 writeFileSync(join(big, 'big.yaml'), ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: big', '  namespace: default', 'data:', ...keys, ''].join('\n'));
 const bigBytes = readFileSync(join(big, 'big.yaml')).length;
-measure('validateBig', `validate: one manifest of 60,000 keys (${(bigBytes / 1e6).toFixed(1)} MB)`, () => cli(['validate', big]), undefined, Math.min(RUNS, 3));
+// An empty cache each time: the parse of the large file is what this line measures (a cache would skip it).
+measure(
+  'validateBig',
+  `validate: one manifest of 60,000 keys (${(bigBytes / 1e6).toFixed(1)} MB), empty cache`,
+  () => cli(['validate', big], { XDG_CACHE_HOME: cache }),
+  () => (cache = emptyCache()),
+  Math.min(RUNS, 3),
+);
 const memoryBefore = peakMemory(['validate', repo]);
 const logLine = 'INFO request served in 12 ms from the cache of the platform gateway\n';
 writeFileSync(join(repo, 'build.log'), logLine.repeat(Math.ceil(200e6 / logLine.length)));

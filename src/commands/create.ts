@@ -208,7 +208,7 @@ async function writeNewRepository(
 ): Promise<boolean> {
   const check = async (staged: string) => {
     // Ctrl-C stops the check (its processes are killed) and the staged tree is removed.
-    await abortable(deps.checkStaged?.(staged, signal) ?? Promise.resolve(), signal);
+    await abortable(deps.checkStaged?.(staged, files, signal) ?? Promise.resolve(), signal);
     if (signal?.aborted) throw cancelled(true); // the spinner said so
   };
   // Only a folder that does not exist is renamed into place; an existing one (`.`, where the shell

@@ -5,6 +5,9 @@ import type { Reporter } from '../reporter.js';
 export interface CommandDeps {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
-  /** Checks a staged tree before it moves into place (the validator); throws to stop the write. `signal` stops its processes. */
-  readonly checkStaged?: (dir: string, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Checks a staged tree before it moves into place (the validator); throws to stop the write.
+   * `written` is what was staged (path → text), so the check need not read it back; `signal` stops its processes.
+   */
+  readonly checkStaged?: (dir: string, written?: ReadonlyMap<string, string>, signal?: AbortSignal) => Promise<void>;
 }

@@ -81,7 +81,7 @@ export async function upgradeRepository(
   const apply = async (signal?: AbortSignal): Promise<boolean> => {
     // The render must be valid; so must the merged result, unless conflicts are left for the user.
     if (deps.checkStaged) {
-      const check = (dir: string) => deps.checkStaged!(dir, signal);
+      const check = (dir: string, written?: ReadonlyMap<string, string>) => deps.checkStaged!(dir, written, signal);
       await abortable(checkTree(next, check), signal);
       if (conflicts.length === 0) {
         // The user's local secrets (.env, *.agekey: gitignored) never leave the repository, not even to /tmp.
@@ -174,11 +174,11 @@ function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
 }
 
 /** Validates a tree in a scratch folder before any of it reaches the repository. */
-async function checkTree(next: ReadonlyMap<string, string>, check: (dir: string) => Promise<void>): Promise<void> {
+async function checkTree(next: ReadonlyMap<string, string>, check: (dir: string, written: ReadonlyMap<string, string>) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
     await writeTree(dir, next);
-    await check(dir);
+    await check(dir, next);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

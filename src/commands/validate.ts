@@ -19,9 +19,9 @@ const cacheDirFor = (run: ProcessRunner) => (run === runProcess ? defaultCacheDi
  */
 export const validateStaged =
   (run: ProcessRunner, reporter: Reporter) =>
-  async (dir: string, signal?: AbortSignal): Promise<void> => {
+  async (dir: string, written?: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<void> => {
     const runner: ProcessRunner = signal ? (command, args, options) => run(command, args, { ...options, signal }) : run;
-    const report = await validateRepository(dir, { runner, cacheDir: cacheDirFor(run) });
+    const report = await validateRepository(dir, { runner, cacheDir: cacheDirFor(run), written });
     for (const warning of report.findings.filter((f) => f.severity === 'warning' && f.check === 'kustomize')) reporter.warn(warning.message);
     if (!report.ok)
       throw stepError('the generated repository did not validate (a bug in create-piksel-gitops: please report it); nothing was written', formatReport(report).split('\n'));

@@ -41,6 +41,13 @@ export function renderRepository({ answers, templates, toolVersion }: RenderInpu
   const secrets = secretInventory(answers, selection);
   const repoView = repositoryView(answers, selection, secrets, toolVersion);
   const files = new Map<string, string>();
+  // Computed once per cluster, not once per template of the cluster (the Flux graph is the costly part).
+  const clusterViews = new Map<ClusterAnswers, View>();
+  const clusterViewOf = (cluster: ClusterAnswers) => {
+    let view = clusterViews.get(cluster);
+    if (!view) clusterViews.set(cluster, (view = clusterView(repoView, answers, cluster, selection)));
+    return view;
+  };
   const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {
     const text = renderTemplate(templates, templatePath, view);
     if (text.trim() === '') return;
@@ -57,7 +64,7 @@ export function renderRepository({ answers, templates, toolVersion }: RenderInpu
       continue;
     }
     for (const cluster of answers.clusters) {
-      const cView = clusterView(repoView, answers, cluster, selection);
+      const cView = clusterViewOf(cluster);
       emit(path, cluster, owner ? componentClusterView(owner, cView, answers, selection, cluster) : cView);
     }
   }

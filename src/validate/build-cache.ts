@@ -121,15 +121,24 @@ export class FolderBuildCache implements BuildCache {
     cacheDir: string,
     private readonly root: string,
     private readonly inputs: BuildInputs,
-    /** Text already read for a repository file (hashed without reading it again). */
-    private readonly textOf: (path: RepoPath) => string | undefined,
+    /** SHA-256 of a repository file already read (undefined: hashed from disk, as a stream). */
+    private readonly knownHash: (path: RepoPath) => string | undefined,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.folder = join(cacheDir, FORMAT);
     this.kubectl = kubectlIdentity(env);
   }
 
-  async keyOf(request: BuildRequest): Promise<string | undefined> {
+  private readonly keys = new Map<string, Promise<string | undefined>>();
+
+  keyOf(request: BuildRequest): Promise<string | undefined> {
+    const json = JSON.stringify(request);
+    let key = this.keys.get(json);
+    if (!key) this.keys.set(json, (key = this.computeKey(request)));
+    return key;
+  }
+
+  private async computeKey(request: BuildRequest): Promise<string | undefined> {
     const kubectl = await this.kubectl;
     const files = kubectl === undefined ? undefined : this.inputs.closure(request);
     if (!files) return undefined;
@@ -170,8 +179,8 @@ export class FolderBuildCache implements BuildCache {
   private hashOf(path: RepoPath): Promise<string> {
     let hash = this.hashes.get(path);
     if (!hash) {
-      const text = this.textOf(path);
-      hash = text !== undefined ? Promise.resolve(createHash('sha256').update(text).digest('hex')) : hashFile(join(this.root, path));
+      const known = this.knownHash(path);
+      hash = known !== undefined ? Promise.resolve(known) : hashFile(join(this.root, path));
       this.hashes.set(path, hash);
     }
     return hash;

@@ -64,6 +64,8 @@ export interface ClusterBuild {
   /** The Flux Kustomization whose path this is; undefined for the cluster root. */
   readonly owner?: LocatedObject;
   readonly clusterDir: RepoPath;
+  /** The folder of the owner's path; null for the cluster root. */
+  readonly dir: RepoPath | null;
 }
 
 export interface ClusterResult {
@@ -94,7 +96,7 @@ export async function collectCluster(name: string, ctx: ClusterContext): Promise
   const seen = new Set<string>();
   let incomplete = false;
 
-  const expand = async (request: BuildRequest, owner?: LocatedObject): Promise<void> => {
+  const expand = async (request: BuildRequest, owner?: LocatedObject, dir: RepoPath | null = null): Promise<void> => {
     const outcome = await ctx.builder.build(request);
     const variables = owner && substituteVariables(owner.object);
     // A failed build (often a YAML error, reported on its own) may hide objects: the graph is partial.
@@ -103,25 +105,26 @@ export async function collectCluster(name: string, ctx: ClusterContext): Promise
     const located = raw.map((b) =>
       ctx.locate(variables ? { ...b, object: applySubstitutions(b.object, variables) as KubeObject } : b, b.file ?? owner?.file ?? clusterDir),
     );
-    builds.push({ request, outcome, objects: located, owner, clusterDir });
+    builds.push({ request, outcome, objects: located, owner, clusterDir, dir });
     objects.push(...located);
     const children = located.filter((o) => isFluxKustomization(o.object) && !seen.has(`${namespaceOf(o.object)}/${nameOf(o.object)}`));
     children.forEach((o) => seen.add(`${namespaceOf(o.object)}/${nameOf(o.object)}`));
     await Promise.all(
       children.map(async (ks) => {
         const plan = planFluxPath(ks.object, ctx.repo);
-        const at = { file: ks.file, line: ks.source ? lineOfPath(ks.source, ['spec', 'path']) : ks.line, object: objectLabel(ks.object) };
+        // Only a finding needs the line (finding it may parse the file again: see yaml.ts).
+        const at = () => ({ file: ks.file, line: ks.source ? lineOfPath(ks.source, ['spec', 'path']) : ks.line, object: objectLabel(ks.object) });
         if (plan.kind !== 'build') incomplete = true;
-        if (plan.kind === 'missing') findings.push({ severity: 'error', check: 'graph', ...at, message: plan.message, hint: plan.hint });
+        if (plan.kind === 'missing') findings.push({ severity: 'error', check: 'graph', ...at(), message: plan.message, hint: plan.hint });
         else if (plan.kind === 'external')
           findings.push({
             severity: 'warning',
             check: 'graph',
-            ...at,
+            ...at(),
             message: `reads ${plan.source}, not this repository: its path is not built or checked`,
             hint: 'validate that source repository separately',
           });
-        else if (plan.dir !== clusterDir) await expand(plan.request, ks);
+        else if (plan.dir !== clusterDir) await expand(plan.request, ks, plan.dir);
       }),
     );
   };

@@ -21,11 +21,15 @@ export const LARGE_FILE_BYTES = 1024 * 1024;
  * Every file path of the repository, and the text of those that are text (binary files and YAML
  * over 8 MiB skipped). Text files over 1 MiB that are not YAML are not read whole: `large` lists them.
  */
-export async function readRepositoryFiles(root: string): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
+export async function readRepositoryFiles(root: string, written?: ReadonlyMap<string, string>): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
   const paths = (await listFiles(root, root)).sort();
   const large: string[] = [];
   const files = await Promise.all(
     paths.map(async (path): Promise<RepoFile | undefined> => {
+      const known = written?.get(path);
+      // Text we wrote reads back the same (well-formed UTF-16 written as UTF-8), so it is not read again.
+      if (known !== undefined && !/\p{Surrogate}/u.test(known) && known.length <= LARGE_FILE_BYTES / 4 && !known.includes('\0'))
+        return { path, text: known, inDotDir: isInDotDir(path) };
       const full = join(root, path);
       const size = (await stat(full)).size;
       const yaml = /\.ya?ml$/.test(path);
@@ -35,11 +39,13 @@ export async function readRepositoryFiles(root: string): Promise<{ paths: string
       }
       const buffer = await readFile(full);
       if (buffer.includes(0)) return undefined;
-      return { path, text: buffer.toString('utf8'), inDotDir: path.split('/').slice(0, -1).some((part) => part.startsWith('.')) };
+      return { path, text: buffer.toString('utf8'), inDotDir: isInDotDir(path) };
     }),
   );
   return { paths, texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort() };
 }
+
+const isInDotDir = (path: string) => path.split('/').slice(0, -1).some((part) => part.startsWith('.'));
 
 /** A NUL byte in the first 8 KiB: a binary file, as Git decides. */
 async function startsBinary(path: string): Promise<boolean> {
@@ -65,7 +71,7 @@ export async function scanInChunks<T extends { line?: number }>(root: string, pa
   const found = new Map<string, T>();
   let carry = '';
   let linesBefore = 0; // newlines before the start of `carry`
-  const inDotDir = path.split('/').slice(0, -1).some((part) => part.startsWith('.'));
+  const inDotDir = isInDotDir(path);
   for await (const chunk of createReadStream(join(root, path), { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
     const text = carry + (chunk as string);
     for (const f of check({ path, text, inDotDir })) {

@@ -11,7 +11,12 @@ import { lineOfPath } from './yaml.js';
  * of each folder it includes, so those are built on their own only when the outer build fails (to
  * find the folder at fault). Objects are then checked as the overlays deploy them.
  */
-export async function buildFolders(models: readonly KustomizationModel[], builder: KustomizeBuilder): Promise<{ model: KustomizationModel; outcome: BuildOutcome }[]> {
+export async function buildFolders(
+  models: readonly KustomizationModel[],
+  builder: KustomizeBuilder,
+  /** Outermost folders not to build (their checks are reused: see check-reuse.ts). */
+  skip: ReadonlySet<RepoPath> = new Set(),
+): Promise<{ model: KustomizationModel; outcome: BuildOutcome }[]> {
   const buildable = models.filter((m) => !m.isComponent);
   const byDir = new Map(buildable.map((m) => [m.dir, m]));
   const included = new Set(buildable.flatMap((m) => m.dirs));
@@ -29,10 +34,18 @@ export async function buildFolders(models: readonly KustomizationModel[], builde
     }
     return result;
   };
-  await Promise.all(buildable.filter((m) => !included.has(m.dir)).map(build));
+  await Promise.all(buildable.filter((m) => !included.has(m.dir) && !skip.has(m.dir)).map(build));
   // Folders only reachable through an include cycle have no outermost folder: build them too.
-  await Promise.all(buildable.filter((m) => !results.has(m.dir) && ![...results.keys()].some((d) => reaches(byDir, d, m.dir))).map(build));
+  const reached = [...results.keys(), ...skip];
+  await Promise.all(buildable.filter((m) => !results.has(m.dir) && !reached.some((d) => reaches(byDir, d, m.dir))).map(build));
   return Promise.all(results.values());
+}
+
+/** The folders no other folder includes: each is one build (and one unit of check-reuse.ts). */
+export function outermostFolders(models: readonly KustomizationModel[]): RepoPath[] {
+  const buildable = models.filter((m) => !m.isComponent);
+  const included = new Set(buildable.flatMap((m) => m.dirs));
+  return buildable.filter((m) => !included.has(m.dir)).map((m) => m.dir);
 }
 
 const reaches = (byDir: ReadonlyMap<RepoPath, KustomizationModel>, from: RepoPath, to: RepoPath, seen = new Set<RepoPath>()): boolean => {

@@ -8,20 +8,23 @@ import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
-import { BuildFailures, buildFolders } from './folder-builds.js';
+import { CheckReuse, type CheckRecord } from './check-reuse.js';
+import { BuildFailures, buildFolders, outermostFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
-import { checkDeployability, expectedFromAnswers } from './deploy.js';
+import { checkDeployability, expectedFromAnswers, type ExpectedObjects } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
 import { groupOf, isFluxGroup } from './objects.js';
 import { includeCycles, readKustomization, type KustomizationModel } from './kustomization-files.js';
+import { FileParseCache, hashText, type ParseCache } from './parse-cache.js';
 import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
 import { checkSchemas } from './schema/check.js';
 import { schemasFromCrds, type CrdSchema } from './schema/crd-schemas.js';
-import { SchemaRegistry } from './schema/registry.js';
+import { loadPrecompiledValidators, SchemaRegistry } from './schema/registry.js';
 import { checkPlainSecret, checkSecretGenerators, scanTextForTokens } from './secrets.js';
 import { sourceIgnoreMatcher } from './sourceignore.js';
+import { toolIdentity } from './tool-identity.js';
 import type { Finding, KubeObject, LocatedObject, ValidationReport } from './types.js';
 import { isObjectDoc, parseYamlFile, type ParsedFile, type SourceDoc } from './yaml.js';
 
@@ -41,6 +44,11 @@ export interface ValidateOptions {
    * no folder, no cache. The commands pass the user's cache folder (defaultCacheDir).
    */
   cacheDir?: string;
+  /**
+   * Files the caller has just written into `dir`, path → text (a staged tree): used instead of
+   * reading them back. Every other file of `dir` is read as usual.
+   */
+  written?: ReadonlyMap<string, string>;
 }
 
 const BUILD_CONCURRENCY = 4;
@@ -54,7 +62,9 @@ const BUILD_CONCURRENCY = 4;
 export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = resolve(dir);
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
-  const repository = await readRepository(root);
+  const tool = options.cacheDir === undefined ? undefined : await toolIdentity();
+  const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, tool!);
+  const repository = await readRepository(root, options.written, parseCache);
   const { clusters } = repository;
   const notFlux = clusters.length === 0 ? 'it has no clusters/ folder' : !repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value))) ? 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)' : undefined;
   if (notFlux) throw inputError(`validate ${dir}: not a Flux repository: ${notFlux}: give the folder of a repository made by create-piksel-gitops`);
@@ -62,35 +72,164 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
   const cache = options.cacheDir === undefined ? undefined : buildCache(options.cacheDir, root, repository);
+  const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(repository, tool!), cache, repository.repo);
   const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
   try {
     const findings = checkAsWritten(repository);
-    const builds = await buildEverything(repository, builder, options.cluster ? [options.cluster] : clusters);
-    findings.push(...builds.findings);
-    if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
-    const objects = objectsToCheck(repository, builds);
-    findings.push(...checkSchemas(objects, repository.registry));
-    for (const cluster of builds.clusters)
-      findings.push(...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }));
     const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
     findings.push(...answersFindings);
-    for (const cluster of builds.clusters) findings.push(...checkDeployability(cluster, expected));
+    const reused = await reusableChecks(repository, reuse, options.cluster ? [options.cluster] : clusters, expected);
+    const builds = await buildEverything(
+      repository,
+      builder,
+      (options.cluster ? [options.cluster] : clusters).filter((c) => !reused.clusters.has(c)),
+      new Set(reused.folders.keys()),
+    );
+    findings.push(...builds.findings);
+    if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
 
-    const sorted = normalizeFindings(findings);
+    const checked = await checkUnits(repository, builds, reused, reuse, expected);
+    findings.push(...checked.findings);
+
+    const sorted = oneNoSchemaWarningPerKind(normalizeFindings(findings));
     return {
       ok: !sorted.some((f) => f.severity === 'error'),
       findings: sorted,
-      stats: { files: repository.parsed.length, objects: objects.length, builds: builder.runs, ...(cache ? { cachedBuilds: builder.cached } : {}) },
+      stats: {
+        files: repository.parsed.length,
+        objects: checked.objects,
+        builds: builder.runs,
+        ...(cache ? { cachedBuilds: builder.cached } : {}),
+        ...(reuse ? { reusedClusters: reused.clusters.size, reusedFolders: reused.folders.size } : {}),
+      },
     };
   } finally {
-    await builder.dispose();
+    await Promise.all([builder.dispose(), parseCache?.save()]);
   }
+}
+
+/**
+ * Checks 4, 5 and 7 per unit (an outermost folder, a cluster) built in this run; the findings of
+ * reused units as recorded; manifests no build reached, as written. Records each unit that passed.
+ */
+async function checkUnits(
+  repository: Repository,
+  builds: Builds,
+  reused: Awaited<ReturnType<typeof reusableChecks>>,
+  reuse: CheckReuse | undefined,
+  expected: ExpectedObjects,
+): Promise<{ findings: Finding[]; objects: number }> {
+  const findings: Finding[] = [];
+  // The objects each unit (a folder, a cluster) checks, and what no build reached (checked as written).
+  const locate = locator(repository.docsByFile);
+  const folderUnits = builds.folders.map(({ model, outcome }) => ({ model, outcome, objects: outcome.status === 'ok' ? ownObjects(outcome.objects.map((b) => locate(b, model.file))) : [] }));
+  const clusterUnits = builds.clusters.map((cluster) => ({ cluster, objects: ownObjects(cluster.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))) }));
+  const covered = new Set([...folderUnits, ...clusterUnits].flatMap((u) => u.objects.map((o) => o.file)));
+  for (const record of [...reused.folders.values(), ...reused.clusters.values()]) {
+    findings.push(...record.findings);
+    record.covered.forEach((f) => covered.add(f));
+  }
+  const inputs = new Set(repository.models.flatMap((m) => m.inputFiles));
+  const loose = repository.objectDocs
+    .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
+    .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
+  if (loose.length > 0 || folderUnits.some((u) => u.objects.length > 0) || clusterUnits.some((u) => u.objects.length > 0)) await loadPrecompiledValidators();
+
+  const schema = new SchemaFindings(repository.registry);
+  const records: Promise<void>[] = [];
+  for (const { model, outcome, objects } of folderUnits) {
+    const unit = objects.flatMap((o) => schema.of(o));
+    findings.push(...unit);
+    if (reuse && outcome.status === 'ok' && !builds.innerFolders.has(model.dir))
+      records.push(reuse.saveFolder(model.dir, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+  }
+  for (const { cluster, objects } of clusterUnits) {
+    const unit = [
+      ...cluster.findings,
+      ...cluster.builds.flatMap((b) => builds.failures.fluxFinding(b)),
+      ...objects.flatMap((o) => schema.of(o)),
+      ...checkClusterGraph({ name: cluster.name, objects: cluster.objects, isNamespaced: repository.isNamespaced, incomplete: cluster.incomplete }),
+      ...checkDeployability(cluster, expected),
+    ];
+    findings.push(...unit);
+    if (reuse && cluster.builds.every((b) => b.outcome.status === 'ok'))
+      records.push(reuse.saveCluster(cluster.name, expectedIn(expected, cluster.name), cluster.builds, { findings: unit, covered: [...new Set(objects.map((o) => o.file))] }));
+  }
+  for (const o of loose) findings.push(...schema.of(o));
+  await Promise.all(records);
+  return { findings, objects: schema.checked };
+}
+
+/** What every check's result depends on besides the files a build reads: the tool and the CRDs. */
+function globalInputs({ texts, hashOf }: Repository, tool: string): string {
+  const crds = texts.filter((t) => isGotkComponents(t.path)).map((t) => `${t.path}\0${hashOf(t.path)}`);
+  return `${tool}\0${crds.join('\0')}`;
+}
+
+/**
+ * What the deploy check of one cluster reads from the stored answers, as text: adding a cluster
+ * to the answers does not change it for the others. Every field of ExpectedObjects the deploy
+ * check reads must be in it.
+ */
+const expectedIn = (expected: ExpectedObjects, cluster: string) =>
+  JSON.stringify({ known: expected.known, secrets: [...expected.secrets].sort(), storageClasses: [...expected.storageClasses(cluster)].sort() });
+
+/** The clusters and outermost folders whose checks passed before on the same inputs. */
+async function reusableChecks(repository: Repository, reuse: CheckReuse | undefined, clusters: readonly string[], expected: ExpectedObjects) {
+  const none = { folders: new Map<string, CheckRecord>(), clusters: new Map<string, CheckRecord>() };
+  if (!reuse) return none;
+  const [folders, clusterRecords] = await Promise.all([
+    Promise.all(outermostFolders(repository.models).map(async (dir) => [dir, await reuse.folderRecord(dir)] as const)),
+    Promise.all(clusters.map(async (name) => [name, await reuse.clusterRecord(name, expectedIn(expected, name))] as const)),
+  ]);
+  const found = <K>(entries: readonly (readonly [K, CheckRecord | undefined])[]) => new Map(entries.filter((e): e is readonly [K, CheckRecord] => e[1] !== undefined));
+  return { folders: found(folders), clusters: found(clusterRecords) };
+}
+
+/** What bootstrap wrote from upstream (the controllers, the CRDs) is not the repository's to fix. */
+const ownObjects = (objects: readonly LocatedObject[]) => objects.filter((o) => !isGotkComponents(o.file));
+
+/**
+ * Check 4 on each distinct object (same file, same content) once, however many builds reach it.
+ * An object without a schema is warned about; the report keeps one such warning per kind.
+ */
+class SchemaFindings {
+  private readonly seen = new Map<string, readonly Finding[]>();
+
+  constructor(private readonly registry: SchemaRegistry) {}
+
+  get checked(): number {
+    return this.seen.size;
+  }
+
+  of(o: LocatedObject): readonly Finding[] {
+    const key = `${o.file}\0${JSON.stringify(o.object)}`;
+    let found = this.seen.get(key);
+    if (!found) this.seen.set(key, (found = checkSchemas([o], this.registry)));
+    return found;
+  }
+}
+
+/**
+ * "no schema for Kind": once per kind, at the first object in report order. The same whichever
+ * builds ran or were reused, so a report does not depend on what the cache held.
+ */
+function oneNoSchemaWarningPerKind(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (f.check !== 'schema' || f.severity !== 'warning' || !f.message.startsWith('no schema for ')) return true;
+    if (seen.has(f.message)) return false;
+    seen.add(f.message);
+    return true;
+  });
 }
 
 /** The repository read once: files, parsed YAML, kustomization files, CRD schemas. */
 interface Repository {
   readonly repo: RepoIndex;
   readonly texts: readonly RepoFile[];
+  /** SHA-256 of each text, by path (parse cache and build cache keys). */
+  readonly hashOf: (path: string) => string | undefined;
   /** Large non-YAML files, scanned in chunks: their findings, and which are SOPS-encrypted. */
   readonly large: { readonly findings: readonly Finding[]; readonly encrypted: ReadonlySet<string>; readonly paths: ReadonlySet<string> };
   readonly parsed: readonly ParsedFile[];
@@ -104,15 +243,29 @@ interface Repository {
   readonly isNamespaced: (apiVersion: string, kind: string) => boolean | undefined;
 }
 
-async function readRepository(root: string): Promise<Repository> {
-  const { paths, texts, large } = await readRepositoryFiles(root);
+async function readRepository(root: string, written: ReadonlyMap<string, string> | undefined, parseCache: ParseCache | undefined): Promise<Repository> {
+  const { paths, texts, large } = await readRepositoryFiles(root, written);
   const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
-  const parsed = texts.filter(isManifestCandidate).map((f) => parseYamlFile(f.path, f.text));
+  const textOf = new Map(texts.map((t) => [t.path, t.text]));
+  const hashes = new Map<string, string>();
+  const hashOf = (path: string) => {
+    let hash = hashes.get(path);
+    if (hash === undefined) {
+      const text = textOf.get(path);
+      if (text === undefined) return undefined;
+      hash = hashText(text);
+      hashes.set(path, hash);
+    }
+    return hash;
+  };
+  const parse = (f: RepoFile) => parseYamlFile(f.path, f.text, parseCache, parseCache && hashOf(f.path));
+  const parsed = texts.filter(isManifestCandidate).map(parse);
   const models = parsed.filter((p) => isKustomizationFile(p.file) && p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
-  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parseYamlFile(f.path, f.text).docs.map((d) => d.value)));
+  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parse(f).docs.map((d) => d.value)));
   return {
     repo,
     texts,
+    hashOf,
     large: await scanLargeFiles(root, large),
     parsed,
     docsByFile: new Map(parsed.map((p) => [p.file, p.docs])),
@@ -125,9 +278,8 @@ async function readRepository(root: string): Promise<Repository> {
   };
 }
 
-function buildCache(cacheDir: string, root: string, { repo, modelByDir, texts }: Repository): FolderBuildCache {
-  const textOf = new Map(texts.map((t) => [t.path, t.text]));
-  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), (path) => textOf.get(path));
+function buildCache(cacheDir: string, root: string, { repo, modelByDir, hashOf }: Repository): FolderBuildCache {
+  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), hashOf);
 }
 
 const SOPS_MARK = /ENC\[AES256_GCM|"sops"|^sops:/m;
@@ -181,53 +333,32 @@ const kubectlMissing = (strict: boolean): Finding => ({
 
 interface Builds {
   readonly folders: readonly { model: KustomizationModel; outcome: BuildOutcome }[];
+  /** Folders built only because a folder including them failed (to find the one at fault). */
+  readonly innerFolders: ReadonlySet<string>;
   readonly clusters: readonly ClusterResult[];
+  readonly failures: BuildFailures;
   /** Build failures worth reporting, path problems. */
   readonly findings: readonly Finding[];
 }
 
-/** Check 3: every kustomization folder and every cluster's Flux Kustomization paths, concurrently. */
-async function buildEverything(repository: Repository, builder: KustomizeBuilder, clusters: readonly string[]): Promise<Builds> {
+/** Check 3: every kustomization folder and every cluster's Flux Kustomization paths, concurrently (those not reused). */
+async function buildEverything(repository: Repository, builder: KustomizeBuilder, clusters: readonly string[], skipFolders: ReadonlySet<string>): Promise<Builds> {
   const { repo, models, modelByDir, docsByFile, parsed, isNamespaced } = repository;
   const ctx: ClusterContext = { repo, builder, locate: locator(docsByFile), expandStatically: staticExpander(modelByDir, docsByFile, isNamespaced) };
-  const [folders, clusterResults] = await Promise.all([buildFolders(models, builder), Promise.all(clusters.map((name) => collectCluster(name, ctx)))]);
+  const [folders, clusterResults] = await Promise.all([buildFolders(models, builder, skipFolders), Promise.all(clusters.map((name) => collectCluster(name, ctx)))]);
   const brokenYaml = new Set(parsed.filter((p) => p.findings.length > 0).map((p) => p.file));
   const failures = new BuildFailures(models, modelByDir, brokenYaml, folders);
+  const outermost = new Set(outermostFolders(models));
   return {
     folders,
+    innerFolders: new Set(folders.map((f) => f.model.dir).filter((d) => !outermost.has(d))),
     clusters: clusterResults,
-    findings: [...failures.dirFindings(), ...clusterResults.flatMap((c) => [...c.findings, ...c.builds.flatMap((b) => failures.fluxFinding(b))])],
+    failures,
+    findings: failures.dirFindings(),
   };
-}
-
-/** Check 4's input: every built object, and every manifest no build reached, each once. */
-function objectsToCheck({ objectDocs, models, docsByFile }: Repository, builds: Builds): LocatedObject[] {
-  const locate = locator(docsByFile);
-  const built = [
-    ...builds.folders.flatMap(({ model, outcome }) => (outcome.status === 'ok' ? outcome.objects.map((b) => locate(b, model.file)) : [])),
-    ...builds.clusters.flatMap((c) => c.builds.flatMap((b) => (b.outcome.status === 'ok' ? b.objects : []))),
-  ];
-  const covered = new Set(built.map((o) => o.file));
-  const inputs = new Set(models.flatMap((m) => m.inputFiles));
-  const loose = objectDocs
-    .filter((d) => !covered.has(d.file) && !inputs.has(d.file))
-    .map((d): LocatedObject => ({ object: d.value, file: d.file, line: d.line, source: d }));
-  // What bootstrap wrote from upstream (the controllers, the CRDs) is not the repository's to fix.
-  return distinctByContent([...built.filter((o) => !isGotkComponents(o.file)), ...loose]);
 }
 
 function namespacedLookup(crds: readonly CrdSchema[]) {
   const byKey = new Map(crds.map((c) => [c.key, c.namespaced]));
   return (apiVersion: string, kind: string): boolean | undefined => byKey.get(`${apiVersion}/${kind}`) ?? findKind(apiVersion, kind)?.namespaced;
-}
-
-/** The same object (same file, same content) reached by several builds is checked once. */
-function distinctByContent(objects: readonly LocatedObject[]): LocatedObject[] {
-  const seen = new Set<string>();
-  return objects.filter((o) => {
-    const key = `${o.file}\0${JSON.stringify(o.object)}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

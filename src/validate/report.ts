@@ -29,8 +29,8 @@ export function formatReport(report: ValidationReport): string {
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const { files, objects, builds, cachedBuilds } = report.stats;
-  const cached = cachedBuilds ? `, ${cachedBuilds} cached` : '';
+  const { files, objects, builds, cachedBuilds, reusedClusters } = report.stats;
+  const cached = `${cachedBuilds ? `, ${cachedBuilds} cached` : ''}${reusedClusters ? `; ${plural(reusedClusters, 'unchanged cluster')} not checked again` : ''}`;
   lines.push(
     `${report.ok ? 'valid' : 'invalid'}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${plural(files, 'YAML file')}, ${plural(objects, 'object')}, ${plural(builds, 'kustomize build')}${cached})`,
   );

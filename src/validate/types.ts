@@ -29,6 +29,10 @@ export interface ValidationReport {
     builds: number;
     /** kustomize builds whose outcome came from the cache (same inputs built before). */
     cachedBuilds?: number;
+    /** Clusters whose checks passed before on the same inputs and were not run again. */
+    reusedClusters?: number;
+    /** Outermost kustomization folders whose checks passed before on the same inputs. */
+    reusedFolders?: number;
   };
 }
 

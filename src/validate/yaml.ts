@@ -1,5 +1,6 @@
 import { isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { isMap } from './objects.js';
+import { hashText, type ParseCache } from './parse-cache.js';
 import type { Finding, KubeObject } from './types.js';
 
 /** One YAML document of a repository file, parsed, with what is needed to point at its lines. */
@@ -21,17 +22,34 @@ export interface ParsedFile {
   readonly findings: readonly Finding[];
 }
 
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: true } as const;
+
 /**
  * Check 1: YAML syntax. Duplicate keys are errors, as Flux (and kustomize) reject them.
  * A document with an error contributes no data, so later checks do not report on a guess.
+ * With a cache, a text that parsed cleanly before is not parsed again: its documents' values and
+ * lines come from the cache, and the `yaml` Document (for a finding's line) is built from the text
+ * only if a check asks for it.
  */
-export function parseYamlFile(file: string, text: string): ParsedFile {
+export function parseYamlFile(file: string, text: string, cache?: ParseCache, hash?: string): ParsedFile {
+  const key = cache ? (hash ?? hashText(text)) : undefined;
+  const hit = key === undefined ? undefined : cache!.lookup(key);
+  if (hit) {
+    const reparse = lazyParse(text);
+    return { file, docs: hit.map((d) => cachedDoc(file, d.index, d.line, d.value, reparse)), findings: [] };
+  }
+  const parsed = parseFully(file, text);
+  if (key !== undefined && parsed.findings.length === 0) cache!.store(key, parsed.docs.map((d) => ({ index: d.index, line: d.line, ...(d.value === undefined ? {} : { value: d.value }) })));
+  return parsed;
+}
+
+function parseFully(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const docs: SourceDoc[] = [];
   const findings: Finding[] = [];
   // `uniqueKeys: true` compares each key with every earlier key of its mapping (quadratic in the
   // keys of one mapping); duplicateKeyLines finds the same keys in one pass.
-  const parsed = parseAllDocuments(text, { uniqueKeys: false, lineCounter, prettyErrors: true });
+  const parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
   const all = Array.isArray(parsed) ? parsed : [parsed];
   all.forEach((doc, index) => {
     const duplicates = duplicateKeyLines(doc, lineCounter);
@@ -58,6 +76,34 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
     docs.push({ file, index, doc, lineCounter, value: doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line });
   });
   return { file, docs, findings };
+}
+
+/** The file's Documents, parsed the first time one is asked for (the same parse as parseFully). */
+function lazyParse(text: string): () => { docs: Document.Parsed[]; lineCounter: LineCounter } {
+  let parsed: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
+  return () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const all = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
+      parsed = { docs: Array.isArray(all) ? all : [all], lineCounter };
+    }
+    return parsed;
+  };
+}
+
+function cachedDoc(file: string, index: number, line: number, value: unknown, reparse: ReturnType<typeof lazyParse>): SourceDoc {
+  return {
+    file,
+    index,
+    line,
+    value,
+    get doc() {
+      return reparse().docs[index]!;
+    },
+    get lineCounter() {
+      return reparse().lineCounter;
+    },
+  };
 }
 
 /**

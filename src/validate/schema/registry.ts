@@ -18,11 +18,20 @@ interface Entry {
  * The bundled schemas compiled at build time (scripts/build.ts): compiling them here took ~0.4 s
  * of every run. Absent before the first build (running from `src/` on a fresh clone); a schema
  * edited since the build no longer matches its hash. Either way it is compiled here instead.
+ * Loaded (half a megabyte of code) only by a run that checks an object: see loadPrecompiledValidators.
  */
-const PRECOMPILED: ReadonlyMap<string, ValidateFunction> = await import('./validators.generated.js').then(
-  (m) => m.VALIDATORS,
-  () => new Map(),
-);
+let precompiled: Promise<void> | undefined;
+
+/** Call before validating objects: without it each bundled schema used is compiled at run time (same errors, slower). */
+export function loadPrecompiledValidators(): Promise<void> {
+  precompiled ??= import('./validators.generated.js').then(
+    (m) => {
+      for (const [hash, validate] of m.VALIDATORS as ReadonlyMap<string, ValidateFunction>) if (!byHash.has(hash)) byHash.set(hash, validate);
+    },
+    () => undefined,
+  );
+  return precompiled;
+}
 
 /**
  * One ajv for the process: validators are kept by schema, so validating many repositories (tests,
@@ -30,7 +39,7 @@ const PRECOMPILED: ReadonlyMap<string, ValidateFunction> = await import('./valid
  * re-serialising it.
  */
 let sharedAjv: Ajv | undefined;
-const byHash = new Map<string, ValidateFunction>(PRECOMPILED);
+const byHash = new Map<string, ValidateFunction>();
 const bySchema = new WeakMap<OpenApiSchema, ValidateFunction>();
 
 function validatorFor(schema: OpenApiSchema): ValidateFunction {

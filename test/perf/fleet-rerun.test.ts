@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { createCommand, type CreateDeps } from '../../src/commands/create.js';
+import { runProcess, type ProcessRunner } from '../../src/process.js';
+import type { Reporter } from '../../src/reporter.js';
+import { formatReport, validateRepository, type ValidationReport } from '../../src/validate/index.js';
+
+// Issue 15: what the check before a write does, counted (never timed). Entered at the command, so
+// the staged tree travels as create and upgrade hand it to the validator.
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'piksel-perf-test-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const quiet: Reporter = { info() {}, detail() {}, success() {}, warn() {} };
+
+/** The real kubectl, counted. */
+function countingRunner(): ProcessRunner & { kustomizeRuns: number } {
+  const runner = Object.assign(
+    async (command: string, args: readonly string[], options?: Parameters<ProcessRunner>[2]) => {
+      if (command === 'kubectl' && args[0] === 'kustomize') runner.kustomizeRuns++;
+      return runProcess(command, args, options);
+    },
+    { kustomizeRuns: 0 },
+  );
+  return runner;
+}
+
+/** Command dependencies whose pre-write check is the validator with a cache folder, each report kept. */
+function depsWithCache(cacheDir: string) {
+  const reports: ValidationReport[] = [];
+  const runner = countingRunner();
+  const deps: CreateDeps = {
+    run: runProcess,
+    reporter: quiet,
+    checkStaged: async (dir, written) => {
+      const report = await validateRepository(dir, { runner, cacheDir, written });
+      reports.push(report);
+      if (!report.ok) throw new Error(formatReport(report));
+    },
+  };
+  return { deps, reports, runner };
+}
+
+const clusters = (names: readonly string[]) => ({ clusters: names.map((name) => ({ name })) });
+
+describe('the pre-write check of a fleet re-run', () => {
+  it('checks the added cluster, reuses the unchanged ones, and reports as a full check does', async () => {
+    const cacheDir = join(work, 'cache');
+    const dir = join(work, 'fleet');
+    const answers = join(work, 'answers.json');
+    await writeFile(answers, JSON.stringify(clusters(['east', 'west'])));
+    const first = depsWithCache(cacheDir);
+    await createCommand(parseCliArgs([dir, '--yes', '--no-git', '--answers', answers]), first.deps);
+    expect(first.reports).toHaveLength(1);
+    expect(first.reports[0]!.stats).toMatchObject({ reusedClusters: 0 });
+
+    // The same repository generated again elsewhere: same content, every check reused, nothing built.
+    const again = depsWithCache(cacheDir);
+    await createCommand(parseCliArgs([join(work, 'copy'), '--yes', '--no-git', '--answers', answers]), again.deps);
+    expect(again.reports[0]!.stats).toMatchObject({ reusedClusters: 2, builds: 0 });
+    expect(again.runner.kustomizeRuns).toBe(0);
+
+    // Adding a third cluster: checked in the upgrade's scratch folder; east and west are reused.
+    const added = depsWithCache(cacheDir);
+    await createCommand(parseCliArgs([dir, '--yes', '--no-git', '--allow-dirty', '--cluster', 'north']), added.deps);
+    expect(added.reports).toHaveLength(1);
+    expect(added.reports[0]!.stats).toMatchObject({ reusedClusters: 2 });
+    expect(added.runner.kustomizeRuns).toBeGreaterThan(0);
+    // Built: north's own paths and folders only, fewer than the first generation built for two clusters.
+    expect(added.runner.kustomizeRuns).toBeLessThan(first.runner.kustomizeRuns);
+
+    const full = await validateRepository(dir, { runner: countingRunner() });
+    expect(full.ok).toBe(true);
+    expect(added.reports[0]!.findings).toEqual(full.findings);
+  });
+});

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listTree, runCli, tempDir } from './support/cli.js';
@@ -15,11 +15,23 @@ const edit = async (dir: string, path: string, from: string, to: string) => {
 };
 const commitAll = (dir: string, message: string) => git(dir, 'commit', '-qam', message);
 
+/** Generated repositories (real CLI, --yes), made once per set of arguments in this file and copied per test. */
+const generated = new Map<string, Promise<string>>();
 async function generate(args: string[] = []): Promise<string> {
-  const dir = join(await tempDir(), 'repo');
-  const run = await runCli([dir, '--yes', ...args]);
-  expect(run.exitCode, run.stderr).toBe(0);
-  return dir;
+  const key = args.join('\n');
+  if (!generated.has(key))
+    generated.set(
+      key,
+      (async () => {
+        const dir = join(await tempDir(), 'repo');
+        const run = await runCli([dir, '--yes', ...args]);
+        expect(run.exitCode, run.stderr).toBe(0);
+        return dir;
+      })(),
+    );
+  const copy = join(await tempDir(), 'repo');
+  await cp(await generated.get(key)!, copy, { recursive: true });
+  return copy;
 }
 
 /** Every file's bytes, except git internals (for "nothing changed" assertions). */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests run whole CLI processes, git and kubectl: give them room on a 2-core machine.
@@ -7,5 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ['test/support/cache-home.ts'],
+    // vitest's default for `run` is one worker fewer than the cores: a single worker on a 2-core
+    // machine, which leaves a core idle while a file waits for the processes it starts. One
+    // worker per core (forks: test/safety changes the working directory, which threads cannot).
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listTree, runCli, tempDir } from './support/cli.js';
+import { runMain } from './support/main.js';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 
@@ -32,10 +33,11 @@ const CASES: readonly { name: string; args: string[]; expect: RegExp[] }[] = [
 ];
 
 describe('bad input: exit 2, one line naming the field and the fix, nothing written', () => {
+  // main() in this process; the answers-file and no-terminal cases below run the built CLI.
   it.each(CASES)('$name', async ({ args, expect: patterns }) => {
     const parent = await tempDir();
     const target = join(parent, 'repo');
-    const run = await runCli([target, '--yes', ...args]);
+    const run = await runMain([target, '--yes', ...args]);
     expect(run.exitCode).toBe(2);
     const firstLine = run.stderr.split('\n')[0]!;
     for (const pattern of patterns) expect(firstLine).toMatch(pattern);
@@ -59,6 +61,7 @@ describe('bad input: exit 2, one line naming the field and the fix, nothing writ
     const run = await runCli([join(parent, 'repo'), '--answers', file]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/--answers .*not valid YAML/);
+    expect(await listTree(parent)).toEqual(['answers.yaml']);
   });
 
   it('without a terminal and without --yes, missing answers are named', async () => {

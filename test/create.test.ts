@@ -87,11 +87,13 @@ describe('create with --yes', () => {
   });
 
   it('--help and --version answer without writing', async () => {
-    const help = await runCli(['--help']);
+    const cwd = await tempDir();
+    const help = await runCli(['--help'], { cwd });
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toMatch(/--answers FILE/);
-    const version = await runCli(['--version']);
+    const version = await runCli(['--version'], { cwd });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await listTree(cwd)).toEqual([]);
   });
 
   it('an answers file and --set combine, --set winning', async () => {

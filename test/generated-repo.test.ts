@@ -22,30 +22,47 @@ const APP_SUBSETS = {
   'notebooks and workflows': ['argo', 'jupyterdask', 'monitoring'],
 } as const;
 
-/** GPU on/off × Slack on/off × cloud generic/aws × two app subsets. */
-const MATRIX = [true, false].flatMap((gpu) =>
-  [true, false].flatMap((slack) =>
-    (['generic', 'aws'] as const).flatMap((cloud) =>
-      Object.entries(APP_SUBSETS).map(([subset, apps]) => ({
-        title: `gpu ${gpu ? 'on' : 'off'}, slack ${slack ? 'on' : 'off'}, ${cloud}, ${subset}`,
-        raw: {
-          gpu: { enabled: gpu },
-          slack: { enabled: slack },
-          clusters: [
-            {
-              name: 'development',
-              cloud,
-              ...(cloud === 'aws'
-                ? { aws: { serviceAccountRoles: { argo: 'arn:aws:iam::111122223333:role/argo', jupyterhub: 'arn:aws:iam::111122223333:role/hub' } } }
-                : {}),
-            },
-          ],
-          components: { apps: [...apps] },
-        },
-      })),
-    ),
-  ),
-);
+type Cloud = 'generic' | 'aws';
+type Subset = keyof typeof APP_SUBSETS;
+
+/**
+ * GPU on/off × Slack on/off × cloud generic/aws × two app subsets, covered pairwise: every value
+ * of each switch meets every value of every other switch in some row (a covering array of five
+ * rows instead of the sixteen of the full product; the switches' templates do not reach into
+ * each other further than pairs).
+ */
+const PAIRWISE: readonly (readonly [gpu: boolean, slack: boolean, cloud: Cloud, subset: Subset])[] = [
+  [false, false, 'generic', 'data apps'],
+  [false, true, 'aws', 'notebooks and workflows'],
+  [true, false, 'aws', 'notebooks and workflows'],
+  [true, true, 'generic', 'notebooks and workflows'],
+  [true, true, 'aws', 'data apps'],
+];
+
+const MATRIX = PAIRWISE.map(([gpu, slack, cloud, subset]) => ({
+  title: `gpu ${gpu ? 'on' : 'off'}, slack ${slack ? 'on' : 'off'}, ${cloud}, ${subset}`,
+  switches: [gpu, slack, cloud, subset] as const,
+  raw: {
+    gpu: { enabled: gpu },
+    slack: { enabled: slack },
+    clusters: [
+      {
+        name: 'development',
+        cloud,
+        ...(cloud === 'aws' ? { aws: { serviceAccountRoles: { argo: 'arn:aws:iam::111122223333:role/argo', jupyterhub: 'arn:aws:iam::111122223333:role/hub' } } } : {}),
+      },
+    ],
+    components: { apps: [...APP_SUBSETS[subset]] },
+  },
+}));
+
+it('the matrix covers every pair of switch values', () => {
+  const values = [[false, true], [false, true], ['generic', 'aws'], Object.keys(APP_SUBSETS)] as const;
+  for (let a = 0; a < values.length; a++)
+    for (let b = a + 1; b < values.length; b++)
+      for (const x of values[a]!)
+        for (const y of values[b]!) expect(MATRIX.some((m) => m.switches[a] === x && m.switches[b] === y), `switch ${a} = ${String(x)} with switch ${b} = ${String(y)}`).toBe(true);
+});
 
 const CASES = [{ title: 'defaults (--yes)', raw: {} }, ...MATRIX];
 

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { cp, readFile, symlink } from 'node:fs/promises';
+import { dirname, join, posix, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listTree, REPO_ROOT, tempDir } from './support/cli.js';
 
@@ -27,7 +27,12 @@ describe('the published package', () => {
 
   it('holds only what users need, and `npm exec` of the tarball generates a repository', async () => {
     const out = await tempDir('piksel-pack-');
-    const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO_ROOT });
+    // Packed from a copy: prepack rebuilds dist/ (removing it first), which would pull the CLI
+    // from under the tests of other files running at the same time.
+    const checkout = join(await tempDir('piksel-checkout-'), 'create-piksel-gitops');
+    await cp(REPO_ROOT, checkout, { recursive: true, filter: (path) => !/^(node_modules|dist|\.git)$/.test(relative(REPO_ROOT, path)) });
+    await symlink(join(REPO_ROOT, 'node_modules'), join(checkout, 'node_modules'));
+    const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: checkout });
     // prepack (the build) prints its progress first; the report is the JSON array after it.
     const [result] = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as PackResult[];
     const tarball = join(out, result!.filename);

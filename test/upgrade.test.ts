@@ -1,8 +1,9 @@
 import { execa } from 'execa';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listTree, runCli, tempDir } from './support/cli.js';
+import { runMain } from './support/main.js';
 import { kustomizationDirs, kustomizeFailures, hasKubectl, hasYamllint, yamllintFailures } from './support/repo-checks.js';
 import { patchedTemplates, V2_EDITS } from './support/templates.js';
 
@@ -15,11 +16,23 @@ const edit = async (dir: string, path: string, from: string, to: string) => {
 };
 const commitAll = (dir: string, message: string) => git(dir, 'commit', '-qam', message);
 
+/** Generated repositories (real CLI, --yes), made once per set of arguments in this file and copied per test. */
+const generated = new Map<string, Promise<string>>();
 async function generate(args: string[] = []): Promise<string> {
-  const dir = join(await tempDir(), 'repo');
-  const run = await runCli([dir, '--yes', ...args]);
-  expect(run.exitCode, run.stderr).toBe(0);
-  return dir;
+  const key = args.join('\n');
+  if (!generated.has(key))
+    generated.set(
+      key,
+      (async () => {
+        const dir = join(await tempDir(), 'repo');
+        const run = await runCli([dir, '--yes', ...args]);
+        expect(run.exitCode, run.stderr).toBe(0);
+        return dir;
+      })(),
+    );
+  const copy = join(await tempDir(), 'repo');
+  await cp(await generated.get(key)!, copy, { recursive: true });
+  return copy;
 }
 
 /** Every file's bytes, except git internals (for "nothing changed" assertions). */
@@ -46,11 +59,12 @@ describe('the merge base .piksel/base.yaml', () => {
   });
 });
 
+// Most upgrade runs go through main() in this process; the two marked end-to-end run the built CLI.
 describe('re-run', () => {
   it('with nothing new is a no-op: no file changes, no commit', async () => {
     const dir = await generate();
     const before = await snapshot(dir);
-    const run = await runCli([dir]);
+    const run = await runMain([dir]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/already up to date/);
     expect(await snapshot(dir)).toEqual(before);
@@ -60,14 +74,14 @@ describe('re-run', () => {
   it('refuses a dirty tree unless --allow-dirty, and says why', async () => {
     const dir = await generate();
     await edit(dir, 'README.md', '# piksel-gitops', '# our platform');
-    const refused = await runCli([dir]);
+    const refused = await runMain([dir]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/uncommitted changes.*reviewed and undone.*--allow-dirty/);
-    const allowed = await runCli([dir, '--allow-dirty', '--no-git']);
+    const allowed = await runMain([dir, '--allow-dirty', '--no-git']);
     expect(allowed.exitCode, allowed.stderr).toBe(0);
   });
 
-  it('applies template changes and keeps edits far from them', async () => {
+  it('applies template changes and keeps edits far from them (end-to-end)', async () => {
     const dir = await generate();
     await edit(dir, 'infrastructure/controllers/cert-manager.yaml', '      retryInterval: 2m\n  upgrade:', '      retryInterval: 5m # ours\n  upgrade:');
     await edit(dir, 'infrastructure/controllers/ingress-nginx.yaml', '  interval: 24h\n', '  interval: 6h # ours\n');
@@ -86,7 +100,7 @@ describe('re-run', () => {
     expect(await git(dir, 'status', '--porcelain')).toBe('');
   });
 
-  it('marks a real conflict (an edit of the same line), lists it and exits 3 without committing', async () => {
+  it('marks a real conflict (an edit of the same line), lists it and exits 3 without committing (end-to-end)', async () => {
     const dir = await generate();
     await edit(dir, 'infrastructure/controllers/cert-manager.yaml', '  interval: 30m\n', '  interval: 2h\n');
     await commitAll(dir, 'slower');
@@ -112,7 +126,7 @@ describe('re-run', () => {
     await edit(dir, 'infrastructure/controllers/notifications.yaml', 'spec:\n', 'spec:\n  timeout: 30s\n');
     await edit(dir, 'infrastructure/controllers/kustomization.yaml', 'resources:\n', 'commonLabels:\n  team: geo\nresources:\n');
     await commitAll(dir, 'edits');
-    const run = await runCli([dir, '--set', 'gpu.enabled=true', '--set', 'slack.channel=ops']);
+    const run = await runMain([dir, '--set', 'gpu.enabled=true', '--set', 'slack.channel=ops']);
     expect(run.exitCode, run.stderr).toBe(0);
     const provider = await read(dir, 'infrastructure/controllers/notifications.yaml');
     expect(provider).toContain('timeout: 30s');
@@ -127,7 +141,7 @@ describe('re-run', () => {
     const dir = await generate();
     await edit(dir, 'apps/base/terria/kustomization.yaml', 'resources:\n', '# ours\nresources:\n');
     await commitAll(dir, 'edit terria');
-    const run = await runCli([dir, '--set', 'components.apps=[argo, jupyterhub, jupyterdask, monitoring, odc, stac, tileserver]']);
+    const run = await runMain([dir, '--set', 'components.apps=[argo, jupyterhub, jupyterdask, monitoring, odc, stac, tileserver]']);
     expect(run.exitCode, run.stderr).toBe(0);
     const tree = await listTree(dir);
     expect(tree).toContain('apps/base/terria/kustomization.yaml');
@@ -142,11 +156,11 @@ describe('re-run', () => {
     const dir = await generate();
     await rm(join(dir, 'clusters/development/README.md'));
     await commitAll(dir, 'no readme');
-    const run = await runCli([dir, '--templates', v2]);
+    const run = await runMain([dir, '--templates', v2]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/X clusters\/development\/README\.md\s+left deleted/);
     expect(await listTree(dir)).not.toContain('clusters/development/README.md');
-    const restored = await runCli([dir, '--restore-deleted']);
+    const restored = await runMain([dir, '--restore-deleted']);
     expect(restored.exitCode, restored.stderr).toBe(0);
     expect(await listTree(dir)).toContain('clusters/development/README.md');
   });
@@ -157,7 +171,7 @@ describe('re-run', () => {
     await commitAll(origin, 'edit');
     const clone = join(await tempDir(), 'clone');
     await execa('git', ['clone', '-q', origin, clone]);
-    const run = await runCli([clone, '--templates', v2]);
+    const run = await runMain([clone, '--templates', v2]);
     expect(run.exitCode, run.stderr).toBe(0);
     const text = await read(clone, 'infrastructure/controllers/cert-manager.yaml');
     expect(text).toContain('retryInterval: 5m # ours');
@@ -167,7 +181,7 @@ describe('re-run', () => {
   it('--dry-run prints the plan with diffs and writes nothing', async () => {
     const dir = await generate();
     const before = await snapshot(dir);
-    const run = await runCli([dir, '--templates', v2, '--dry-run']);
+    const run = await runMain([dir, '--templates', v2, '--dry-run']);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/U infrastructure\/controllers\/cert-manager\.yaml\s+updated/);
     expect(run.stderr).toContain('-  interval: 30m\n+  interval: 20m');
@@ -176,7 +190,7 @@ describe('re-run', () => {
 
   it('--json gives the plan machine-readable', async () => {
     const dir = await generate();
-    const run = await runCli([dir, '--templates', v2, '--dry-run', '--json']);
+    const run = await runMain([dir, '--templates', v2, '--dry-run', '--json']);
     const summary = JSON.parse(run.stdout) as { plan: { files: { path: string; outcome: string }[] } };
     expect(summary.plan.files.find((f) => f.path === 'infrastructure/controllers/cert-manager.yaml')?.outcome).toBe('updated');
   });
@@ -186,7 +200,7 @@ describe('adding a cluster', () => {
   it('adds clusters/staging and apps/staging, leaves development byte-identical, and builds', async () => {
     const dir = await generate();
     const before = await snapshot(dir);
-    const run = await runCli([dir, '--cluster', 'staging', '--yes']);
+    const run = await runMain([dir, '--cluster', 'staging', '--yes']);
     expect(run.exitCode, run.stderr).toBe(0);
     const after = await snapshot(dir);
     for (const [path, text] of before)

@@ -6,10 +6,10 @@ import { parseCliArgs } from '../../src/cli/args.js';
 import { bootstrapCommand, type BootstrapDeps, type BootstrapSummary } from '../../src/commands/bootstrap.js';
 import { secretsCommand, type SecretsCommandDeps } from '../../src/commands/secrets.js';
 import { isPikselError, type PikselError } from '../../src/errors.js';
-import { runProcess, type ProcessRunner } from '../../src/process.js';
+import type { ProcessRunner } from '../../src/process.js';
 import type { Reporter } from '../../src/reporter.js';
 import { runCli, tempDir } from '../support/cli.js';
-import { installFakes, type Fakes } from './fakes.js';
+import { fakeAwareRunner, installFakes, type Fakes } from './fakes.js';
 
 /** Bootstrap refuses the defaults' example.org placeholders: tests deploy to a real-looking zone. */
 export const DEPLOYABLE = ['certManager.email=platform@piksel.id', 'clusters.0.domain=dev.piksel.id'];
@@ -43,12 +43,15 @@ export interface RecordedCommand {
   readonly input?: string;
 }
 
-/** The real runner, recording every call (git included) so tests can inspect all argv. */
+/**
+ * The real runner, recording every call (git included) so tests can inspect all argv; the flux
+ * and kubectl stand-ins it finds on the given PATH run in this process (fakeAwareRunner).
+ */
 export function recordingRunner(): { run: ProcessRunner; commands: RecordedCommand[] } {
   const commands: RecordedCommand[] = [];
   const run: ProcessRunner = (command, args, options) => {
     commands.push({ command, args: [...args], input: options?.input });
-    return runProcess(command, args, options);
+    return fakeAwareRunner(command, args, options);
   };
   return { run, commands };
 }

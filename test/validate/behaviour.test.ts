@@ -5,7 +5,7 @@ import type { ProcessRunner, RunResult } from '../../src/process.js';
 import { renderRepository } from '../../src/render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../../src/render/templates.js';
 import { formatReport, validateRepository, type ValidationReport } from '../../src/validate/index.js';
-import { defaultFiles, editDoc, findDoc, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+import { defaultFiles, editDoc, findDoc, isKind, removeRepositories, validate, writeRepository, type Files } from './support.js';
 
 const noKubectl: ProcessRunner = async (): Promise<RunResult> => ({ exitCode: 127, stdout: '', stderr: '', notFound: true });
 
@@ -69,9 +69,9 @@ describe.concurrent('validate runs kubectl through the process runner', () => {
 
 describe.concurrent('validate options and output', () => {
   it('rejects a folder that does not exist, and an unknown cluster, as input errors', async () => {
-    await expect(validateRepository('/nonexistent/piksel')).rejects.toSatisfy((e: unknown) => isPikselError(e) && e.exitCode === 2);
+    await expect(validate('/nonexistent/piksel')).rejects.toSatisfy((e: unknown) => isPikselError(e) && e.exitCode === 2);
     const dir = await writeRepository(await defaultFiles());
-    await expect(validateRepository(dir, { cluster: 'production' })).rejects.toSatisfy(
+    await expect(validate(dir, { cluster: 'production' })).rejects.toSatisfy(
       (e: unknown) => isPikselError(e) && /--cluster production/.test(e.message) && e.details.join().includes('development'),
     );
   });
@@ -84,9 +84,9 @@ describe.concurrent('validate options and output', () => {
     editDoc(files, ks, (doc) => doc.setIn(['spec', 'path'], './apps/nowhere'));
     const dir = await writeRepository(files);
     const [all, development, staging] = await Promise.all([
-      validateRepository(dir),
-      validateRepository(dir, { cluster: 'development' }),
-      validateRepository(dir, { cluster: 'staging' }),
+      validate(dir),
+      validate(dir, { cluster: 'development' }),
+      validate(dir, { cluster: 'staging' }),
     ]);
     const pathErrors = (r: ValidationReport) => r.findings.filter((f) => f.check === 'graph' && f.message.includes('./apps/nowhere'));
     expect(pathErrors(all)).toHaveLength(1);
@@ -112,6 +112,7 @@ describe.concurrent('validate options and output', () => {
   });
 
   it('returns a report that is its own --json output (plain data, documented shape)', async () => {
+    // Uncached, as `validate --json` without a cache folder: stats has exactly these keys.
     const report = await validateRepository(await writeRepository(await withBadPrune()));
     const json = JSON.parse(JSON.stringify(report)) as ValidationReport;
     expect(json).toEqual(report);

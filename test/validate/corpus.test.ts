@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateRepository, type Check, type Finding, type ValidationReport } from '../../src/validate/index.js';
-import { addListedFile, defaultFiles, editDoc, findDoc, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+import type { Check, Finding, ValidationReport } from '../../src/validate/index.js';
+import { addListedFile, defaultFiles, editDoc, findDoc, isKind, removeRepositories, validate, writeRepository, type Files } from './support.js';
 
 /**
  * The corpus of broken repositories: each is the rendered default repository with one planted
@@ -323,12 +323,13 @@ afterAll(removeRepositories);
 describe('validate: the rendered default repository', () => {
   let report: ValidationReport;
   beforeAll(async () => {
-    report = await validateRepository(await writeRepository(await defaultFiles()));
+    report = await validate(await writeRepository(await defaultFiles()));
   });
   it('is valid, with every check run', () => {
     expect(report.findings.filter((f) => f.severity === 'error').map(describeFinding)).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.stats.builds).toBeGreaterThan(0);
+    // Built by kubectl now or earlier in the run (a cache hit is the same inputs' outcome).
+    expect(report.stats.builds + (report.stats.cachedBuilds ?? 0)).toBeGreaterThan(0);
     expect(report.stats.objects).toBeGreaterThan(10);
   });
 
@@ -344,7 +345,7 @@ describe.concurrent('validate: the corpus of broken repositories', () => {
     it(`catches: ${c.name}`, async () => {
       const files = await defaultFiles();
       const file = c.plant(files);
-      const report = await validateRepository(await writeRepository(files));
+      const report = await validate(await writeRepository(files));
       expect(report.ok).toBe(false);
       const matching = report.findings.filter((f) => f.check === c.check && f.severity === 'error' && c.message.test(f.message));
       expect(matching.map(describeFinding), `findings were:\n${report.findings.map(describeFinding).join('\n')}`).not.toEqual([]);

@@ -3,8 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateRepository, type Finding } from '../../src/validate/index.js';
-import { addListedFile, defaultFiles, editDoc, findDoc, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+import type { Finding } from '../../src/validate/index.js';
+import { addListedFile, defaultFiles, editDoc, findDoc, isKind, removeRepositories, validate, writeRepository, type Files } from './support.js';
 
 // Upstream's CRDs are test data kept outside the project (../shared from the repository root).
 const FLUX_CRDS_DIR = fileURLToPath(new URL('../../../shared/fixtures/flux-crds-v2.9/', import.meta.url));
@@ -67,7 +67,7 @@ describe.concurrent('schemas from the real Flux 2.9 CRDs (gotk-components.yaml)'
   it.skipIf(!haveFluxCrds)('accept the default repository, bootstrap files included', async () => {
     const files = await defaultFiles();
     bootstrap(files, await fluxCrds());
-    const report = await validateRepository(await writeRepository(files));
+    const report = await validate(await writeRepository(files));
     expect(show(report.findings)).toEqual([]);
     expect(report.ok).toBe(true);
   });
@@ -76,11 +76,11 @@ describe.concurrent('schemas from the real Flux 2.9 CRDs (gotk-components.yaml)'
     const files = await defaultFiles();
     const alert = alertFile(files);
     editDoc(files, alert, (doc) => doc.setIn(['spec', 'summary'], 'x'.repeat(300)));
-    const bundled = await validateRepository(await writeRepository(files));
+    const bundled = await validate(await writeRepository(files));
     expect(show(errors(bundled.findings))).toEqual([]);
 
     bootstrap(files, await fluxCrds());
-    const withCrds = await validateRepository(await writeRepository(files));
+    const withCrds = await validate(await writeRepository(files));
     expect(errors(withCrds.findings)).toEqual([
       expect.objectContaining({ check: 'schema', file: alert.file, message: 'spec.summary must NOT have more than 255 characters' }),
     ]);
@@ -95,7 +95,7 @@ describe.concurrent('schemas from the real Flux 2.9 CRDs (gotk-components.yaml)'
       doc.setIn(['spec', 'timeout'], '1d');
     });
     bootstrap(files, await fluxCrds());
-    const report = await validateRepository(await writeRepository(files));
+    const report = await validate(await writeRepository(files));
     expect(errors(report.findings).map((f) => [f.file, f.message])).toEqual(
       expect.arrayContaining([
         [hr.file, "unknown field 'relaseName' in spec"],
@@ -121,7 +121,7 @@ describe.concurrent('schemas from a CRD fixture of our own', () => {
   it('without the CRD, a custom kind is a warning: its fields are not checked', async () => {
     const files = await defaultFiles();
     plantWidgets(files);
-    const report = await validateRepository(await writeRepository(files));
+    const report = await validate(await writeRepository(files));
     expect(report.ok).toBe(true);
     expect(report.findings).toEqual([expect.objectContaining({ severity: 'warning', check: 'schema', file: WIDGETS, message: expect.stringMatching(/no schema for Widget/) })]);
   });
@@ -130,7 +130,7 @@ describe.concurrent('schemas from a CRD fixture of our own', () => {
     const files = await defaultFiles();
     plantWidgets(files);
     bootstrap(files, await readFile(OWN_CRDS, 'utf8'));
-    const report = await validateRepository(await writeRepository(files));
+    const report = await validate(await writeRepository(files));
     const widgetErrors = errors(report.findings).filter((f) => f.file === WIDGETS);
     expect(widgetErrors.every((f) => f.object === 'Widget/flux-system/bad')).toBe(true);
     expect(widgetErrors.map((f) => f.message).sort()).toEqual(
@@ -150,14 +150,14 @@ describe.concurrent('schemas from a CRD fixture of our own', () => {
     const files = await defaultFiles();
     const ks = findDoc(files, 'Flux Kustomization', isKind('Kustomization', 'kustomize.toolkit.fluxcd.io'));
     editDoc(files, ks, (doc) => doc.setIn(['spec', 'futureField'], true));
-    const bundled = await validateRepository(await writeRepository(files));
+    const bundled = await validate(await writeRepository(files));
     expect(errors(bundled.findings).map((f) => f.message)).toEqual(["unknown field 'futureField' in spec"]);
 
     bootstrap(files, await readFile(OWN_CRDS, 'utf8'));
-    expect(show(errors((await validateRepository(await writeRepository(files))).findings))).toEqual([]);
+    expect(show(errors((await validate(await writeRepository(files))).findings))).toEqual([]);
 
     editDoc(files, ks, (doc) => doc.setIn(['spec', 'futureField'], 'soon'));
-    expect(errors((await validateRepository(await writeRepository(files))).findings).map((f) => f.message)).toEqual([
+    expect(errors((await validate(await writeRepository(files))).findings).map((f) => f.message)).toEqual([
       'spec.futureField must be a boolean, not string "soon"',
     ]);
   });

@@ -5,6 +5,7 @@ import { type Document, parseAllDocuments } from 'yaml';
 import { parseAnswers } from '../../src/answers/load.js';
 import { renderRepository } from '../../src/render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../../src/render/templates.js';
+import { defaultCacheDir, validateRepository, type ValidationReport } from '../../src/validate/index.js';
 
 /** A repository in memory: path → text. Tests copy the rendered default and plant one defect. */
 export type Files = Map<string, string>;
@@ -21,6 +22,17 @@ export function renderDefault(): Promise<ReadonlyMap<string, string>> {
 
 export async function defaultFiles(): Promise<Files> {
   return new Map(await renderDefault());
+}
+
+/**
+ * validate with the build cache the commands use, in the run's cache folder (XDG_CACHE_HOME, set
+ * by test/support/cache-home.ts): the default repository's folders are built by kubectl once per
+ * run, and a test's planted defect is built afresh because it changes the inputs. The cache's own
+ * correctness (a hit reports what a fresh build reports) is tested in build-cache.test.ts.
+ */
+export function validate(dir: string, options: Parameters<typeof validateRepository>[1] = {}): Promise<ValidationReport> {
+  if (!process.env.XDG_CACHE_HOME) throw new Error('XDG_CACHE_HOME is not set: run the tests through vitest.config.ts (its global setup sets it)');
+  return validateRepository(dir, { cacheDir: defaultCacheDir(), ...options });
 }
 
 const made: string[] = [];

@@ -1,39 +1,9 @@
 import { parseArgs } from 'node:util';
 import { nearestName } from '../answers/suggest.js';
+import type { CliOptions, Command } from '../commands/options.js';
 import { inputError } from '../errors.js';
 
-export type Command = 'create' | 'validate' | 'bootstrap' | 'secrets';
-
-/** Everything the command line says, read once, in one place. */
-export interface CliOptions {
-  readonly command: Command;
-  readonly dir: string;
-  /** A folder was named (create without one may mean the generated repository the shell is in). */
-  readonly dirGiven: boolean;
-  readonly yes: boolean;
-  readonly answersFile?: string;
-  readonly sets: readonly string[];
-  readonly cluster?: string;
-  readonly dryRun: boolean;
-  readonly git: boolean;
-  /** undefined: ask (interactive) or skip (non-interactive); true/false: as told. */
-  readonly bootstrap?: boolean;
-  readonly json: boolean;
-  readonly force: boolean;
-  readonly allowDirty: boolean;
-  /** Upgrade on a detached HEAD (the commit would belong to no branch). */
-  readonly allowDetached: boolean;
-  readonly restoreDeleted: boolean;
-  readonly strict: boolean;
-  readonly context?: string;
-  /** bootstrap / secrets: Secrets to give new values on purpose (a name, namespace/name, or all). */
-  readonly rotate: readonly string[];
-  /** secrets: only report present/missing. */
-  readonly check: boolean;
-  readonly templatesDir?: string;
-  readonly help: boolean;
-  readonly version: boolean;
-}
+export type { CliOptions, Command } from '../commands/options.js';
 
 const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },

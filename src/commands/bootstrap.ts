@@ -3,7 +3,7 @@ import { shellQuote } from '../bootstrap/command-line.js';
 import { parseAnswers } from '../answers/load.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { runBootstrap, type BootstrapDeps, type BootstrapSummary } from '../bootstrap/run.js';
-import type { CliOptions } from '../cli/args.js';
+import type { CliOptions } from './options.js';
 import { inputError } from '../errors.js';
 import { runProcess } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';

@@ -4,7 +4,7 @@ import { scopedRunner } from '../bootstrap/child-env.js';
 import { shellQuote } from '../bootstrap/command-line.js';
 import { resolveKubeContext } from '../bootstrap/preflight.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from '../bootstrap/slack-secret.js';
-import type { CliOptions } from '../cli/args.js';
+import type { CliOptions } from './options.js';
 import { cancelled, inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliOptions } from '../cli/args.js';
-import type { InteractiveSession } from '../cli/session.js';
+import type { CliOptions } from './options.js';
+import type { InteractiveSession } from '../interactive/session.js';
 import { PikselError, cancelled, inputError } from '../errors.js';
 import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';

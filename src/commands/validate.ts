@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { CliOptions } from '../cli/args.js';
+import type { CliOptions } from './options.js';
 import { stepError } from '../errors.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import type { Reporter } from '../reporter.js';

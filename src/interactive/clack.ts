@@ -1,7 +1,7 @@
 import * as clack from '@clack/prompts';
 import { cancelled } from '../errors.js';
 import { packageVersion } from '../package-root.js';
-import type { InteractiveSession } from '../cli/session.js';
+import type { InteractiveSession } from './session.js';
 import type { TaskLog } from '../bootstrap/prompts.js';
 import { askAnswers } from './flow.js';
 import { withSpinner } from './progress.js';

@@ -1,7 +1,8 @@
 import { findKind, KNOWN_GROUPS, KNOWN_KINDS, preferredApiVersion } from './kinds.js';
 import { apiVersionOf, kindOf, objectLabel, splitApiVersion } from './objects.js';
 import type { Finding, KubeObject } from './types.js';
-import { lineOfPath, type SourceDoc } from './yaml.js';
+import { lineOfPath } from './yaml.js';
+import type { SourceDoc } from './types.js';
 
 /**
  * Check 2: our own `flux migrate --dry-run`. Any apiVersion the API server no longer serves is an

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { BuildOutcome, BuildRequest } from './builds.js';
+import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
 import type { KustomizationModel } from './kustomization-files.js';
 import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from './repo-paths.js';
@@ -25,13 +25,6 @@ const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME;
   return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'create-piksel-gitops');
-}
-
-/** What the builder needs from a cache: a key for a request (undefined: do not cache), read, write. */
-export interface BuildCache {
-  keyOf(request: BuildRequest): Promise<string | undefined>;
-  read(key: string): Promise<BuildOutcome | undefined>;
-  write(key: string, outcome: BuildOutcome): Promise<void>;
 }
 
 /** The files a build reads, found from the repository listing and its kustomization files. */

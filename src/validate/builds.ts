@@ -3,13 +3,19 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { ProcessRunner } from '../process.js';
-import type { BuildCache } from './build-cache.js';
 import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { createLimiter } from './limiter.js';
 import { isMap, str } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { KubeObject } from './types.js';
+
+/** What the builder needs from a cache (build-cache.ts has the one on disk): a key for a request (undefined: do not cache), read, write. */
+export interface BuildCache {
+  keyOf(request: BuildRequest): Promise<string | undefined>;
+  read(key: string): Promise<BuildOutcome | undefined>;
+  write(key: string, outcome: BuildOutcome): Promise<void>;
+}
 
 /**
  * One kustomize build, as kustomize-controller would run it: a kustomization that lists the

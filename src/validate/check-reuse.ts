@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildCache } from './build-cache.js';
-import { clusterRootRequest, folderRequest, type BuildRequest } from './builds.js';
+import { clusterRootRequest, folderRequest, type BuildCache, type BuildRequest } from './builds.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
 

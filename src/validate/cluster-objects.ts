@@ -6,7 +6,8 @@ import type { KustomizationModel } from './kustomization-files.js';
 import { isMap, kindOf, nameOf, namespaceOf, objectLabel } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding, KubeObject, LocatedObject } from './types.js';
-import { isObjectDoc, lineOfPath, type SourceDoc } from './yaml.js';
+import { isObjectDoc, lineOfPath } from './yaml.js';
+import type { SourceDoc } from './types.js';
 
 /** A built object pointed back at the document it was written in (kind and name, else kind). */
 export function locator(docsByFile: ReadonlyMap<string, readonly SourceDoc[]>) {

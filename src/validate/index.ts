@@ -26,7 +26,8 @@ import { checkPlainSecret, checkSecretGenerators, scanTextForTokens } from './se
 import { sourceIgnoreMatcher } from './sourceignore.js';
 import { toolIdentity } from './tool-identity.js';
 import type { Finding, KubeObject, LocatedObject, ValidationReport } from './types.js';
-import { isObjectDoc, parseYamlFile, type ParsedFile, type SourceDoc } from './yaml.js';
+import { isObjectDoc, parseYamlFile, type ParsedFile } from './yaml.js';
+import type { SourceDoc } from './types.js';
 
 export type { Check, Finding, ValidationReport } from './types.js';
 export { formatReport } from './report.js';

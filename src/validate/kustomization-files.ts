@@ -2,7 +2,8 @@ import { dirOf, KUSTOMIZATION_NAMES } from './files.js';
 import { isMap } from './objects.js';
 import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
-import { lineOfPath, type SourceDoc } from './yaml.js';
+import { lineOfPath } from './yaml.js';
+import type { SourceDoc } from './types.js';
 
 /** What a kustomization.yaml refers to, resolved to repository paths. */
 export interface KustomizationModel {

@@ -1,7 +1,8 @@
 import type { RepoFile } from './files.js';
 import { isMap, kindOf, objectLabel } from './objects.js';
 import type { Finding, KubeObject } from './types.js';
-import { lineOfPath, lineStarts, type SourceDoc } from './yaml.js';
+import { lineOfPath, lineStarts } from './yaml.js';
+import type { SourceDoc } from './types.js';
 
 /** Credentials with a recognisable shape. The match itself is never printed, only where it is. */
 const TOKEN_PATTERNS: readonly { name: string; pattern: RegExp; hint: string }[] = [

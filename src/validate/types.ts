@@ -1,4 +1,4 @@
-import type { SourceDoc } from './yaml.js';
+import type { Document, LineCounter } from 'yaml';
 
 /** What `validate` reports: one finding per defect, each with where it is and how to fix it. */
 export type Check = 'yaml' | 'api-version' | 'kustomize' | 'schema' | 'graph' | 'secrets' | 'deploy';
@@ -46,4 +46,17 @@ export interface LocatedObject {
   readonly line?: number;
   /** The document it was written in, when known: findings point at the line of the field. */
   readonly source?: SourceDoc;
+}
+
+/** One YAML document of a repository file, parsed, with what is needed to point at its lines. */
+export interface SourceDoc {
+  readonly file: string;
+  /** 0-based position among the file's documents. */
+  readonly index: number;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The document as plain data; undefined for an empty document. */
+  readonly value: unknown;
+  /** 1-based line where the document's content starts. */
+  readonly line: number;
 }

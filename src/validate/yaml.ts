@@ -1,20 +1,7 @@
 import { isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { isMap } from './objects.js';
 import { hashText, type ParseCache } from './parse-cache.js';
-import type { Finding, KubeObject } from './types.js';
-
-/** One YAML document of a repository file, parsed, with what is needed to point at its lines. */
-export interface SourceDoc {
-  readonly file: string;
-  /** 0-based position among the file's documents. */
-  readonly index: number;
-  readonly doc: Document.Parsed;
-  readonly lineCounter: LineCounter;
-  /** The document as plain data; undefined for an empty document. */
-  readonly value: unknown;
-  /** 1-based line where the document's content starts. */
-  readonly line: number;
-}
+import type { Finding, KubeObject, SourceDoc } from './types.js';
 
 export interface ParsedFile {
   readonly file: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../src/cli/args.js';
-import type { InteractiveSession } from '../../src/cli/session.js';
+import type { InteractiveSession } from '../../src/interactive/session.js';
 import { createCommand } from '../../src/commands/create.js';
 import { runProcess } from '../../src/process.js';
 import type { Reporter } from '../../src/reporter.js';

@@ -1,10 +1,11 @@
+import { DURATION as DURATION_FORMAT } from '../answers/formats.js';
 import { groupOf, isFluxGroup, isMap } from './objects.js';
 import type { SchemaIssue } from './schema/issues.js';
 import { displayPath } from './schema/issues.js';
 import type { KubeObject } from './types.js';
 
-/** Flux's Go-duration pattern: no days, no spaces (`1h30m`, `90s`, `500ms`). */
-export const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+/** Flux's Go-duration pattern: no days, no spaces (`1h30m`, `90s`, `500ms`); the answers' own. */
+export const DURATION = DURATION_FORMAT.pattern;
 const DURATION_FIELDS = new Set(['interval', 'timeout', 'retryInterval']);
 
 /** Parts of a Flux object that are not Flux's own fields: chart values, substitution variables, patches. */

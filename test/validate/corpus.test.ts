@@ -323,13 +323,14 @@ afterAll(removeRepositories);
 describe('validate: the rendered default repository', () => {
   let report: ValidationReport;
   beforeAll(async () => {
-    report = await validate(await writeRepository(await defaultFiles()));
+    // No cache: "every check run" means run now (other files of the run fill the shared cache, and
+    // a reused cluster would count no objects).
+    report = await validate(await writeRepository(await defaultFiles()), { cacheDir: undefined });
   });
   it('is valid, with every check run', () => {
     expect(report.findings.filter((f) => f.severity === 'error').map(describeFinding)).toEqual([]);
     expect(report.ok).toBe(true);
-    // Built by kubectl now or earlier in the run (a cache hit is the same inputs' outcome).
-    expect(report.stats.builds + (report.stats.cachedBuilds ?? 0)).toBeGreaterThan(0);
+    expect(report.stats.builds).toBeGreaterThan(0);
     expect(report.stats.objects).toBeGreaterThan(10);
   });
 

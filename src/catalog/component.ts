@@ -105,8 +105,13 @@ export interface ComponentSpec {
   readonly title: string;
   /** One line for the README and prompt hints. */
   readonly summary: string;
-  /** The namespace the component's objects live in (created by the repository). */
+  /** The namespace the component's objects live in (created by the repository, from this name). */
   readonly namespace: string;
+  /**
+   * What user data the namespace holds, if any: it is then never pruned, so turning the component
+   * off in the answers removes its workloads but not its data.
+   */
+  readonly keepsData?: string;
   /** Components this one cannot work without; selecting it adds them (with a note). */
   readonly needs: readonly ComponentName[];
   /** Charts deployed by HelmReleases, keyed by the name templates use (`charts.<key>`). */

@@ -79,6 +79,7 @@ export const jupyterhub = defineComponent({
   title: 'JupyterHub',
   summary: 'Multi-user Jupyter notebooks (Zero to JupyterHub) with per-user storage and idle culling',
   namespace: NAMESPACE,
+  keepsData: 'user home volumes and the hub database volume',
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {
     jupyterhub: {

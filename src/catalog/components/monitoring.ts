@@ -19,6 +19,7 @@ export const monitoring = defineComponent({
   title: 'Monitoring (Prometheus, Grafana, Loki)',
   summary: 'Cluster metrics with Prometheus and Grafana, container logs collected by Alloy into Loki',
   namespace: NAMESPACE,
+  keepsData: 'the Prometheus, Loki and Grafana volumes',
   needs: [...INGRESS_NEEDS],
   charts: {
     kubePrometheusStack: {

@@ -106,6 +106,15 @@ describe('the generated platform comes up in order and never stalls', () => {
       'datacube-ows-update --schema --read-role odc --write-role odc',
       'cubedash-gen --init',
     ]);
+    // datacube-ows-update reads an OWS configuration even for --schema: a mounted one, parsed as JSON.
+    const objects = build(join(dir, 'infrastructure/schemas/odc'));
+    const ows = odc.spec.template.spec.initContainers[1];
+    const cfgPath = ows.env.find((e: any) => e.name === 'DATACUBE_OWS_CFG').value as string;
+    const mount = ows.volumeMounts[0];
+    expect(cfgPath.startsWith(`${mount.mountPath}/`)).toBe(true);
+    const configMapName = odc.spec.template.spec.volumes.find((v: any) => v.name === mount.name).configMap.name;
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName)!;
+    expect(JSON.parse(config.data[cfgPath.slice(mount.mountPath.length + 1)])).toMatchObject({ layers: [], global: { services: { wms: true } } });
     const stac = build(join(dir, 'infrastructure/schemas/stac')).find((o) => o.kind === 'Job')!;
     expect(stac.spec.template.spec.initContainers[0].command).toEqual(['pypgstac', 'migrate']);
   });

@@ -83,6 +83,10 @@ export const odc = defineComponent({
       { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'password' } } },
     ],
     restricted: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    // datacube-ows-update reads an OWS configuration even for --schema (without DATACUBE_OWS_CFG it
+    // imports a module the image does not have): the schema Job gets a minimal one of its own.
+    schemaOwsConfig: { ...OWS_CONFIG, configMap: 'odc-schema-ows-config' },
+    schemaOwsConfigJson: `${JSON.stringify(owsConfig('localhost'), null, 2)}\n`,
     owsConfig: OWS_CONFIG,
   }),
   clusterView: ({ answers, cluster }) => {

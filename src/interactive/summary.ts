@@ -34,18 +34,35 @@ export function planText(dir: string, facts: PlanFacts, fileCount: number): stri
     `Clusters:   ${facts.clusters.join(', ')}`,
     `Components (${facts.components.length}):`,
     ...wrapList(facts.components),
+    ...bootstrapSecretsLines(facts.secrets),
     operatorSecrets.length > 0 ? `Secrets you create in the cluster (${operatorSecrets.length}):` : 'Secrets you create in the cluster: none',
     ...operatorSecrets.map((s) => `  ${s.namespace}/${s.name}`),
-    ...(facts.secrets.some((s) => s.createdBy === 'bootstrap') ? ['The Slack webhook Secret is created at bootstrap.'] : []),
   ].join('\n');
 }
 
+/** What bootstrap creates: how many it generates, and the outside facts it reads or asks for. */
+function bootstrapSecretsLines(secrets: readonly SecretRequirement[]): string[] {
+  const generated = secrets.filter((s) => s.source.kind === 'generated').length;
+  const facts = secrets.filter((s) => s.createdBy === 'bootstrap' && s.source.kind === 'external');
+  if (generated + facts.length === 0) return [];
+  return [
+    `Bootstrap creates ${generated + facts.length} Secrets: ${generated} with random values, and`,
+    `${facts.length} from what you give it (asked, or from the environment):`,
+    ...wrapList(facts.map((s) => `${s.namespace}/${s.name}`)),
+  ];
+}
+
+/** The environment variables bootstrap reads: the Git token, then each outside fact's. */
+const bootstrapVariables = (answers: Answers, secrets: readonly SecretRequirement[]): string[] => [
+  ...[tokenVariable(answers.repository)].filter((v): v is string => Boolean(v)),
+  ...new Set(secrets.flatMap((s) => (s.createdBy === 'bootstrap' && s.source.kind === 'external' ? Object.values(s.source.env) : []))),
+];
+
 export function nextStepsText(dir: string, answers: Answers, secrets: readonly SecretRequirement[], bootstrapped: boolean): string {
   const cluster = answers.clusters[0]!.name;
-  const variable = tokenVariable(answers.repository);
-  const variables = [variable, answers.slack.enabled && 'SLACK_WEBHOOK_URL'].filter((v): v is string => Boolean(v));
+  const variables = bootstrapVariables(answers, secrets);
   // Typed without echo and never on a command line, so the values stay out of shell history.
-  const env = variables.length > 0 ? [...variables.map((v) => `read -rs ${v}`), `export ${variables.join(' ')}`] : [];
+  const env = variables.map((v) => `read -rs ${v} && export ${v}`);
   const operatorSecrets = secrets.filter((s) => s.createdBy === 'operator');
   return [
     `cd ${dir}`,

@@ -39,7 +39,7 @@ describe('create --yes', { timeout: 60_000 }, () => {
     const cwd = await tempDir();
     const result = await runCli(['repo', '--yes'], { cwd });
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toMatch(/Next steps:\n {2}cd repo\n[\s\S]*read -rs GITHUB_TOKEN\n[│ ]*read -rs SLACK_WEBHOOK_URL\n[│ ]*export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
+    expect(result.stderr).toMatch(/Next steps:\n {2}cd repo\n[\s\S]*read -rs GITHUB_TOKEN && export GITHUB_TOKEN\n[│ ]*read -rs PIKSEL_DB_ADMIN_USERNAME && export PIKSEL_DB_ADMIN_USERNAME\n[│ ]*read -rs PIKSEL_DB_ADMIN_PASSWORD && export PIKSEL_DB_ADMIN_PASSWORD\n[│ ]*read -rs SLACK_WEBHOOK_URL && export SLACK_WEBHOOK_URL/);
     expect(result.stderr).not.toMatch(/[│◇└]/);
     expect(result.stderr).not.toContain('export GITHUB_TOKEN=');
   });

@@ -54,7 +54,7 @@ describe.skipIf(!hasTmux)('interactive create (tmux)', { timeout: 120_000 }, () 
     expect(await term.exitCode(30_000)).toBe(0);
     expect(asked).toContain('Where is the Git repository hosted?');
     expect(asked).toContain('Send Flux events to Slack?');
-    expect(await term.screen()).toMatch(/Next steps[\s\S]*read -rs GITHUB_TOKEN[\s│]*read -rs SLACK_WEBHOOK_URL[\s│]*export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
+    expect(await term.screen()).toMatch(/Next steps[\s\S]*read -rs GITHUB_TOKEN && export GITHUB_TOKEN[\s│]*read -rs PIKSEL_DB_ADMIN_USERNAME && export PIKSEL_DB_ADMIN_USERNAME[\s│]*read -rs PIKSEL_DB_ADMIN_PASSWORD && export PIKSEL_DB_ADMIN_PASSWORD[\s│]*read -rs SLACK_WEBHOOK_URL && export SLACK_WEBHOOK_URL/);
 
     const reference = await tempDir();
     expect((await runCli(['repo', '--yes'], { cwd: reference })).exitCode).toBe(0);

@@ -34,7 +34,7 @@ describe('create at a terminal (session injected)', () => {
     const summary = await createCommand(options(dir), { run: runProcess, reporter: quiet, session: s });
     expect(s.shown[0]).toMatch(/^What will be generated\nFolder: +.*repo \(\d+ files\)\nClusters: +development/);
     expect(s.shown[0]).toContain('jupyterhub/jupyterhub-auth');
-    expect(s.shown[1]).toMatch(/^Next steps\ncd .*repo\n[\s\S]*read -rs GITHUB_TOKEN\n[│ ]*read -rs SLACK_WEBHOOK_URL\n[│ ]*export GITHUB_TOKEN SLACK_WEBHOOK_URL/);
+    expect(s.shown[1]).toMatch(/^Next steps\ncd .*repo\n[\s\S]*read -rs GITHUB_TOKEN && export GITHUB_TOKEN\n[│ ]*read -rs PIKSEL_DB_ADMIN_USERNAME && export PIKSEL_DB_ADMIN_USERNAME\n[│ ]*read -rs PIKSEL_DB_ADMIN_PASSWORD && export PIKSEL_DB_ADMIN_PASSWORD\n[│ ]*read -rs SLACK_WEBHOOK_URL && export SLACK_WEBHOOK_URL/);
     expect(s.shown.join('\n').split('\n').every((line) => line.length <= 76)).toBe(true);
     expect(summary.files.length).toBeGreaterThan(50);
   });

@@ -6,7 +6,7 @@ import { versionsTable } from '../src/catalog/versions.js';
 import { renderExample } from '../src/examples.js';
 import { REPO_ROOT } from './support/cli.js';
 
-const EXAMPLES = ['minimal', 'full', 'aws'];
+const EXAMPLES = ['minimal', 'full', 'aws', 'fleet'];
 
 async function readTree(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

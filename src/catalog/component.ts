@@ -136,6 +136,12 @@ export interface ComponentSpec {
   readonly sharedView?: (ctx: RenderContext) => Record<string, unknown>;
   /** View model for per-environment overlay templates (apps/[environment]/<name>/). */
   readonly clusterView?: (ctx: ClusterContext) => Record<string, unknown>;
+  /**
+   * Whether the component runs on this cluster (default: yes). A shared component a cluster turns
+   * off (GPU off on one cluster) is removed by that cluster's `clusterPatches`; this tells the
+   * cluster's own objects (Alert sources, README) to leave it out too.
+   */
+  readonly runsOn?: (ctx: ClusterContext) => boolean;
   /** Per-cluster patches of shared infrastructure, applied by that cluster's Flux Kustomization. */
   readonly clusterPatches?: (ctx: ClusterContext) => readonly ClusterPatch[];
 }

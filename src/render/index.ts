@@ -141,11 +141,15 @@ function repositoryView(answers: Answers, selection: Selection, secrets: readonl
 }
 
 /** Namespaces with HelmReleases: Alert wildcards match names, not namespaces, so each is listed. */
-const helmReleaseNamespaces = (selection: Selection) =>
-  [...new Set(selection.components.filter((c) => Object.keys(c.charts).length > 0).map((c) => c.namespace))].sort();
+const helmReleaseNamespaces = (components: readonly ComponentSpec[]) =>
+  [...new Set(components.filter((c) => Object.keys(c.charts).length > 0).map((c) => c.namespace))].sort();
 
 function clusterView(repoView: View, answers: Answers, cluster: ClusterAnswers, selection: Selection): View {
   const kustomizations = clusterKustomizations(answers, cluster, selection);
+  const ctx = { ...componentContext(answers, selection), cluster };
+  // What runs on this cluster: the selection, less what this cluster turns off.
+  const running = selection.components.filter((c) => c.runsOn?.(ctx) ?? true);
+  const byLayer = (layer: string) => running.filter((c) => c.layer === layer);
   return {
     ...repoView,
     cluster,
@@ -153,8 +157,10 @@ function clusterView(repoView: View, answers: Answers, cluster: ClusterAnswers, 
     settings: clusterSettings(answers, cluster),
     mermaid: deploymentFlowMermaid(kustomizations, answers, cluster),
     deploymentSteps: deploymentSteps(kustomizations, answers, cluster),
-    helmReleaseNamespaces: helmReleaseNamespaces(selection),
-    endpoints: selection.components.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
+    helmReleaseNamespaces: helmReleaseNamespaces(running),
+    controllers: byLayer('controllers'),
+    components: running,
+    endpoints: running.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
   };
 }
 

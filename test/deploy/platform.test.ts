@@ -171,6 +171,10 @@ describe('per-cluster settings', () => {
     expect(files.get('apps/development/argo/release-patch.yaml')).toContain('cert-manager.io/cluster-issuer: letsencrypt-staging');
     const alert = objectsOf(files.get('clusters/production/notifications.yaml')).find((o) => o.kind === 'Alert')!;
     expect(alert.spec.eventSeverity).toBe('error');
+    // Its GPU is off: the Alert watches no HelmRelease namespace that production never creates.
+    expect(alert.spec.eventSources.map((e: any) => e.namespace)).not.toContain('nvidia-device-plugin');
+    const devAlert = objectsOf(files.get('clusters/development/notifications.yaml')).find((o) => o.kind === 'Alert')!;
+    expect(devAlert.spec.eventSources.map((e: any) => e.namespace)).toContain('nvidia-device-plugin');
     const prodControllers = kustomizationsOf(files, 'production').find((k) => k.metadata.name === 'infra-controllers')!;
     const patches = JSON.stringify(prodControllers.spec.patches);
     expect(patches).toContain('prod-alerts');

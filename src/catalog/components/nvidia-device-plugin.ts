@@ -28,6 +28,7 @@ export const nvidiaDevicePlugin = defineComponent({
   hosts: [],
   toggle: (answers) => anyClusterHasGpu(answers),
   secrets: () => [],
+  runsOn: ({ answers, cluster }) => clusterSettings(answers, cluster).gpu.enabled,
   clusterPatches: ({ answers, cluster }) =>
     clusterSettings(answers, cluster).gpu.enabled
       ? []

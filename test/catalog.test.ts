@@ -6,6 +6,7 @@ import { componentOfTemplate, renderRepository, unownedTemplates } from '../src/
 import { parseAnswers } from '../src/answers/load.js';
 import { isPikselError } from '../src/errors.js';
 import { bundledTemplates } from './support/render.js';
+import { prepareTemplates } from '../src/render/handlebars.js';
 
 describe('the catalog', () => {
   it('holds exactly the components the names module lists, in its order', () => {
@@ -43,5 +44,21 @@ describe('the catalog', () => {
     }
     expect(isPikselError(error)).toBe(true);
     expect((error as Error).message).toMatch(/no component owns: apps\/base\/grafana-extra\/dashboards\.yaml\.hbs, infrastructure\/controllers\/unknown\.yaml\.hbs/);
+  });
+});
+
+describe('a template that names what its view lacks', () => {
+  it('is refused with the template named, not an internal error', async () => {
+    const templates = new Map(await bundledTemplates());
+    templates.set('clusters/[cluster]/extra.yaml.hbs', 'data:\n  {{yaml noSuchField indent=2}}\n');
+    await prepareTemplates(templates, new Map()); // as loadTemplates does for a --templates folder
+    let error: unknown;
+    try {
+      renderRepository({ answers: parseAnswers({}), templates, toolVersion: '0.0.0-test' });
+    } catch (e) {
+      error = e;
+    }
+    expect(isPikselError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^template clusters\/\[cluster\]\/extra\.yaml\.hbs cannot be rendered: \{\{yaml\}\} was given a value the view does not have/);
   });
 });

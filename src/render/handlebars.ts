@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import HandlebarsRuntime from 'handlebars/runtime';
 import { stringify } from 'yaml';
+import { inputError } from '../errors.js';
 
 /** Template sources keyed by their path under templates/ (e.g. `clusters/[cluster]/apps.yaml.hbs`). */
 export type TemplateSet = ReadonlyMap<string, string>;
@@ -31,6 +32,8 @@ function withHelpers(hb: Engine): Engine {
   // {{yaml value indent=8}}: block YAML; lines after the first are indented to match the template.
   hb.registerHelper('yaml', (value: unknown, options: Options) => {
     const indent = ' '.repeat(Number(options.hash.indent ?? 0));
+    // A name the view does not have: say so, rather than fail somewhere inside YAML.
+    if (value === undefined) throw new Error('{{yaml}} was given a value the view does not have');
     const text = stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '');
     return text.split('\n').join(`\n${indent}`);
   });
@@ -96,5 +99,10 @@ export function renderTemplate(templates: TemplateSet, path: string, view: objec
       .filter((p) => p.startsWith(PARTIALS_DIR))
       .map((p) => [p.slice(PARTIALS_DIR.length).replace(/\.hbs$/, ''), delegate(prepared, templates, p)]),
   );
-  return delegate(prepared, templates, path)(view, { partials: prepared.partials });
+  try {
+    return delegate(prepared, templates, path)(view, { partials: prepared.partials });
+  } catch (e) {
+    // A template naming what its component's view lacks (an edited --templates folder, usually).
+    throw inputError(`template ${path} cannot be rendered: ${(e as Error).message}: check the names it uses against its component's view`);
+  }
 }

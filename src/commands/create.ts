@@ -13,9 +13,9 @@ import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
-import { commitAll, commitMessage, fallbackIdentityWarning } from '../repository/git.js';
+import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { assertClean, inspectTarget, type TargetState } from '../project/open.js';
-import { createRepository, recoverInterruptedUpdate, removeAbandonedCreations, updateRepository } from '../repository/write.js';
+import { applyPlan, recoverInterruptedUpdate, removeAbandonedCreations } from '../repository/write.js';
 import { baseFileText } from '../project/base.js';
 import { planUpgrade, type UpgradePlan } from '../upgrade/plan.js';
 import { planLines } from '../upgrade/report.js';
@@ -275,13 +275,9 @@ async function writeNewRepository(
   // stands) is written into, never replaced, and only the files written are committed.
   const replaceWhole = target.kind === 'missing';
   const message = commitMessage({ kind: 'generate' }, repositoryName, packageVersion());
-  let committed = false;
-  if (replaceWhole) {
-    await createRepository(dir, files, check);
-    committed = options.git ? (await commitAll(deps.run, dir, branch, message)).committed : false;
-  } else {
-    const hadGit = target.kind === 'empty' && target.keeps.includes('.git');
-    committed = await updateRepository(dir, files, [], check, options.git ? { run: deps.run, branch, message } : undefined);
+  const hadGit = target.kind === 'empty' && target.keeps.includes('.git');
+  const committed = await applyPlan(dir, { newFolder: replaceWhole, writes: files, check, commit: options.git ? { run: deps.run, branch, message } : undefined });
+  if (!replaceWhole) {
     if (signal?.aborted && target.kind === 'empty') {
       const written = new Set([...files.keys()].map((p) => p.split('/')[0]!));
       if (!hadGit) written.add('.git');

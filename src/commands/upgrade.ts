@@ -9,7 +9,7 @@ import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { updateRepository, writeTree } from '../repository/write.js';
+import { applyPlan, writeTree } from '../repository/write.js';
 import { baseFileText, readBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -94,7 +94,7 @@ export async function upgradeRepository(
     if (signal?.aborted) throw cancelled(true);
     // Applied and committed in one step that Ctrl-C cannot split; conflicts are left for the user to commit.
     const commit = options.git && conflicts.length === 0 ? { run: deps.run, branch, message } : undefined;
-    return updateRepository(dir, writes, deletes, undefined, commit);
+    return applyPlan(dir, { newFolder: false, writes, deletes, commit });
   };
   const done = conflicts.length > 0 ? `Applied, with conflicts in ${conflicts.length} file(s)` : options.git ? 'Applied and committed' : 'Applied';
   const committed = session ? await session.progress(`Validating and writing ${writes.size + deletes.length} file(s)`, apply, done) : await apply();

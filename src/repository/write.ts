@@ -134,6 +134,30 @@ export async function updateRepository(
   }
 }
 
+/** What one apply does: the plan's writes and deletes, the check of the staged tree, the commit. */
+export interface ApplyRequest {
+  /** The project folder does not exist yet (it is created whole; if it appears meanwhile, nothing is written). */
+  readonly newFolder: boolean;
+  readonly writes: FileTree;
+  readonly deletes?: readonly string[];
+  readonly check?: (staged: string) => Promise<void>;
+  readonly commit?: UpdateCommit;
+}
+
+/**
+ * The one writer of create and upgrade: stage, check, move into place, commit; all or nothing.
+ * A project folder that does not exist yet is staged beside it and renamed into place whole (an
+ * interrupted creation leaves no folder); an existing one (a repository, or the empty folder the
+ * shell stands in) is updated in place through a sealed record the next run finishes. Returns
+ * whether a commit was made.
+ */
+export async function applyPlan(target: string, request: ApplyRequest): Promise<boolean> {
+  if (!request.newFolder) return updateRepository(target, request.writes, request.deletes ?? [], request.check, request.commit);
+  await createRepository(target, request.writes, request.check);
+  const { commit } = request;
+  return commit ? (await commitAll(commit.run, target, commit.branch, commit.message)).committed : false;
+}
+
 const applyingRecord = (files: FileTree, deletions: readonly string[], commit?: Pick<UpdateCommit, 'branch' | 'message'>): StagingRecord => ({
   format: 2,
   state: 'applying',

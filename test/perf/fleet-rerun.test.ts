@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { createCommand, type CreateDeps } from '../../src/commands/create.js';
-import { runProcess, type ProcessRunner } from '../../src/process.js';
+import { runProcess } from '../../src/process.js';
 import type { Reporter } from '../../src/reporter.js';
 import { formatReport, validateRepository, type ValidationReport } from '../../src/validate/index.js';
+import { countingRunner } from '../support/kubectl.js';
 
 // Issue 15: what the check before a write does, counted (never timed). Entered at the command, so
 // the staged tree travels as create and upgrade hand it to the validator.
@@ -21,17 +22,6 @@ afterAll(async () => {
 
 const quiet: Reporter = { info() {}, detail() {}, success() {}, warn() {} };
 
-/** The real kubectl, counted. */
-function countingRunner(): ProcessRunner & { kustomizeRuns: number } {
-  const runner = Object.assign(
-    async (command: string, args: readonly string[], options?: Parameters<ProcessRunner>[2]) => {
-      if (command === 'kubectl' && args[0] === 'kustomize') runner.kustomizeRuns++;
-      return runProcess(command, args, options);
-    },
-    { kustomizeRuns: 0 },
-  );
-  return runner;
-}
 
 /** Command dependencies whose pre-write check is the validator with a cache folder, each report kept. */
 function depsWithCache(cacheDir: string) {

@@ -1,36 +1,16 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess, type ProcessRunner } from '../../src/process.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BuildInputs } from '../../src/validate/build-cache.js';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
 import { RepoIndex } from '../../src/validate/repo-paths.js';
 import { defaultFiles, editDoc, findDoc, FLUX_CLUSTER, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+import { cacheFolders, countingRunner } from '../support/kubectl.js';
 
 // Every test has its own cache folder under one temporary folder, removed at the end.
-let cacheRoot: string;
-let cacheCount = 0;
-const newCacheDir = () => join(cacheRoot, String(cacheCount++));
-beforeAll(async () => {
-  cacheRoot = await mkdtemp(join(tmpdir(), 'piksel-build-cache-test-'));
-});
-afterAll(async () => {
-  await removeRepositories();
-  await rm(cacheRoot, { recursive: true, force: true });
-});
+const newCacheDir = cacheFolders('piksel-build-cache-test-');
+afterAll(removeRepositories);
 
-/** The real kubectl, counted. */
-function countingRunner(): ProcessRunner & { kustomizeRuns: number } {
-  const runner = Object.assign(
-    async (command: string, args: readonly string[], options?: Parameters<ProcessRunner>[2]) => {
-      if (command === 'kubectl' && args[0] === 'kustomize') runner.kustomizeRuns++;
-      return runProcess(command, args, options);
-    },
-    { kustomizeRuns: 0 },
-  );
-  return runner;
-}
 
 const withoutTimings = (report: ValidationReport) => ({ ok: report.ok, findings: report.findings, files: report.stats.files, objects: report.stats.objects });
 /** What a run reports; the object count is left out: checks reused from an earlier run check no objects. */

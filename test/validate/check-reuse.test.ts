@@ -1,27 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
-import { runProcess, type ProcessRunner } from '../../src/process.js';
 import { renderRepository } from '../../src/render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../../src/render/templates.js';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
 import { editDoc, findDoc, isKind, removeRepositories, writeRepository, type Files } from './support.js';
+import { cacheFolders, countingRunner } from '../support/kubectl.js';
 
 // Reusing the checks of unchanged clusters (src/validate/check-reuse.ts): what is skipped, what is
 // checked again, and that an error in a changed file is reported whatever the cache holds.
 
-let cacheRoot: string;
-let cacheCount = 0;
-const newCacheDir = () => join(cacheRoot, String(cacheCount++));
-beforeAll(async () => {
-  cacheRoot = await mkdtemp(join(tmpdir(), 'piksel-check-reuse-test-'));
-});
-afterAll(async () => {
-  await removeRepositories();
-  await rm(cacheRoot, { recursive: true, force: true });
-});
+const newCacheDir = cacheFolders('piksel-check-reuse-test-');
+afterAll(removeRepositories);
 
 /** Two clusters, `east` and `west`, sharing apps/base/* and infrastructure/*. */
 async function twoClusters(): Promise<Files> {
@@ -30,17 +21,6 @@ async function twoClusters(): Promise<Files> {
   return new Map(renderRepository({ answers, templates, toolVersion: '0.0.0-test' }).files);
 }
 
-/** The real kubectl, counted. */
-function countingRunner(): ProcessRunner & { kustomizeRuns: number } {
-  const runner = Object.assign(
-    async (command: string, args: readonly string[], options?: Parameters<ProcessRunner>[2]) => {
-      if (command === 'kubectl' && args[0] === 'kustomize') runner.kustomizeRuns++;
-      return runProcess(command, args, options);
-    },
-    { kustomizeRuns: 0 },
-  );
-  return runner;
-}
 
 async function change(dir: string, files: Files, path: string, edit: (files: Files) => void): Promise<void> {
   edit(files);

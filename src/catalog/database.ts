@@ -1,4 +1,4 @@
-import type { DatabaseNeed, RotationStep, SecretRequirement } from './component.js';
+import type { DatabaseNeed, ImageSpec, RotationStep, SecretRequirement } from './component.js';
 
 /** The namespace of the database layer: db-proxy, the setup Job and the schema Jobs run here. */
 export const DATABASE_NAMESPACE = 'database';
@@ -56,3 +56,13 @@ export function databaseSecrets(app: string, appNamespace: string, need: Databas
   });
   return [copy(appNamespace, `read by ${app}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
 }
+
+/** The PostgreSQL client image of every database Job (setup, stac's grants): one tag to bump. */
+export const PSQL_IMAGE: ImageSpec = {
+  name: 'docker.io/library/postgres',
+  tag: '17.11-alpine',
+  source: 'docker-library/official-images library/postgres (17.11-alpine); only psql and pg_isready are used',
+};
+
+/** The container security context of every database Job: no privilege escalation, no capabilities. */
+export const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } as const;

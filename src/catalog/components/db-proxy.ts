@@ -5,6 +5,7 @@ import {
   DATABASE_ADMIN_SECRET,
   DATABASE_NAMESPACE,
   DATABASE_SETUP_JOB,
+  PSQL_IMAGE,
   DATABASE_VARIABLES,
   DB_PROXY_ENDPOINT,
   DB_PROXY_NAME,
@@ -18,11 +19,7 @@ const IMAGES = {
     tag: 'v1.25.2-p0',
     source: 'edoburu/docker-pgbouncer git tag v1.25.2-p0 and Makefile IMAGE_VERSION (tags keep the v)',
   },
-  postgres: {
-    name: 'docker.io/library/postgres',
-    tag: '17.11-alpine',
-    source: 'docker-library/official-images library/postgres (17.11-alpine); only psql and pg_isready are used',
-  },
+  postgres: PSQL_IMAGE,
 } as const satisfies Record<string, ImageSpec>;
 
 /** The apps that need a database, in catalog order: the database layer serves exactly these. */

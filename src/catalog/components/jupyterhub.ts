@@ -11,7 +11,7 @@ const NAMESPACE = 'jupyterhub';
 /** With jupyterhub.oauth answered: the OAuth client, an outside fact bootstrap asks for once. */
 const OAUTH_CLIENT_SECRET: SecretRequirement = {
   name: 'jupyterhub-oauth',
-  namespace: 'jupyterhub',
+  namespace: NAMESPACE,
   keys: ['client-id', 'client-secret'],
   purpose: "JupyterHub's OAuth client at the identity provider (GenericOAuthenticator client_id and client_secret)",
   createdBy: 'bootstrap',
@@ -21,7 +21,7 @@ const OAUTH_CLIENT_SECRET: SecretRequirement = {
     hint: 'the client registered for https://jupyter.<domain>/hub/oauth_callback at your identity provider',
   },
   // The hub reads its configuration at start; Helm does not restart it for a changed Secret.
-  afterRotate: [{ kind: 'restart', namespace: 'jupyterhub', deployment: 'hub' }],
+  afterRotate: [{ kind: 'restart', namespace: NAMESPACE, deployment: 'hub' }],
 };
 /** Without jupyterhub.oauth: Helm values choosing and configuring any authenticator, from the operator. */
 const AUTH_VALUES_SECRET = 'jupyterhub-auth';

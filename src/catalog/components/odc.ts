@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { irsaServiceAccount } from '../cloud.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
-import { DATABASE_VARIABLES, DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
+import { DATABASE_VARIABLES, DB_PROXY_ENDPOINT, RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets } from '../database.js';
 
 const NAMESPACE = 'odc';
 /** ODC uses prepared statements and temporary tables: session pooling. The postgis index driver needs PostGIS. */
@@ -82,7 +82,7 @@ export const odc = defineComponent({
       { name: 'ODC_DEFAULT_DB_USERNAME', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'username' } } },
       { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'password' } } },
     ],
-    restricted: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    restricted: RESTRICTED_CONTAINER,
     // datacube-ows-update reads an OWS configuration even for --schema (without DATACUBE_OWS_CFG it
     // imports a module the image does not have): the schema Job gets a minimal one of its own.
     schemaOwsConfig: { ...OWS_CONFIG, configMap: 'odc-schema-ows-config' },

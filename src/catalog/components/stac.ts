@@ -1,7 +1,15 @@
 import { irsaServiceAccount } from '../cloud.js';
 import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
-import { DATABASE_ADMIN_SECRET, DATABASE_VARIABLES, DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
+import {
+  DATABASE_ADMIN_SECRET,
+  DATABASE_VARIABLES,
+  DB_PROXY_ENDPOINT,
+  PSQL_IMAGE,
+  RESTRICTED_CONTAINER,
+  databaseSecretName,
+  databaseSecrets,
+} from '../database.js';
 
 /** One namespace for API and browser (the real repo mixed `stac` and `odc-stac`). */
 const NAMESPACE = 'stac';
@@ -17,7 +25,6 @@ const IMAGES = {
   api: { name: 'ghcr.io/stac-utils/stac-fastapi-pgstac', tag: '6.4.0', source: 'stac-utils/stac-fastapi-pgstac release PR #416; its workflow tags images with the git tag, which has no v' },
   browser: { name: 'ghcr.io/radiantearth/stac-browser', tag: '5.1.0', source: 'radiantearth/stac-browser publish workflow (docker/metadata-action type=semver strips the v): 5.1.0' },
   pypgstac: { name: 'ghcr.io/stac-utils/pgstac-pypgstac', tag: 'v0.9.11', source: 'stac-utils/pgstac release workflow keeps the git tag (v0.9.11); stac-fastapi-pgstac 6.x compose uses pgstac v0.9.11' },
-  psql: { name: 'docker.io/library/postgres', tag: '17.11-alpine', source: 'docker-library/official-images library/postgres (17.11-alpine); only psql is used' },
 } as const satisfies Record<string, ImageSpec>;
 
 export const stac = defineComponent({
@@ -34,7 +41,7 @@ export const stac = defineComponent({
   database: DATABASE,
   secrets: () => databaseSecrets('stac', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
   sharedView: () => ({
-    images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), psql: imageRef(IMAGES.psql) },
+    images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), psql: imageRef(PSQL_IMAGE) },
     db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: DB_SECRET },
     // pgstac's migrations create roles and extensions: they run as the administrator, on the database itself.
     schemaDb: { role: DATABASE.name },
@@ -45,7 +52,7 @@ export const stac = defineComponent({
       { name: 'PGUSER', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'username' } } },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'password' } } },
     ],
-    restricted: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    restricted: RESTRICTED_CONTAINER,
   }),
   clusterView: ({ answers, cluster }) => {
     const api = ingressFor(answers, cluster, 'stac');

@@ -1,4 +1,4 @@
-import { isPlaceholderDomain } from '../answers/placeholders.js';
+import { placeholderAnswers } from '../answers/placeholders.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -105,19 +105,20 @@ export function lastLines(output: string, count = 10): string[] {
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
-export { isPlaceholderDomain } from '../answers/placeholders.js';
 
 /**
  * Placeholders left from the defaults would give Let's Encrypt an address nobody reads and
  * ingresses a domain nobody owns: refuse them before anything runs (exit 2).
  */
 export function checkPlaceholders(answers: Answers, cluster: ClusterAnswers): void {
-  const email = answers.certManager.email;
-  if (answers.components.controllers.includes('cert-manager') && isPlaceholderDomain(email.split('@')[1] ?? ''))
+  // The same list generation reports; bootstrap refuses the two no cluster can run with.
+  const found = new Map(placeholderAnswers(answers).map((p) => [p.path, p.value]));
+  const email = found.get('certManager.email');
+  if (email !== undefined)
     throw inputError(
       `certManager.email '${email}' is a placeholder: Let's Encrypt needs an address you read; set it (e.g. --set certManager.email=platform@your-domain), upgrade the repository and re-run`,
     );
-  if (isPlaceholderDomain(cluster.domain))
+  if (found.has(`clusters.${answers.clusters.findIndex((c) => c.name === cluster.name)}.domain`))
     throw inputError(
       `cluster ${cluster.name} has the placeholder domain '${cluster.domain}': set the DNS domain its apps are served under (clusters.N.domain), upgrade the repository and re-run`,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowedFor, childEnv } from '../../src/bootstrap/child-env.js';
-import { isPlaceholderDomain } from '../../src/bootstrap/preflight.js';
+import { isPlaceholderDomain } from '../../src/answers/placeholders.js';
 import { bootstrap, scenario } from './setup.js';
 
 describe('bootstrap refuses placeholders and reports missing AWS prerequisites', { timeout: 90_000 }, () => {

@@ -139,9 +139,12 @@ export const jupyterhub = defineComponent({
     const ingress = ingressFor(answers, cluster, 'jupyter');
     const irsa = irsaServiceAccount(cluster, 'jupyterhub');
     const storageClass = storageClassOf(cluster);
+    // Everything of this cluster's user servers; GPU support may differ per cluster, so the profile list is here too.
+    const profiles = profileList(answers, cluster);
     const singleuser = {
       ...(storageClass ? { storage: { dynamic: { storageClass } } } : {}),
       ...(irsa ? { serviceAccountName: USER_SERVICE_ACCOUNT } : {}),
+      ...(profiles ? { profileList: profiles } : {}),
     };
     return {
       ingress: { ...ingress, annotations: { ...ingress.annotations, ...NOTEBOOK_INGRESS_ANNOTATIONS } },
@@ -149,8 +152,6 @@ export const jupyterhub = defineComponent({
       oauthCallbackUrl: answers.jupyterhub?.oauth ? `https://${ingress.host}/hub/oauth_callback` : undefined,
       singleuser: Object.keys(singleuser).length > 0 ? singleuser : undefined,
       userServiceAccount: irsa ? { name: USER_SERVICE_ACCOUNT, ...irsa } : undefined,
-      // GPU support may differ per cluster, so the profile list lives in the overlay.
-      profileList: profileList(answers, cluster),
     };
   },
 });

@@ -5,7 +5,12 @@ import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import { DATABASE_VARIABLES, DB_PROXY_ENDPOINT, RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets } from '../database.js';
 
 const NAMESPACE = 'odc';
-/** ODC uses prepared statements and temporary tables: session pooling. The postgis index driver needs PostGIS. */
+/**
+ * ODC uses prepared statements and temporary tables: session pooling. The postgis index driver
+ * needs only PostGIS (datacube-core drivers/postgis/_core.py: `create extension if not exists
+ * postgis`), which the odc role may not create itself; `datacube system init --no-init-users`
+ * (scripts/system.py) then creates the schema without roles.
+ */
 const DATABASE = { name: 'odc', pooling: 'session', extensions: ['postgis'], schema: true } as const;
 const DB_SECRET = databaseSecretName('odc');
 

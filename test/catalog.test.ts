@@ -8,6 +8,16 @@ import { isPikselError } from '../src/errors.js';
 import { bundledTemplates } from './support/render.js';
 import { prepareTemplates } from '../src/render/handlebars.js';
 
+/** What rendering the default answers with `templates` throws (undefined when it renders). */
+function renderError(templates: ReadonlyMap<string, string>): unknown {
+  try {
+    renderRepository({ answers: parseAnswers({}), templates, toolVersion: '0.0.0-test' });
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('the catalog', () => {
   it('holds exactly the components the names module lists, in its order', () => {
     const of = (...layers: string[]) => CATALOG.filter((c) => layers.includes(c.layer)).map((c) => c.name);
@@ -36,12 +46,7 @@ describe('the catalog', () => {
     const templates = new Map(await bundledTemplates());
     templates.set('apps/base/grafana-extra/dashboards.yaml.hbs', 'kind: ConfigMap\n');
     templates.set('infrastructure/controllers/unknown.yaml.hbs', 'kind: ConfigMap\n');
-    let error: unknown;
-    try {
-      renderRepository({ answers: parseAnswers({}), templates, toolVersion: '0.0.0-test' });
-    } catch (e) {
-      error = e;
-    }
+    const error = renderError(templates);
     expect(isPikselError(error)).toBe(true);
     expect((error as Error).message).toMatch(/no component owns: apps\/base\/grafana-extra\/dashboards\.yaml\.hbs, infrastructure\/controllers\/unknown\.yaml\.hbs/);
   });
@@ -52,12 +57,7 @@ describe('a template that names what its view lacks', () => {
     const templates = new Map(await bundledTemplates());
     templates.set('clusters/[cluster]/extra.yaml.hbs', 'data:\n  {{yaml noSuchField indent=2}}\n');
     await prepareTemplates(templates, new Map()); // as loadTemplates does for a --templates folder
-    let error: unknown;
-    try {
-      renderRepository({ answers: parseAnswers({}), templates, toolVersion: '0.0.0-test' });
-    } catch (e) {
-      error = e;
-    }
+    const error = renderError(templates);
     expect(isPikselError(error)).toBe(true);
     expect((error as Error).message).toMatch(/^template clusters\/\[cluster\]\/extra\.yaml\.hbs cannot be rendered: \{\{yaml\}\} was given a value the view does not have/);
   });

@@ -63,7 +63,8 @@ export async function commitAll(
   const pathspec = paths ? await committablePaths(git, dir, paths) : [];
   if (paths && pathspec.length === 0) return { committed: false, initialised };
   const limit = paths ? ['--', ...pathspec] : [];
-  await git('add', '--all', ...limit);
+  const add = await git('add', '--all', ...limit);
+  if (add.exitCode !== 0) throw stepError(`git add failed: ${add.stderr.trim()}`); // e.g. a stale .git/index.lock left by a killed git
   const staged = await git('diff', '--cached', '--quiet', ...limit);
   if (staged.exitCode === 0) return { committed: false, initialised };
   const commit = await git('commit', '--quiet', '--no-verify', '-m', message, ...limit);
@@ -76,10 +77,12 @@ const realPath = (dir: string) => realpath(dir);
 /**
  * Pathspecs (literal, so `*` in a name is not a glob) for the paths git knows or that exist:
  * git refuses a pathspec that matches nothing, such as a deleted file that was never committed.
+ * Known means in the index or in HEAD: a deletion a killed run had already staged is gone from the
+ * index but must still be committed.
  */
 async function committablePaths(git: (...args: string[]) => Promise<RunResult>, dir: string, paths: readonly string[]): Promise<string[]> {
-  const tracked = await git('ls-files', '-z');
-  const known = new Set(tracked.stdout.split('\0'));
+  const [indexed, committed] = await Promise.all([git('ls-files', '-z'), git('ls-tree', '-r', '-z', '--name-only', 'HEAD')]);
+  const known = new Set([...indexed.stdout.split('\0'), ...(committed.exitCode === 0 ? committed.stdout.split('\0') : [])]);
   const exists = await Promise.all(paths.map((p) => access(join(dir, p)).then(() => true, () => false)));
   return paths.filter((p, i) => exists[i] || known.has(p)).map((p) => `:(literal)${p}`);
 }

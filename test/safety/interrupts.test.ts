@@ -57,6 +57,17 @@ describe('interrupted runs', () => {
     expect(await stagingFolders(dir)).toEqual([]);
   });
 
+  it('killed after git had staged the deletion: the next run commits it too, leaving nothing staged', async () => {
+    const dir = await generated();
+    const gone = 'infrastructure/controllers/kustomization.yaml';
+    await stageUpdate(dir, new Map([['README.md', '# new\n']]), [gone], { branch: 'main', message: 'Upgrade piksel-gitops (interrupted)' });
+    await git(dir, 'rm', '-q', gone); // the killed run's `git add --all` had already recorded the deletion
+    const { lines } = await create([dir, '--yes']); // refused as dirty if the deletion stayed staged
+    expect(lines[0]).toMatch(/^⚠ finished an update an earlier run was interrupted in \(1 written, 1 deleted\), committed/);
+    expect(await git(dir, 'log', '--name-status', '--format=%s', '--grep', 'interrupted')).toContain(`D\t${gone}`);
+    expect(await git(dir, 'status', '--porcelain')).toBe('');
+  });
+
   it('killed while staging an upgrade: the next run removes the leftover, says so, and the old tree stays', async () => {
     const dir = await generated();
     const before = await git(dir, 'rev-parse', 'HEAD');

@@ -60,11 +60,13 @@ export async function commitAll(
     const init = await git('init', '--quiet', `--initial-branch=${branch}`);
     if (init.exitCode !== 0) throw stepError(`git init failed: ${init.stderr.trim()}`);
   }
-  const pathspec = paths ? await committablePaths(git, dir, paths) : [];
-  if (paths && pathspec.length === 0) return { committed: false, initialised };
-  const limit = paths ? ['--', ...pathspec] : [];
-  const add = await git('add', '--all', ...limit);
-  if (add.exitCode !== 0) throw stepError(`git add failed: ${add.stderr.trim()}`); // e.g. a stale .git/index.lock left by a killed git
+  const pathspec = paths ? await committablePaths(git, dir, paths) : undefined;
+  if (pathspec && pathspec.committable.length === 0) return { committed: false, initialised };
+  const limit = pathspec ? ['--', ...pathspec.committable] : [];
+  if (!pathspec || pathspec.addable.length > 0) {
+    const add = await git('add', '--all', ...(pathspec ? ['--', ...pathspec.addable] : []));
+    if (add.exitCode !== 0) throw stepError(`git add failed: ${add.stderr.trim()}`); // e.g. a stale .git/index.lock left by a killed git
+  }
   const staged = await git('diff', '--cached', '--quiet', ...limit);
   if (staged.exitCode === 0) return { committed: false, initialised };
   const commit = await git('commit', '--quiet', '--no-verify', '-m', message, ...limit);
@@ -75,16 +77,21 @@ export async function commitAll(
 const realPath = (dir: string) => realpath(dir);
 
 /**
- * Pathspecs (literal, so `*` in a name is not a glob) for the paths git knows or that exist:
- * git refuses a pathspec that matches nothing, such as a deleted file that was never committed.
- * Known means in the index or in HEAD: a deletion a killed run had already staged is gone from the
- * index but must still be committed.
+ * Pathspecs (literal, so `*` in a name is not a glob) for the paths git knows or that exist: git
+ * refuses a pathspec that matches nothing, such as a deleted file that was never committed. `git
+ * add` takes those on disk or in the index; the commit also those only in HEAD (a deletion a
+ * killed run had already staged is gone from both, and must still be committed).
  */
-async function committablePaths(git: (...args: string[]) => Promise<RunResult>, dir: string, paths: readonly string[]): Promise<string[]> {
+async function committablePaths(git: (...args: string[]) => Promise<RunResult>, dir: string, paths: readonly string[]): Promise<{ addable: string[]; committable: string[] }> {
   const [indexed, committed] = await Promise.all([git('ls-files', '-z'), git('ls-tree', '-r', '-z', '--name-only', 'HEAD')]);
-  const known = new Set([...indexed.stdout.split('\0'), ...(committed.exitCode === 0 ? committed.stdout.split('\0') : [])]);
+  const inIndex = new Set(indexed.stdout.split('\0'));
+  const inHead = new Set(committed.exitCode === 0 ? committed.stdout.split('\0') : []);
   const exists = await Promise.all(paths.map((p) => access(join(dir, p)).then(() => true, () => false)));
-  return paths.filter((p, i) => exists[i] || known.has(p)).map((p) => `:(literal)${p}`);
+  const literal = (p: string) => `:(literal)${p}`;
+  return {
+    addable: paths.filter((p, i) => exists[i] || inIndex.has(p)).map(literal),
+    committable: paths.filter((p, i) => exists[i] || inIndex.has(p) || inHead.has(p)).map(literal),
+  };
 }
 
 let identityCache: Record<string, string> | undefined;

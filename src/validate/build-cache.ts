@@ -3,8 +3,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { BATCHABLE_FIELDS, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
-import { isMap } from './objects.js';
+import { isMap, str } from './objects.js';
+import type { SourceDoc } from './types.js';
 import type { KustomizationModel } from './kustomization-files.js';
 import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from './repo-paths.js';
 
@@ -34,6 +36,8 @@ export class BuildInputs {
   constructor(
     private readonly repo: RepoIndex,
     private readonly modelByDir: ReadonlyMap<RepoPath, KustomizationModel>,
+    /** The parsed documents of each manifest (the objects a batch would declare). */
+    private readonly docsByFile: ReadonlyMap<RepoPath, readonly SourceDoc[]> = new Map(),
   ) {}
 
   /**
@@ -43,6 +47,35 @@ export class BuildInputs {
    * reads, never less.
    */
   closure(request: BuildRequest): ReadonlySet<RepoPath> | undefined {
+    return this.collect(request, (dir, files) => {
+      const direct = this.directInputs(dir);
+      direct.files.forEach((f) => files.add(f));
+      return direct.bounded ? direct.dirs : undefined;
+    });
+  }
+
+  /**
+   * The manifest files a request's objects can come from, when it may share a kustomize run with
+   * others (build-batches.ts): its inputs are bounded, nothing in it moves or renames objects, and
+   * every folder it builds has a kustomization file. Undefined when it must run on its own.
+   */
+  batchInputs(request: BuildRequest): BatchInputs | undefined {
+    if (request.namespace || request.namePrefix || request.nameSuffix || !this.closure(request)) return undefined;
+    const files = this.collect(request, (dir, found) => {
+      const model = this.modelByDir.get(dir);
+      if (!model || Object.keys(model.source.value as object).some((field) => !BATCHABLE_FIELDS.has(field))) return undefined;
+      model.resourceFiles.forEach((f) => found.add(f));
+      return model.dirs;
+    });
+    if (!files) return undefined;
+    const names = new Set<string>();
+    for (const file of files)
+      for (const doc of this.docsByFile.get(file) ?? []) if (isMap(doc.value)) names.add(`${str(doc.value.kind)}/${isMap(doc.value.metadata) ? str(doc.value.metadata.name) : ''}`);
+    return { files, names };
+  }
+
+  /** The request's files, plus what `visit` adds for each folder reached (once each); `visit` names the folders to go on to, or undefined to give up. */
+  private collect(request: BuildRequest, visit: (dir: RepoPath, files: Set<RepoPath>) => readonly RepoPath[] | undefined): Set<RepoPath> | undefined {
     const files = new Set<RepoPath>();
     const seen = new Set<RepoPath>();
     const pending: RepoPath[] = [];
@@ -54,10 +87,9 @@ export class BuildInputs {
       const dir = pending.pop()!;
       if (seen.has(dir)) continue;
       seen.add(dir);
-      const direct = this.directInputs(dir);
-      if (!direct.bounded) return undefined;
-      direct.files.forEach((f) => files.add(f));
-      pending.push(...direct.dirs);
+      const next = visit(dir, files);
+      if (!next) return undefined;
+      pending.push(...next);
     }
     return files;
   }

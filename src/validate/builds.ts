@@ -5,6 +5,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { ProcessRunner } from '../process.js';
 import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
+import { disjointGroups, splitBatch, type BatchInputs, type BatchMember } from './build-batches.js';
 import { createLimiter } from './limiter.js';
 import { isMap, str } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
@@ -137,10 +138,24 @@ export function cleanKustomizeError(stderr: string, wrapperDir: string, root: st
   return message.length > 600 ? `${message.slice(0, 600)}…` : message;
 }
 
+/** A build's outcome, and whether it is kustomize's answer (and so may be remembered). */
+interface Built {
+  readonly outcome: BuildOutcome;
+  readonly cacheable: boolean;
+}
+
+interface Waiting {
+  readonly request: BuildRequest;
+  readonly resolve: (built: Built) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Runs builds through `kubectl kustomize` (one process runner for the whole tool), at most
- * `concurrency` at a time, each request once. Without kubectl every build is 'unavailable'. With a
- * cache, a request whose inputs were built before (same content) reuses that outcome.
+ * `concurrency` processes at a time, each request once. Without kubectl every build is
+ * 'unavailable'. With a cache, a request whose inputs were built before (same content) reuses
+ * that outcome. Requests made together share kubectl runs where `batchInputs` allows it
+ * (build-batches.ts).
  */
 export class KustomizeBuilder {
   private readonly requests = new Map<string, Promise<BuildOutcome>>();
@@ -148,8 +163,14 @@ export class KustomizeBuilder {
   private tempRoot?: Promise<string>;
   private counter = 0;
   private unavailable = false;
-  /** Builds that actually ran kubectl. */
+  /** Requests still looking in the cache: a batch waits for them, so requests made together run together. */
+  private lookups = 0;
+  private waiting: Waiting[] = [];
+  private flushing = false;
+  /** Builds whose outcome came from kubectl in this run. */
   runs = 0;
+  /** kubectl processes started (fewer than `runs` when builds shared a run). */
+  processes = 0;
   /** Builds whose outcome came from the cache. */
   cached = 0;
 
@@ -158,6 +179,8 @@ export class KustomizeBuilder {
     private readonly runner: ProcessRunner,
     concurrency = 4,
     private readonly cache?: BuildCache,
+    /** What a request may share a run with others on; undefined: it runs alone. */
+    private readonly batchInputs?: (request: BuildRequest) => BatchInputs | undefined,
   ) {
     this.limit = createLimiter(concurrency);
   }
@@ -166,7 +189,7 @@ export class KustomizeBuilder {
     const key = buildKey(request);
     let outcome = this.requests.get(key);
     if (!outcome) {
-      outcome = this.limit(() => this.run(request));
+      outcome = this.run(request);
       this.requests.set(key, outcome);
     }
     return outcome;
@@ -179,31 +202,102 @@ export class KustomizeBuilder {
   private async run(request: BuildRequest): Promise<BuildOutcome> {
     if (this.unavailable) return { status: 'unavailable' };
     if (request.resources.length === 0) return { status: 'ok', objects: [] };
-    const key = await this.cache?.keyOf(request);
-    const hit = key === undefined ? undefined : await this.cache!.read(key);
+    this.lookups++;
+    let key: string | undefined;
+    let hit: BuildOutcome | undefined;
+    try {
+      key = await this.cache?.keyOf(request);
+      hit = key === undefined ? undefined : await this.cache!.read(key);
+    } finally {
+      this.lookups--;
+    }
     if (hit) {
       this.cached++;
+      this.flushSoon();
       return hit;
     }
-    const { outcome, cacheable } = await this.runKubectl(request);
+    const { outcome, cacheable } = await new Promise<Built>((resolve, reject) => {
+      this.waiting.push({ request, resolve, reject });
+      this.flushSoon();
+    });
     if (key !== undefined && cacheable) await this.cache!.write(key, outcome);
     return outcome;
+  }
+
+  /** Once no request is still looking in the cache, the waiting ones run (on the next turn, so requests made together are all there). */
+  private flushSoon(): void {
+    if (this.flushing || this.lookups > 0 || this.waiting.length === 0) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      this.flush(this.waiting.splice(0));
+    });
+  }
+
+  private flush(waiting: readonly Waiting[]): void {
+    const members: BatchMember<Waiting>[] = [];
+    const alone: Waiting[] = [];
+    for (const w of waiting) {
+      const inputs = waiting.length > 1 ? this.batchInputs?.(w.request) : undefined;
+      if (inputs) members.push({ item: w, ...inputs });
+      else alone.push(w);
+    }
+    for (const group of disjointGroups(members)) {
+      if (group.length > 1) void this.limit(() => this.runBatch(group)).catch((e) => group.forEach((m) => m.item.reject(e)));
+      else alone.push(group[0]!.item);
+    }
+    alone.forEach((w) => this.runAlone(w));
+  }
+
+  private runAlone(w: Waiting): void {
+    this.limit(() => this.runKubectl(w.request)).then(w.resolve, w.reject);
+  }
+
+  /** One kubectl run for the group; if it fails or an object names no build, each runs on its own (to say which fails). */
+  private async runBatch(group: readonly BatchMember<Waiting>[]): Promise<void> {
+    const dirs = await Promise.all(group.map((m) => this.writeWrapper(m.item.request)));
+    const top = await this.newWrapperDir();
+    const resources = dirs.map((d) => relative(top, d).split(sep).join('/'));
+    await writeFile(join(top, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, buildMetadata: ['originAnnotations'] }));
+    const result = await this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', top], { timeoutMs: 120_000 });
+    if (result.notFound) {
+      this.unavailable = true;
+      return group.forEach((m) => m.item.resolve({ outcome: { status: 'unavailable' }, cacheable: false }));
+    }
+    this.processes++;
+    // Wrappers are siblings of the top one, so an origin path reads the same from either.
+    const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group) : undefined;
+    if (!parts) return group.forEach((m) => this.runAlone(m.item));
+    this.runs += group.length;
+    group.forEach((m, i) => m.item.resolve({ outcome: { status: 'ok', objects: parts[i]! }, cacheable: true }));
+  }
+
+  private async newWrapperDir(): Promise<string> {
+    this.tempRoot ??= mkdtemp(join(tmpdir(), 'piksel-validate-'));
+    const dir = join(await this.tempRoot, `build-${this.counter++}`);
+    await mkdir(dir);
+    return dir;
+  }
+
+  private async writeWrapper(request: BuildRequest): Promise<string> {
+    const dir = await this.newWrapperDir();
+    await writeFile(join(dir, 'kustomization.yaml'), wrapperKustomization(request, dir, this.root));
+    return dir;
   }
 
   /**
    * The outcome, and whether it is kustomize's answer: a killed or timed-out kubectl (reported as
    * exit 1 without an error message) or a missing one is not remembered.
    */
-  private async runKubectl(request: BuildRequest): Promise<{ outcome: BuildOutcome; cacheable: boolean }> {
-    this.tempRoot ??= mkdtemp(join(tmpdir(), 'piksel-validate-'));
-    const wrapperDir = join(await this.tempRoot, `build-${this.counter++}`);
-    await mkdir(wrapperDir);
-    await writeFile(join(wrapperDir, 'kustomization.yaml'), wrapperKustomization(request, wrapperDir, this.root));
+  private async runKubectl(request: BuildRequest): Promise<Built> {
+    if (this.unavailable) return { outcome: { status: 'unavailable' }, cacheable: false };
+    const wrapperDir = await this.writeWrapper(request);
     const result = await this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000 });
     if (result.notFound) {
       this.unavailable = true;
       return { outcome: { status: 'unavailable' }, cacheable: false };
     }
+    this.processes++;
     this.runs++;
     if (result.exitCode !== 0)
       return { outcome: { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) }, cacheable: result.exitCode === 1 && result.stderr.trim() !== '' };

@@ -72,9 +72,10 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
-  const cache = options.cacheDir === undefined ? undefined : buildCache(options.cacheDir, root, repository);
+  const inputs = new BuildInputs(repository.repo, repository.modelByDir, repository.docsByFile);
+  const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, repository.hashOf);
   const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(repository, tool!), cache, repository.repo);
-  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache);
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request));
   try {
     const findings = checkAsWritten(repository);
     const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
@@ -100,6 +101,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
         files: repository.parsed.length,
         objects: checked.objects,
         builds: builder.runs,
+        kubectlRuns: builder.processes,
         ...(cache ? { cachedBuilds: builder.cached } : {}),
         ...(reuse ? { reusedClusters: reused.clusters.size, reusedFolders: reused.folders.size } : {}),
       },
@@ -277,10 +279,6 @@ async function readRepository(root: string, written: ReadonlyMap<string, string>
     registry: new SchemaRegistry(crds),
     isNamespaced: namespacedLookup(crds),
   };
-}
-
-function buildCache(cacheDir: string, root: string, { repo, modelByDir, hashOf }: Repository): FolderBuildCache {
-  return new FolderBuildCache(cacheDir, root, new BuildInputs(repo, modelByDir), hashOf);
 }
 
 const SOPS_MARK = /ENC\[AES256_GCM|"sops"|^sops:/m;

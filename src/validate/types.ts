@@ -27,6 +27,8 @@ export interface ValidationReport {
     objects: number;
     /** kustomize builds run. */
     builds: number;
+    /** kubectl processes those builds took (builds made together share one: build-batches.ts). */
+    kubectlRuns?: number;
     /** kustomize builds whose outcome came from the cache (same inputs built before). */
     cachedBuilds?: number;
     /** Clusters whose checks passed before on the same inputs and were not run again. */

@@ -1,0 +1,110 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { disjointGroups, splitBatch } from '../../src/validate/build-batches.js';
+import { BuildInputs } from '../../src/validate/build-cache.js';
+import { clusterRootRequest, KustomizeBuilder, type BuildRequest } from '../../src/validate/builds.js';
+import { isKustomizationFile } from '../../src/validate/files.js';
+import { readKustomization, type KustomizationModel } from '../../src/validate/kustomization-files.js';
+import { RepoIndex } from '../../src/validate/repo-paths.js';
+import { parseYamlFile } from '../../src/validate/yaml.js';
+import { REPO_ROOT } from '../support/cli.js';
+import { countingRunner } from '../support/kubectl.js';
+import { defaultFiles, removeRepositories, writeRepository, type Files } from './support.js';
+
+afterAll(removeRepositories);
+
+/** Every build validate could ask of a repository: each kustomization folder, each cluster root, a Flux path with patches, one that moves namespaces. */
+function requestsOf(files: Files): { inputs: BuildInputs; requests: BuildRequest[] } {
+  const repo = new RepoIndex([...files.keys()]);
+  const parsed = [...files].filter(([path]) => /\.ya?ml$/.test(path)).map(([path, text]) => parseYamlFile(path, text));
+  const models = parsed
+    .filter((p) => isKustomizationFile(p.file))
+    .map((p) => readKustomization(p.docs[0]!, repo))
+    .filter((m: KustomizationModel) => !m.isComponent);
+  const clusters = [...repo.dirs].filter((d) => /^clusters\/[^/]+$/.test(d));
+  const patched: BuildRequest = {
+    resources: ['infrastructure/controllers'],
+    patches: [{ target: { kind: 'HelmRelease' }, patch: '- op: add\n  path: /metadata/labels\n  value: {patched: "yes"}\n' }],
+  };
+  const moved: BuildRequest = { resources: ['infrastructure/configs'], namespace: 'elsewhere' };
+  return {
+    inputs: new BuildInputs(repo, new Map(models.map((m) => [m.dir, m])), new Map(parsed.map((p) => [p.file, p.docs]))),
+    requests: [...models.map((m) => ({ resources: [m.dir] })), ...clusters.map((c) => clusterRootRequest(repo, c)), patched, moved],
+  };
+}
+
+/** The same requests through a builder that batches and through one that runs each alone. */
+async function buildBothWays(files: Files) {
+  const dir = await writeRepository(files);
+  const { inputs, requests } = requestsOf(files);
+  const shared = new KustomizeBuilder(dir, countingRunner(), 4, undefined, (r) => inputs.batchInputs(r));
+  const alone = new KustomizeBuilder(dir, countingRunner(), 4);
+  try {
+    const [together, separately] = await Promise.all([Promise.all(requests.map((r) => shared.build(r))), Promise.all(requests.map((r) => alone.build(r)))]);
+    return { together, separately, shared, alone, requests };
+  } finally {
+    await Promise.all([shared.dispose(), alone.dispose()]);
+  }
+}
+
+async function exampleFiles(name: string): Promise<Files> {
+  const root = join(REPO_ROOT, 'examples', name, 'output');
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const paths = entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name)));
+  return new Map(await Promise.all(paths.map(async (p) => [p, await readFile(join(root, p), 'utf8')] as const)));
+}
+
+describe.concurrent('builds that share a kubectl run', () => {
+  it.each(['full', 'fleet'])('give each build of the %s example exactly the objects its own run gives, in far fewer runs', async (example) => {
+    const { together, separately, shared, alone, requests } = await buildBothWays(await exampleFiles(example));
+    expect(separately.every((o) => o.status === 'ok')).toBe(true);
+    expect(together).toEqual(separately);
+    expect(shared.runs).toBe(requests.length);
+    expect(alone.processes).toBe(requests.length);
+    // Apart: builds listing a manifest in common (a base and its overlay), or objects of the same
+    // name (two clusters' roots), and the one moving namespaces.
+    expect(shared.processes).toBeLessThanOrEqual(example === 'full' ? 3 : 5);
+  });
+
+  it('fall back to one run each when a build in the batch fails, so the failure is the folder’s own', async () => {
+    const files = await defaultFiles();
+    const k = 'infrastructure/configs/kustomization.yaml';
+    files.set(k, `${files.get(k)!}  - ghost.yaml\n`);
+    const { together, separately, requests } = await buildBothWays(files);
+    const failed = together.flatMap((o, i) => (o.status === 'failed' ? [requests[i]!.resources.join()] : []));
+    expect(failed).toEqual(['infrastructure/configs', 'infrastructure/configs']); // the folder, and the request moving it to a namespace
+    expect(together).toEqual(separately);
+  });
+});
+
+describe('what may share a run', () => {
+  it('not a build that moves or renames, nor one reaching a kustomization with a generator', async () => {
+    const files = await defaultFiles();
+    const k = 'infrastructure/controllers/kustomization.yaml';
+    files.set(k, `${files.get(k)!}configMapGenerator:\n  - name: extra\n    literals: [a=b]\n`);
+    const { inputs } = requestsOf(files);
+    expect(inputs.batchInputs({ resources: ['infrastructure/configs'] })).toEqual({
+      files: new Set(['infrastructure/configs/cluster-issuers.yaml']),
+      names: new Set(['ClusterIssuer/letsencrypt-staging', 'ClusterIssuer/letsencrypt-production']),
+    });
+    expect(inputs.batchInputs({ resources: ['infrastructure/configs'], namespace: 'x' })).toBeUndefined();
+    expect(inputs.batchInputs({ resources: ['infrastructure/configs'], namePrefix: 'x-' })).toBeUndefined();
+    expect(inputs.batchInputs({ resources: ['infrastructure/controllers'] })).toBeUndefined();
+  });
+
+  it('groups builds that list no manifest in common, and splits objects back by origin file', () => {
+    const member = (item: string, files: string[], names: string[] = []) => ({ item, files: new Set(files), names: new Set(names) });
+    const groups = disjointGroups([
+      member('overlay', ['base/a.yaml', 'overlay/b.yaml']),
+      member('base', ['base/a.yaml']),
+      member('other', ['other/c.yaml'], ['Kustomization/apps']),
+      member('other cluster', ['other2/c.yaml'], ['Kustomization/apps']),
+    ]);
+    expect(groups.map((g) => g.map((m) => m.item))).toEqual([['overlay', 'other'], ['base', 'other cluster']]);
+    const objects = [{ file: 'other/c.yaml', n: 1 }, { file: 'base/a.yaml', n: 2 }, { file: 'overlay/b.yaml', n: 3 }];
+    expect(splitBatch(objects, groups[0]!)).toEqual([[objects[1], objects[2]], [objects[0]]]);
+    expect(splitBatch([...objects, { file: 'nowhere.yaml', n: 4 }], groups[0]!)).toBeUndefined();
+    expect(splitBatch([{ file: undefined, n: 5 }], groups[0]!)).toBeUndefined();
+  });
+});

@@ -210,10 +210,10 @@ export class KustomizeBuilder {
       hit = key === undefined ? undefined : await this.cache!.read(key);
     } finally {
       this.lookups--;
+      this.flushSoon(); // the requests waiting for this lookup may go now
     }
     if (hit) {
       this.cached++;
-      this.flushSoon();
       return hit;
     }
     const { outcome, cacheable } = await new Promise<Built>((resolve, reject) => {

@@ -61,4 +61,13 @@ describe('a template that names what its view lacks', () => {
     expect(isPikselError(error)).toBe(true);
     expect((error as Error).message).toMatch(/^template clusters\/\[cluster\]\/extra\.yaml\.hbs cannot be rendered: \{\{yaml\}\} was given a value the view does not have/);
   });
+
+  it("is refused for a component template naming a repository fact: a component's view holds its own fields only", async () => {
+    const templates = new Map(await bundledTemplates());
+    templates.set('apps/base/argo/extra.yaml.hbs', 'data:\n  {{yaml clusters indent=2}}\n');
+    await prepareTemplates(templates, new Map());
+    const error = renderError(templates);
+    expect(isPikselError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^template apps\/base\/argo\/extra\.yaml\.hbs cannot be rendered: \{\{yaml\}\} was given a value the view does not have/);
+  });
 });

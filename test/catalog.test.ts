@@ -61,4 +61,15 @@ describe('a template that names what its view lacks', () => {
     expect(isPikselError(error)).toBe(true);
     expect((error as Error).message).toMatch(/^template clusters\/\[cluster\]\/extra\.yaml\.hbs cannot be rendered: \{\{yaml\}\} was given a value the view does not have/);
   });
+
+  it("is refused for a component template naming a repository fact: a component's view holds its own fields only", async () => {
+    const templates = new Map(await bundledTemplates());
+    templates.set('apps/[environment]/argo/extra.yaml.hbs', 'data:\n  cluster: {{cluster.name}}\n');
+    await prepareTemplates(templates, new Map());
+    const error = renderError(templates);
+    expect(isPikselError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'template apps/[environment]/argo/extra.yaml.hbs cannot be rendered: "name" not defined - 2:13: check the names it uses against its component\'s view',
+    );
+  });
 });

@@ -26,11 +26,16 @@ export const helmValuesPatch = (name: string, namespace: string, values: Record<
   },
 });
 
+/** What a ServiceAccount carries to assume an IAM role (the partial `service-account-patch`). */
+export interface ServiceAccountRole {
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
 /**
  * IRSA for a component's service account, when the answers give an IAM role for it
  * (role ARNs are answers: account ids are never part of the templates).
  */
-export const irsaServiceAccount = (cluster: ClusterAnswers, component: string) => {
+export const irsaServiceAccount = (cluster: ClusterAnswers, component: string): ServiceAccountRole | undefined => {
   const role = cluster.cloud === 'aws' ? cluster.aws?.serviceAccountRoles[component] : undefined;
   return role ? { annotations: { 'eks.amazonaws.com/role-arn': role } } : undefined;
 };

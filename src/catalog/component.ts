@@ -94,12 +94,27 @@ export interface ClusterContext extends RenderContext {
 }
 
 /**
+ * What every template of a component sees, beside the component's own view: its namespace, its
+ * charts, and the two facts the shared partials print (its name, what data its namespace keeps).
+ * No repository facts: a template that needs one gets it as a field of its component's view.
+ */
+export interface ComponentCommonView {
+  readonly component: { readonly name: ComponentName; readonly keepsData: string | undefined };
+  readonly namespace: string;
+  /** This component's charts, keyed as in its spec: `charts.<key>.version`. */
+  readonly charts: ComponentSpec['charts'];
+}
+
+/** A component's own view: any names but the common ones, so each name has one meaning in its templates. */
+type OwnView = object & { readonly [K in keyof ComponentCommonView]?: never };
+
+/**
  * One platform component: its metadata beside its templates. The catalog is a list of these;
  * nothing else names a component. A component owns its templates by convention, plus any it
  * declares in `templates` (see `templateRoots`); a template under apps/ or infrastructure/ that no
  * component owns is refused when rendering, never rendered for everyone.
  */
-export interface ComponentSpec {
+export interface ComponentSpec<Shared extends OwnView = object, Cluster extends OwnView = object> {
   readonly name: ComponentName;
   readonly layer: Layer;
   readonly title: string;
@@ -132,10 +147,16 @@ export interface ComponentSpec {
    */
   readonly toggle?: (answers: Answers, listed: ReadonlySet<string>) => boolean;
   readonly secrets: (ctx: RenderContext) => readonly SecretRequirement[];
-  /** View model for templates shared by every cluster (infrastructure file, apps/base). */
-  readonly sharedView?: (ctx: RenderContext) => Record<string, unknown>;
-  /** View model for per-environment overlay templates (apps/[environment]/<name>/). */
-  readonly clusterView?: (ctx: ClusterContext) => Record<string, unknown>;
+  /**
+   * The component's own view for templates shared by every cluster (infrastructure file,
+   * apps/base); its overlay templates see it too. Templates see it beside `ComponentCommonView`.
+   */
+  readonly sharedView?: (ctx: RenderContext) => Shared;
+  /**
+   * The component's own view for per-environment overlay templates (apps/[environment]/<name>/),
+   * beside its shared view: a name it gives is not one the shared view gives.
+   */
+  readonly clusterView?: (ctx: ClusterContext) => Cluster & { readonly [K in keyof Shared]?: never };
   /**
    * Whether the component runs on this cluster (default: yes). A shared component a cluster turns
    * off (GPU off on one cluster) is removed by that cluster's `clusterPatches`; this tells the
@@ -146,7 +167,8 @@ export interface ComponentSpec {
   readonly clusterPatches?: (ctx: ClusterContext) => readonly ClusterPatch[];
 }
 
-export const defineComponent = (spec: ComponentSpec): ComponentSpec => spec;
+/** Checks a component's views against their types; the catalog holds them as plain `ComponentSpec`s. */
+export const defineComponent = <Shared extends OwnView = object, Cluster extends OwnView = object>(spec: ComponentSpec<Shared, Cluster>): ComponentSpec => spec;
 
 /**
  * The template files and folders a component owns: by convention

@@ -10,6 +10,19 @@ export const DATABASE_KUSTOMIZATION = 'database';
 /** Where apps reach PostgreSQL: always through the pooler, never the database directly. */
 export const DB_PROXY_ENDPOINT = { host: `${DB_PROXY_NAME}.${DATABASE_NAMESPACE}.svc.cluster.local`, port: 6432 } as const;
 
+/** How an app's templates reach its database: through the pooler, with its login Secret. */
+export interface PooledDatabase {
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly secret: string;
+}
+
+/** A container's environment variable, from a value or from a Secret's key. */
+export type EnvVar =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } } };
+
 /**
  * The database host and port differ per cluster, while the database layer's files are shared:
  * each cluster's Flux Kustomizations fill these in (postBuild.substitute).
@@ -32,6 +45,9 @@ export const DATABASE_ADMIN_SECRET: SecretRequirement = {
 
 /** Name of an app's database Secret: the same in the app's namespace and in `database`. */
 export const databaseSecretName = (app: string): string => `${app}-db`;
+
+/** The view an app's templates get of its database (`{{db.host}}`, `{{db.secret}}`). */
+export const pooledDatabase = (app: string, need: DatabaseNeed): PooledDatabase => ({ ...DB_PROXY_ENDPOINT, name: need.name, secret: databaseSecretName(app) });
 
 /**
  * An app's PostgreSQL login, generated at bootstrap. Two copies of one value: the app reads the

@@ -12,8 +12,12 @@ type Options = { hash: Record<string, unknown> };
 /** Shared snippets live in `templates/_partials/<name>.hbs` and are used as `{{> name}}`. */
 export const PARTIALS_DIR = '_partials/';
 
-/** How both compilers are told to treat templates: the output is YAML and Markdown, never HTML. */
-export const COMPILE_OPTIONS = { noEscape: true } as const;
+/**
+ * How both compilers are told to treat templates: the output is YAML and Markdown, never HTML;
+ * and a name the view does not have is an error, not an empty string in the output (`{{#if x}}`
+ * may still test a name that is absent).
+ */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
 /** The key that matches a template source to the spec precompiled from it at build time. */
 export const sourceHash = (source: string): string => createHash('sha1').update(source).digest('hex');
@@ -103,6 +107,8 @@ export function renderTemplate(templates: TemplateSet, path: string, view: objec
     return delegate(prepared, templates, path)(view, { partials: prepared.partials });
   } catch (e) {
     // A template naming what its component's view lacks (an edited --templates folder, usually).
-    throw inputError(`template ${path} cannot be rendered: ${(e as Error).message}: check the names it uses against its component's view`);
+    // Strict mode says what and where ('"name" not defined in undefined - 3:8'); the object it prints tells nothing.
+    const why = (e as Error).message.replace(/ in (\[object Object\]|undefined|null) - /, ' - ');
+    throw inputError(`template ${path} cannot be rendered: ${why}: check the names it uses against its component's view`);
   }
 }

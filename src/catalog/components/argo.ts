@@ -1,7 +1,7 @@
-import { irsaServiceAccount } from '../cloud.js';
+import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
-import { DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
 
 const DATABASE = { name: 'argo', pooling: 'transaction', extensions: [], schema: false } as const;
 
@@ -27,9 +27,20 @@ export const argo = defineComponent({
   database: DATABASE,
   timeout: '10m',
   secrets: () => databaseSecrets('argo', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-  sharedView: () => ({ db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: databaseSecretName('argo') } }),
-  clusterView: ({ answers, cluster }) => ({
+  sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE) }),
+  clusterView: ({ answers, cluster }): ArgoClusterView => ({
     ingress: ingressFor(answers, cluster, 'argo'),
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
   }),
 });
+
+/** What argo's templates see beside the common fields (apps/base/argo/). */
+interface ArgoView {
+  readonly db: PooledDatabase;
+}
+
+/** What argo's overlay sees beside that (apps/[environment]/argo/). */
+interface ArgoClusterView {
+  readonly ingress: Ingress;
+  readonly serviceAccount: ServiceAccountRole | undefined;
+}

@@ -21,7 +21,7 @@ export const clusterIssuers = defineComponent({
   hosts: [],
   toggle: (_answers, listed) => listed.has('cert-manager'),
   secrets: () => [],
-  sharedView: ({ answers }) => ({
+  sharedView: ({ answers }): ClusterIssuersView => ({
     issuers: Object.entries(ACME_SERVERS).map(([name, server]) => ({
       name,
       server,
@@ -30,3 +30,8 @@ export const clusterIssuers = defineComponent({
     })),
   }),
 });
+
+/** What templates/infrastructure/configs/cluster-issuers.yaml.hbs sees beside the common fields. */
+interface ClusterIssuersView {
+  readonly issuers: readonly { readonly name: string; readonly server: string; readonly email: string; readonly ingressClass: string }[];
+}

@@ -61,7 +61,7 @@ export const dbProxy = defineComponent({
   images: IMAGES,
   hosts: [],
   secrets: ({ components }) => [DATABASE_ADMIN_SECRET, ...databaseSecretsOf(components)],
-  sharedView: ({ components }) => {
+  sharedView: ({ components }): DbProxyView => {
     const apps = databaseApps(components);
     const scripts = apps.map((a) => ({ file: `${a.app}.sql`, lines: setupSql(a) }));
     return {
@@ -97,3 +97,18 @@ export const dbProxy = defineComponent({
 
 const databaseSecretsOf = (components: readonly ComponentSpec[]) =>
   databaseApps(components).flatMap((a) => databaseSecrets(a.app, a.namespace, a).filter((s) => s.namespace === DATABASE_NAMESPACE));
+
+/** What the database layer's templates see beside the common fields (infrastructure/database/). */
+interface DbProxyView {
+  readonly endpoint: typeof DB_PROXY_ENDPOINT;
+  readonly name: string;
+  readonly images: { readonly pgbouncer: string; readonly postgres: string };
+  /** Flux variables for the cluster's own database host and port (`${DATABASE_HOST}`). */
+  readonly upstream: { readonly host: string; readonly port: string };
+  readonly databaseApps: ReturnType<typeof databaseApps>;
+  readonly sessionPooled: ReturnType<typeof databaseApps>;
+  readonly adminSecret: string;
+  readonly setupJob: string;
+  readonly setupScripts: readonly { readonly file: string; readonly lines: readonly string[] }[];
+  readonly setupChecksum: string;
+}

@@ -32,7 +32,7 @@ export const ingressNginx = defineComponent({
   },
   hosts: [],
   secrets: () => [],
-  sharedView: () => ({ ingressClass: INGRESS_CLASS }),
+  sharedView: (): IngressNginxView => ({ ingressClass: INGRESS_CLASS }),
   clusterPatches: ({ cluster }) => {
     const placement = systemPlacement(cluster);
     if (!placement) return []; // not the aws profile
@@ -50,3 +50,8 @@ export const ingressNginx = defineComponent({
     ];
   },
 });
+
+/** What templates/infrastructure/controllers/ingress-nginx.yaml.hbs sees beside the common fields. */
+interface IngressNginxView {
+  readonly ingressClass: string;
+}

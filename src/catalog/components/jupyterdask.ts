@@ -66,7 +66,7 @@ export const jupyterdask = defineComponent({
   charts: { daskGateway: CHART },
   hosts: [],
   secrets: () => [daskGatewayTokenSecret(NAMESPACE)],
-  sharedView: () => ({
+  sharedView: (): JupyterdaskView => ({
     release: RELEASE,
     hubApiUrl: JUPYTERHUB_API_URL,
     tokenSecret: daskGatewayTokenSecret(NAMESPACE).name,
@@ -75,3 +75,11 @@ export const jupyterdask = defineComponent({
   }),
   images: { backend: BACKEND_IMAGE },
 });
+
+/** What jupyterdask's templates see beside the common fields (apps/base/jupyterdask/). */
+interface JupyterdaskView {
+  readonly release: string;
+  readonly hubApiUrl: string;
+  readonly tokenSecret: string;
+  readonly backendImage: { readonly name: string; readonly tag: string };
+}

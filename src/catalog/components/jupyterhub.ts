@@ -1,9 +1,9 @@
 import { clusterSettings } from '../../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../../answers/schema.js';
-import { irsaServiceAccount, storageClassOf } from '../cloud.js';
+import { irsaServiceAccount, storageClassOf, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
-import { DB_PROXY_ENDPOINT, databaseSecretName, databaseSecrets } from '../database.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
 import type { ImageSpec, SecretRequirement } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
 
@@ -118,8 +118,8 @@ export const jupyterhub = defineComponent({
     },
     ...(selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
   ],
-  sharedView: ({ answers, selected }) => ({
-    db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: databaseSecretName('jupyterhub') },
+  sharedView: ({ answers, selected }): JupyterhubView => ({
+    db: pooledDatabase('jupyterhub', DATABASE),
     authSecret: AUTH_VALUES_SECRET,
     oauth: answers.jupyterhub?.oauth && { ...answers.jupyterhub.oauth, secret: OAUTH_CLIENT_SECRET.name },
     singleuserImage: SINGLEUSER_IMAGE,
@@ -135,7 +135,7 @@ export const jupyterhub = defineComponent({
         }
       : undefined,
   }),
-  clusterView: ({ answers, cluster }) => {
+  clusterView: ({ answers, cluster }): JupyterhubClusterView => {
     const ingress = ingressFor(answers, cluster, 'jupyter');
     const irsa = irsaServiceAccount(cluster, 'jupyterhub');
     const storageClass = storageClassOf(cluster);
@@ -155,3 +155,27 @@ export const jupyterhub = defineComponent({
     };
   },
 });
+
+type OAuthAnswers = NonNullable<NonNullable<Answers['jupyterhub']>['oauth']>;
+
+/** What jupyterhub's templates see beside the common fields (apps/base/jupyterhub/). */
+interface JupyterhubView {
+  readonly db: PooledDatabase;
+  readonly authSecret: string;
+  /** Absent: the operator's Secret `authSecret` chooses the authenticator. */
+  readonly oauth: (OAuthAnswers & { readonly secret: string }) | undefined;
+  readonly singleuserImage: ImageSpec;
+  /** Absent: no jupyterdask in the repository. */
+  readonly daskGateway:
+    | (typeof DASK_GATEWAY & { readonly tokenSecret: string; readonly clientEnv: Readonly<Record<string, string>> })
+    | undefined;
+}
+
+/** What jupyterhub's overlay sees beside that (apps/[environment]/jupyterhub/). */
+interface JupyterhubClusterView {
+  readonly ingress: Ingress;
+  readonly oauthCallbackUrl: string | undefined;
+  /** Helm values of this cluster's user servers (storage, ServiceAccount, profiles); absent: the base's. */
+  readonly singleuser: Record<string, unknown> | undefined;
+  readonly userServiceAccount: (ServiceAccountRole & { readonly name: string }) | undefined;
+}

@@ -1,6 +1,6 @@
 import { storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 
 const NAMESPACE = 'monitoring';
 
@@ -59,12 +59,25 @@ export const monitoring = defineComponent({
       source: { kind: 'generated', values: { 'admin-user': { fixed: 'admin' }, 'admin-password': { random: 40 } } },
     },
   ],
-  sharedView: () => ({
+  sharedView: (): MonitoringView => ({
     grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
     loki: { url: LOKI_URL, pushUrl: `${LOKI_URL}/loki/api/v1/push` },
   }),
-  clusterView: ({ answers, cluster }) => ({
+  clusterView: ({ answers, cluster }): MonitoringClusterView => ({
     ingress: ingressFor(answers, cluster, 'grafana'),
     storageClass: storageClassOf(cluster),
   }),
 });
+
+/** What monitoring's templates see beside the common fields (apps/base/monitoring/). */
+interface MonitoringView {
+  readonly grafanaAdminSecret: string;
+  readonly loki: { readonly url: string; readonly pushUrl: string };
+}
+
+/** What monitoring's overlay sees beside that (apps/[environment]/monitoring/). */
+interface MonitoringClusterView {
+  readonly ingress: Ingress;
+  /** Absent: the cluster's default StorageClass. */
+  readonly storageClass: string | undefined;
+}

@@ -38,7 +38,7 @@ export const notifications = defineComponent({
       },
     ];
   },
-  sharedView: ({ answers }) => ({
+  sharedView: ({ answers }): NotificationsView => ({
     provider: {
       name: SLACK_PROVIDER,
       channel: slackChannelName(answers.slack.channel),
@@ -46,3 +46,8 @@ export const notifications = defineComponent({
     },
   }),
 });
+
+/** What templates/infrastructure/controllers/notifications.yaml.hbs sees beside the common fields. */
+interface NotificationsView {
+  readonly provider: { readonly name: string; readonly channel: string; readonly secretName: string };
+}

@@ -1,4 +1,5 @@
 import { anyClusterHasGpu, clusterSettings } from '../../answers/cluster-settings.js';
+import type { Answers } from '../../answers/schema.js';
 import { defineComponent, type ClusterPatch } from '../component.js';
 
 const NAMESPACE = 'nvidia-device-plugin';
@@ -37,7 +38,7 @@ export const nvidiaDevicePlugin = defineComponent({
           deletePatch('source.toolkit.fluxcd.io/v1', 'HelmRepository', 'nvidia-k8s-device-plugin', NAMESPACE),
           deletePatch('v1', 'Namespace', NAMESPACE),
         ],
-  sharedView: ({ answers }) => ({
+  sharedView: ({ answers }): DevicePluginView => ({
     nodeSelector: answers.gpu.nodeSelector,
     affinity: {
       nodeAffinity: {
@@ -58,3 +59,13 @@ export const nvidiaDevicePlugin = defineComponent({
     timeSlicing: answers.gpu.timeSlicing > 1 ? { replicas: answers.gpu.timeSlicing } : undefined,
   }),
 });
+
+/** What templates/infrastructure/controllers/nvidia-device-plugin.yaml.hbs sees beside the common fields. */
+interface DevicePluginView {
+  readonly nodeSelector: Answers['gpu']['nodeSelector'];
+  /** The chart's `affinity` value: GPU nodes by the answers' selector. */
+  readonly affinity: Record<string, unknown>;
+  readonly tolerations: Answers['gpu']['tolerations'];
+  /** Absent: one nvidia.com/gpu per physical GPU. */
+  readonly timeSlicing: { readonly replicas: number } | undefined;
+}

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
-import { irsaServiceAccount } from '../cloud.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
+import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
-import { DATABASE_VARIABLES, DB_PROXY_ENDPOINT, RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets } from '../database.js';
+import {
+  DATABASE_VARIABLES,
+  RESTRICTED_CONTAINER,
+  databaseSecretName,
+  databaseSecrets,
+  pooledDatabase,
+  type EnvVar,
+  type PooledDatabase,
+} from '../database.js';
 
 const NAMESPACE = 'odc';
 /**
@@ -74,9 +82,9 @@ export const odc = defineComponent({
   images: IMAGES,
   database: DATABASE,
   secrets: () => databaseSecrets('odc', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-  sharedView: () => ({
+  sharedView: (): OdcView => ({
     images: { explorer: imageRef(IMAGES.explorer), ows: imageRef(IMAGES.ows) },
-    db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: DB_SECRET },
+    db: pooledDatabase('odc', DATABASE),
     // The schema Job connects to the database itself (not the pooler), as the odc role.
     schemaDb: { name: DATABASE.name },
     schemaEnv: [
@@ -94,7 +102,7 @@ export const odc = defineComponent({
     schemaOwsConfigJson: `${JSON.stringify(owsConfig('localhost'), null, 2)}\n`,
     owsConfig: OWS_CONFIG,
   }),
-  clusterView: ({ answers, cluster }) => {
+  clusterView: ({ answers, cluster }): OdcClusterView => {
     const owsConfigJson = `${JSON.stringify(owsConfig(cluster.domain), null, 2)}\n`;
     const serviceAccount = irsaServiceAccount(cluster, 'odc');
     // OWS configures S3 access only when AWS_DEFAULT_REGION is set; unsigned (public data) unless
@@ -113,3 +121,32 @@ export const odc = defineComponent({
     };
   },
 });
+
+/** What odc's templates see beside the common fields (apps/base/odc/, infrastructure/schemas/odc/). */
+interface OdcView {
+  readonly images: { readonly explorer: string; readonly ows: string };
+  readonly db: PooledDatabase;
+  readonly schemaDb: { readonly name: string };
+  readonly schemaEnv: readonly EnvVar[];
+  readonly restricted: typeof RESTRICTED_CONTAINER;
+  readonly schemaOwsConfig: OwsConfigFile;
+  readonly schemaOwsConfigJson: string;
+  readonly owsConfig: OwsConfigFile;
+}
+
+/** Where a pod finds an OWS configuration: a ConfigMap's key, mounted as a file. */
+interface OwsConfigFile {
+  readonly configMap: string;
+  readonly mountPath: string;
+  readonly file: string;
+}
+
+/** What odc's overlay sees beside that (apps/[environment]/odc/). */
+interface OdcClusterView {
+  readonly ingress: { readonly explorer: Ingress; readonly ows: Ingress };
+  readonly serviceAccount: ServiceAccountRole | undefined;
+  readonly owsConfigJson: string;
+  readonly owsConfigChecksum: string;
+  /** Absent: no AWS settings for OWS on this cluster. */
+  readonly owsEnv: readonly { readonly name: string; readonly value: string }[] | undefined;
+}

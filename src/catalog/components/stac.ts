@@ -1,21 +1,21 @@
-import { irsaServiceAccount } from '../cloud.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
+import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import {
   DATABASE_ADMIN_SECRET,
   DATABASE_VARIABLES,
-  DB_PROXY_ENDPOINT,
   PSQL_IMAGE,
   RESTRICTED_CONTAINER,
-  databaseSecretName,
   databaseSecrets,
+  pooledDatabase,
+  type EnvVar,
+  type PooledDatabase,
 } from '../database.js';
 
 /** One namespace for API and browser (the real repo mixed `stac` and `odc-stac`). */
 const NAMESPACE = 'stac';
 /** pgstac: asyncpg with prepared statements works in transaction pooling (PgBouncer tracks them). */
 const DATABASE = { name: 'stac', pooling: 'transaction', extensions: [], schema: true } as const;
-const DB_SECRET = databaseSecretName('stac');
 
 /**
  * Images, pinned here and rendered once into apps/base. Both run as non-root users of the image:
@@ -40,9 +40,9 @@ export const stac = defineComponent({
   images: IMAGES,
   database: DATABASE,
   secrets: () => databaseSecrets('stac', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-  sharedView: () => ({
+  sharedView: (): StacView => ({
     images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), psql: imageRef(PSQL_IMAGE) },
-    db: { ...DB_PROXY_ENDPOINT, name: DATABASE.name, secret: DB_SECRET },
+    db: pooledDatabase('stac', DATABASE),
     // pgstac's migrations create roles and extensions: they run as the administrator, on the database itself.
     schemaDb: { role: DATABASE.name },
     adminEnv: [
@@ -54,7 +54,7 @@ export const stac = defineComponent({
     ],
     restricted: RESTRICTED_CONTAINER,
   }),
-  clusterView: ({ answers, cluster }) => {
+  clusterView: ({ answers, cluster }): StacClusterView => {
     const api = ingressFor(answers, cluster, 'stac');
     return {
       ingress: { api, browser: ingressFor(answers, cluster, 'stac-browser') },
@@ -64,3 +64,19 @@ export const stac = defineComponent({
     };
   },
 });
+
+/** What stac's templates see beside the common fields (apps/base/stac/, infrastructure/schemas/stac/). */
+interface StacView {
+  readonly images: { readonly api: string; readonly browser: string; readonly pypgstac: string; readonly psql: string };
+  readonly db: PooledDatabase;
+  readonly schemaDb: { readonly role: string };
+  readonly adminEnv: readonly EnvVar[];
+  readonly restricted: typeof RESTRICTED_CONTAINER;
+}
+
+/** What stac's overlay sees beside that (apps/[environment]/stac/). */
+interface StacClusterView {
+  readonly ingress: { readonly api: Ingress; readonly browser: Ingress };
+  readonly catalogUrl: string;
+  readonly serviceAccount: ServiceAccountRole | undefined;
+}

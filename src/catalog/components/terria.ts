@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ClusterAnswers } from '../../answers/schema.js';
-import { irsaServiceAccount } from '../cloud.js';
+import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 
 const NAMESPACE = 'terria';
 
@@ -65,8 +65,8 @@ export const terria = defineComponent({
   hosts: ['maps'],
   secrets: () => [],
   images: { terriamap: IMAGE },
-  sharedView: () => ({ image: `${IMAGE.name}:${IMAGE.tag}`, config: CONFIG }),
-  clusterView: ({ answers, cluster, selected }) => {
+  sharedView: (): TerriaView => ({ image: `${IMAGE.name}:${IMAGE.tag}`, config: CONFIG }),
+  clusterView: ({ answers, cluster, selected }): TerriaClusterView => {
     const files = {
       server: asJson(serverConfig(cluster)),
       client: asJson(clientConfig()),
@@ -81,3 +81,18 @@ export const terria = defineComponent({
     };
   },
 });
+
+/** What terria's templates see beside the common fields (apps/base/terria/). */
+interface TerriaView {
+  readonly image: string;
+  readonly config: typeof CONFIG;
+}
+
+/** What terria's overlay sees beside that (apps/[environment]/terria/). */
+interface TerriaClusterView {
+  readonly ingress: Ingress;
+  readonly serviceAccount: ServiceAccountRole | undefined;
+  /** terriajs-server's, the client's and the initial catalog's JSON, as mounted from the ConfigMap. */
+  readonly files: { readonly server: string; readonly client: string; readonly init: string };
+  readonly configChecksum: string;
+}

@@ -1,6 +1,6 @@
-import { irsaServiceAccount } from '../cloud.js';
+import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 
 const NAMESPACE = 'tileserver';
 
@@ -26,8 +26,8 @@ export const tileserver = defineComponent({
   hosts: ['tiles'],
   secrets: () => [],
   images: { titiler: IMAGE },
-  sharedView: () => ({ image: `${IMAGE.name}:${IMAGE.tag}` }),
-  clusterView: ({ answers, cluster }) => {
+  sharedView: (): TileserverView => ({ image: `${IMAGE.name}:${IMAGE.tag}` }),
+  clusterView: ({ answers, cluster }): TileserverClusterView => {
     const serviceAccount = irsaServiceAccount(cluster, 'tileserver');
     return {
       ingress: ingressFor(answers, cluster, 'tiles'),
@@ -37,3 +37,15 @@ export const tileserver = defineComponent({
     };
   },
 });
+
+/** What tileserver's templates see beside the common fields (apps/base/tileserver/). */
+interface TileserverView {
+  readonly image: string;
+}
+
+/** What tileserver's overlay sees beside that (apps/[environment]/tileserver/). */
+interface TileserverClusterView {
+  readonly ingress: Ingress;
+  readonly serviceAccount: ServiceAccountRole | undefined;
+  readonly signedS3: boolean;
+}

@@ -19,8 +19,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (options.command) {
       case 'create': {
         const { createCommand, defaultCreateDeps } = await import('./commands/create.js');
-        const session = await terminalSession();
-        const summary = await createCommand(options, { ...defaultCreateDeps(session?.reporter ?? reporter), session });
+        const prompts = await terminalPrompts();
+        const summary = await createCommand(options, { ...defaultCreateDeps(prompts?.log ?? reporter), prompts });
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
       }
@@ -36,15 +36,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'bootstrap': {
         const { bootstrapCommand, defaultBootstrapDeps } = await import('./commands/bootstrap.js');
-        const session = await terminalSession();
-        const summary = await bootstrapCommand(options, defaultBootstrapDeps(session?.reporter ?? reporter, session?.bootstrap));
+        const prompts = await terminalPrompts();
+        const summary = await bootstrapCommand(options, defaultBootstrapDeps(prompts?.log ?? reporter, prompts));
         if (options.json) print(JSON.stringify(summary, null, 2));
         return EXIT_CODES.ok;
       }
       case 'secrets': {
         const [{ secretsCommand }, { runProcess }] = await Promise.all([import('./commands/secrets.js'), import('./process.js')]);
-        const session = await terminalSession();
-        const summary = await secretsCommand(options, { run: runProcess, reporter: session?.reporter ?? reporter, ...session?.bootstrap });
+        const prompts = await terminalPrompts();
+        const summary = await secretsCommand(options, { run: runProcess, reporter: prompts?.log ?? reporter, prompts });
         if (options.json) print(JSON.stringify(summary, null, 2));
         return summary.mode === 'check' && summary.missing.length > 0 ? EXIT_CODES.step : EXIT_CODES.ok;
       }
@@ -105,8 +105,8 @@ function fileSystemError(e: unknown): PikselError | undefined {
 }
 
 /** Prompts only where a person can answer them; the prompt library loads only then. */
-async function terminalSession() {
-  return isInteractive() ? (await import('./interactive/clack.js')).terminalSession() : undefined;
+async function terminalPrompts() {
+  return isInteractive() ? (await import('./interactive/clack.js')).terminalPrompts() : undefined;
 }
 
 function print(text: string): number {

@@ -12,7 +12,7 @@ import { secretId, secretInventory } from '../secrets/inventory.js';
 import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
 import { commitMessage } from '../repository/git.js';
 import { scopedRunner } from './child-env.js';
-import type { BootstrapPrompts } from './prompts.js';
+import type { Prompts } from '../prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
 import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
@@ -26,9 +26,14 @@ import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
  * rotate what --rotate names). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
  */
-export interface BootstrapDeps extends BootstrapPrompts {
+export interface BootstrapDeps {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
+  /**
+   * A person at a terminal: confirms the kube context, types the Slack webhook hidden, watches
+   * flux's live log. Absent means no terminal: only --yes may then touch a cluster.
+   */
+  readonly prompts?: Prompts;
   /** Where tokens are read from and what children run with (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -90,7 +95,7 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 }
 
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
-  checkBootstrapUsage(options, deps.confirm !== undefined);
+  checkBootstrapUsage(options, deps.prompts !== undefined);
   checkPlaceholders(target.answers, target.cluster);
   return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
 }
@@ -166,9 +171,10 @@ const clusterChecks: BootstrapStep = {
     const { cluster, answers } = b.target;
     const context = b.context!;
     if (!b.options.yes) {
-      const ok = await b.deps.confirm!(
-        `Bootstrap Flux on kubectl context '${context}' (cluster ${cluster.name}, ${b.remoteUrl} branch ${answers.repository.branch})?`,
-      );
+      const ok = await b.deps.prompts!.confirm({
+        message: `Bootstrap Flux on kubectl context '${context}' (cluster ${cluster.name}, ${b.remoteUrl} branch ${answers.repository.branch})?`,
+        initialValue: false,
+      });
       if (!ok) throw cancelled();
     } else b.deps.reporter.info(`kubectl context: ${context}`);
     await checkClusterPrerequisites(b.run, context, (t) => redactor([b.token])(t));
@@ -190,7 +196,7 @@ const secretLookups: BootstrapStep = {
   run: async (b) => {
     b.backend = kubectlBackend(b.run, b.context!);
     b.secretPlans = await inspectSecrets(b.inventory, b.backend, b.options.rotate ?? []);
-    b.facts = await collectOutsideFacts(b.secretPlans, { env: b.env, readSecret: b.deps.readSecret }, FACT_CHECKS);
+    b.facts = await collectOutsideFacts(b.secretPlans, { env: b.env, prompts: b.deps.prompts }, FACT_CHECKS);
     const factValues = [...b.facts.values()].flatMap((v) => Object.values(v));
     const backend = b.backend;
     b.redact = (text: string) => backend.redact(redactor([b.token, ...factValues])(text));
@@ -218,7 +224,7 @@ const publish: BootstrapStep = {
       run: b.run,
       dir: b.target.dir,
       redact: b.redact,
-      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.confirm ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
+      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.prompts ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
     };
     b.session = session;
     const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
@@ -252,7 +258,7 @@ const fluxBootstrap: BootstrapStep = {
     if (repo.provider === 'git' && !b.variable)
       reporter.info('flux prints a deploy key ("public key: …"): give it read access to the repository (flux then waits, 5 minutes by default, until the cluster can sync)');
     const output: string[] = [];
-    const log = b.deps.taskLog?.(`flux bootstrap ${repo.provider}`);
+    const log = b.deps.prompts?.taskLog(`flux bootstrap ${repo.provider}`);
     const result = await b.run('flux', args, {
       env: b.variable && b.token ? { [b.variable]: b.token } : {},
       timeoutMs: 20 * 60_000,
@@ -293,7 +299,7 @@ const secretApplies: BootstrapStep = {
     b.secrets = await applySecrets(
       b.secretPlans!,
       b.facts!,
-      { backend: b.backend!, rotation: kubectlRotationRunner(b.run, context), reporter: b.deps.reporter, env: b.env, readSecret: b.deps.readSecret },
+      { backend: b.backend!, rotation: kubectlRotationRunner(b.run, context), reporter: b.deps.reporter, env: b.env, prompts: b.deps.prompts },
       context,
     );
     reportSecrets(b.secrets, b.deps.reporter, rerunCommand(b.target, b.options));

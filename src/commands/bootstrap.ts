@@ -8,6 +8,7 @@ import { inputError } from '../errors.js';
 import { runProcess } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
 import { inspectTarget } from '../project/open.js';
+import type { Prompts } from '../prompts.js';
 import type { Reporter } from '../reporter.js';
 
 export type { BootstrapDeps, BootstrapSummary } from '../bootstrap/run.js';
@@ -53,8 +54,4 @@ export function chooseCluster(answers: Answers, requested: string | undefined): 
 }
 
 /** The real runner; `prompts` only when stdin and stdout are terminals (else only --yes may proceed). */
-export const defaultBootstrapDeps = (reporter: Reporter, prompts: Pick<BootstrapDeps, 'confirm' | 'readSecret' | 'taskLog'> = {}): BootstrapDeps => ({
-  run: runProcess,
-  reporter,
-  ...prompts,
-});
+export const defaultBootstrapDeps = (reporter: Reporter, prompts?: Prompts): BootstrapDeps => ({ run: runProcess, reporter, prompts });

@@ -9,6 +9,7 @@ import { cancelled, inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
 import { inspectTarget } from '../project/open.js';
+import type { Prompts } from '../prompts.js';
 import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, reportSecrets, type MissingSecret, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
@@ -18,8 +19,8 @@ import { chooseCluster } from './bootstrap.js';
 export interface SecretsCommandDeps {
   readonly run: ProcessRunner;
   readonly reporter: Reporter;
-  readonly confirm?: (message: string) => Promise<boolean>;
-  readonly readSecret?: (message: string) => Promise<string | undefined>;
+  /** A person at a terminal: confirms the kube context, types outside values hidden; absent without one. */
+  readonly prompts?: Prompts;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -64,7 +65,7 @@ export async function secretsCommand(options: CliOptions, deps: SecretsCommandDe
     return { mode: 'dry-run', cluster: cluster.name, context: options.context, planned, missing: [] };
   }
 
-  if (!options.check && !options.yes && !deps.confirm)
+  if (!options.check && !options.yes && !deps.prompts)
     throw inputError('secrets changes a Kubernetes cluster and needs its kubectl context confirmed, but there is no terminal to ask in: pass --yes (or --context NAME with --yes), or --check to only look');
   const env = deps.env ?? process.env;
   const run = scopedRunner(deps.run, env);
@@ -86,13 +87,16 @@ export async function secretsCommand(options: CliOptions, deps: SecretsCommandDe
     return { mode: 'check', cluster: cluster.name, context, present, missing };
   }
 
-  const facts = await collectOutsideFacts(plans, { env, readSecret: deps.readSecret }, { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl });
+  const facts = await collectOutsideFacts(plans, { env, prompts: deps.prompts }, { [SLACK_WEBHOOK_VARIABLE]: checkWebhookUrl });
   const changes = plans.filter((p) => ['create', 'copy', 'rotate'].includes(p.action) || (p.action === 'provide' && facts.has(p.key)));
   if (changes.length > 0 && !options.yes) {
-    const ok = await deps.confirm!(`Create or rotate ${changes.flatMap((p) => p.members).length} Secrets on kubectl context '${context}' (cluster ${cluster.name})?`);
+    const ok = await deps.prompts!.confirm({
+      message: `Create or rotate ${changes.flatMap((p) => p.members).length} Secrets on kubectl context '${context}' (cluster ${cluster.name})?`,
+      initialValue: false,
+    });
     if (!ok) throw cancelled();
   }
-  const report = await applySecrets(plans, facts, { backend, rotation: kubectlRotationRunner(run, context), reporter, env, readSecret: deps.readSecret }, context);
+  const report = await applySecrets(plans, facts, { backend, rotation: kubectlRotationRunner(run, context), reporter, env, prompts: deps.prompts }, context);
   reportSecrets(report, reporter, rerun(options, cluster.name));
   if (report.created.length + report.rotated.length === 0 && report.missing.length === 0) reporter.success('every Secret exists: nothing to do');
   return { mode: 'apply', cluster: cluster.name, context, report, missing: report.missing };

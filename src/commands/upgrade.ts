@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliOptions } from './options.js';
-import type { InteractiveSession } from '../interactive/session.js';
+import type { Prompts } from '../prompts.js';
+import { confirmPlan, finish, withProgress } from '../interactive/dialogue.js';
 import { PikselError, cancelled, inputError } from '../errors.js';
 import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
@@ -36,7 +37,7 @@ interface UpgradeRun {
   readonly repositoryName: string;
   readonly version: string;
   /** A person at a terminal: confirms the plan, watches a spinner, may press Ctrl-C. */
-  readonly session?: InteractiveSession;
+  readonly prompts?: Prompts;
   base?: Awaited<ReturnType<typeof readBase>>;
   disk?: ReadonlyMap<string, string>;
   plan?: UpgradePlan;
@@ -88,7 +89,7 @@ const stopIfUpToDate: UpgradeStep = async (u) => {
   const nextBase = baseFileText(u.next, u.version);
   if (changes(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== nextBase) return;
   u.deps.reporter.success('already up to date: nothing changed');
-  u.session?.finish('', '');
+  if (u.prompts) finish(u.prompts, '', '');
   u.finished = true;
 };
 
@@ -108,12 +109,12 @@ const prepareWrites: UpgradeStep = async (u) => {
 
 /** At a terminal the person sees the plan and says yes before anything is checked or written. */
 const confirm: UpgradeStep = async (u) => {
-  if (u.session && !(await u.session.confirmPlan('Upgrade plan', planLines(u.plan!).join('\n'), 'Apply it?'))) throw cancelled();
+  if (u.prompts && !(await confirmPlan(u.prompts, 'Upgrade plan', planLines(u.plan!).join('\n'), 'Apply it?'))) throw cancelled();
 };
 
 /** Check what will be written, then apply and commit in one step Ctrl-C cannot split. */
 const apply: UpgradeStep = async (u) => {
-  const { options, deps, session } = u;
+  const { options, deps, prompts } = u;
   const conflicts = u.conflicts!;
   const applyChecked = async (signal?: AbortSignal): Promise<boolean> => {
     await checkBeforeWriting(u, signal);
@@ -123,8 +124,8 @@ const apply: UpgradeStep = async (u) => {
     return applyPlan(u.dir, { newFolder: false, writes: u.writes!, deletes: u.deletes, commit });
   };
   const done = conflicts.length > 0 ? `Applied, with conflicts in ${conflicts.length} file(s)` : options.git ? 'Applied and committed' : 'Applied';
-  u.committed = session ? await session.progress(`Validating and writing ${u.writes!.size + u.deletes!.length} file(s)`, applyChecked, done) : await applyChecked();
-  if (!session) for (const line of planLines(u.plan!)) deps.reporter.detail(`  ${line}`);
+  u.committed = prompts ? await withProgress(prompts, `Validating and writing ${u.writes!.size + u.deletes!.length} file(s)`, applyChecked, done) : await applyChecked();
+  if (!prompts) for (const line of planLines(u.plan!)) deps.reporter.detail(`  ${line}`);
 };
 
 /** Conflicts end the run with exit 3 and their list; otherwise the commit is named. */
@@ -135,7 +136,7 @@ const report: UpgradeStep = async (u) => {
   if (u.committed) u.deps.reporter.success(`Committed: ${u.message}`);
   const identity = u.committed ? await fallbackIdentityWarning(u.deps.run, u.dir) : undefined;
   if (identity) u.deps.reporter.warn(identity);
-  u.session?.finish('', '');
+  if (u.prompts) finish(u.prompts, '', '');
 };
 
 /** An upgrade, in order: each step takes the run and leaves what the next one needs. */
@@ -149,9 +150,9 @@ export async function upgradeRepository(
   result: RenderResult,
   branch: string,
   repositoryName: string,
-  session?: InteractiveSession,
+  prompts?: Prompts,
 ): Promise<UpgradeSummary> {
-  const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), session };
+  const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts };
   for (const step of UPGRADE_STEPS) {
     await step(run);
     if (run.finished) break;

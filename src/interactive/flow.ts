@@ -4,7 +4,7 @@ import { newAnswers } from '../answers/required.js';
 import { CATALOG } from '../catalog/index.js';
 import { selectComponents } from '../catalog/selection.js';
 import { answerError, completed, getAt, setAt, type Raw } from './answer-paths.js';
-import type { Choice, PromptKit } from './kit.js';
+import type { Choice, Prompts } from '../prompts.js';
 import { formatLabels, formatTolerations, readLabels, readTolerations } from './text-values.js';
 
 export interface FlowOptions {
@@ -23,12 +23,12 @@ export interface FlowResult {
  * The questions, in groups, for every answer the command line and files left open. Defaults and
  * validation come from the answers schema, so a question accepts exactly what `--set` accepts.
  */
-export async function askAnswers(given: Raw, kit: PromptKit, options: FlowOptions): Promise<FlowResult> {
-  const flow = new Flow(given, lazySections(kit));
+export async function askAnswers(given: Raw, prompts: Prompts, options: FlowOptions): Promise<FlowResult> {
+  const flow = new Flow(given, lazySections(prompts));
   if (options.rerun) await askStillNeeded(flow, newAnswers(given));
   else for (const group of GROUPS) await group(flow);
   const bootstrap = options.askBootstrap
-    ? await kit.confirm({ message: 'Bootstrap Flux on the cluster now? (needs flux, kubectl and the git token)', initialValue: false })
+    ? await prompts.confirm({ message: 'Bootstrap Flux on the cluster now? (needs flux, kubectl and the git token)', initialValue: false })
     : undefined;
   return { raw: flow.raw, bootstrap };
 }
@@ -37,18 +37,19 @@ export async function askAnswers(given: Raw, kit: PromptKit, options: FlowOption
  * A section heading is drawn only when a question (or note) of its section is shown: with an
  * answers file most sections ask nothing, and a heading over nothing is noise.
  */
-function lazySections(kit: PromptKit): PromptKit {
+function lazySections(prompts: Prompts): Prompts {
   let pending: string | undefined;
   const flush = () => {
-    if (pending !== undefined) kit.section(pending);
+    if (pending !== undefined) prompts.section(pending);
     pending = undefined;
   };
   return {
-    text: (q) => (flush(), kit.text(q)),
-    select: (q) => (flush(), kit.select(q)),
-    multiselect: (q) => (flush(), kit.multiselect(q)),
-    confirm: (q) => (flush(), kit.confirm(q)),
-    note: (message, title) => (flush(), kit.note(message, title)),
+    ...prompts,
+    text: (q) => (flush(), prompts.text(q)),
+    select: (q) => (flush(), prompts.select(q)),
+    multiselect: (q) => (flush(), prompts.multiselect(q)),
+    confirm: (q) => (flush(), prompts.confirm(q)),
+    note: (message, title) => (flush(), prompts.note(message, title)),
     section: (title) => void (pending = title),
   };
 }
@@ -67,7 +68,7 @@ class Flow {
   raw: Raw;
   constructor(
     private readonly given: Raw,
-    readonly kit: PromptKit,
+    readonly prompts: Prompts,
   ) {
     this.raw = structuredClone(given);
   }
@@ -81,7 +82,7 @@ class Flow {
     if (!this.isOpen(path)) return;
     const read = q.read ?? ((t: string) => t.trim());
     const shown = this.current(path);
-    const text = await this.kit.text({
+    const text = await this.prompts.text({
       message,
       initialValue: shown === undefined ? '' : (q.show ?? String)(shown),
       validate: (value) => {
@@ -98,12 +99,12 @@ class Flow {
 
   async select<T extends string>(path: string, message: string, options: readonly Choice<T>[]): Promise<void> {
     if (!this.isOpen(path)) return;
-    this.set(path, await this.kit.select({ message, options, initialValue: this.current(path) as T }));
+    this.set(path, await this.prompts.select({ message, options, initialValue: this.current(path) as T }));
   }
 
   async confirm(path: string, message: string): Promise<void> {
     if (!this.isOpen(path)) return;
-    this.set(path, await this.kit.confirm({ message, initialValue: this.current(path) as boolean }));
+    this.set(path, await this.prompts.confirm({ message, initialValue: this.current(path) as boolean }));
   }
 
   selected = (name: string) => selectComponents(completed(this.raw)!).names.has(name);
@@ -115,7 +116,7 @@ const choices = <T extends string>(values: readonly T[], hints: Partial<Record<T
 const number = (text: string) => parseSetValue(text.trim());
 
 async function repository(flow: Flow): Promise<void> {
-  flow.kit.section('Repository');
+  flow.prompts.section('Repository');
   await flow.select('repository.provider', 'Where is the Git repository hosted?', choices(PROVIDERS, {
     'bitbucket-server': 'self-hosted Bitbucket',
     git: 'any Git server, by URL',
@@ -135,7 +136,7 @@ async function repository(flow: Flow): Promise<void> {
 }
 
 async function cluster(flow: Flow): Promise<void> {
-  flow.kit.section('Cluster');
+  flow.prompts.section('Cluster');
   await flow.text('clusters.0.name', 'Cluster name (becomes clusters/<name>/)');
   await flow.text('clusters.0.environment', 'Environment overlay (apps/<environment>/)');
   await flow.text('clusters.0.domain', 'DNS domain the apps are served under');
@@ -151,10 +152,10 @@ const OFFERED = CATALOG.filter((c) => c.layer !== 'configs' && !c.toggle);
 const FOLLOWING = CATALOG.filter((c) => c.layer === 'controllers' && c.toggle).map((c) => c.name);
 
 async function components(flow: Flow): Promise<void> {
-  flow.kit.section('Components');
+  flow.prompts.section('Components');
   if (!flow.isOpen('components.controllers') || !flow.isOpen('components.apps')) return;
   const defaults = completed(flow.raw)!.components;
-  const picked = await flow.kit.multiselect({
+  const picked = await flow.prompts.multiselect({
     message: 'Components to deploy (space toggles, enter accepts)',
     options: OFFERED.map((c) => ({ value: c.name, label: c.name, hint: c.title === c.name ? undefined : c.title })),
     initialValues: [...defaults.controllers, ...defaults.apps].filter((n) => OFFERED.some((c) => c.name === n)),
@@ -166,7 +167,7 @@ async function components(flow: Flow): Promise<void> {
   flow.set('components.apps', of('apps'));
   const { notes } = selectComponents(completed(flow.raw)!);
   const added = notes.filter((n) => !FOLLOWING.some((f) => n.endsWith(`added ${f}`))).map((n) => viaPicked(n, picked));
-  if (added.length > 0) flow.kit.note(added.join('\n'), 'Added what they need');
+  if (added.length > 0) flow.prompts.note(added.join('\n'), 'Added what they need');
 }
 
 /**
@@ -195,7 +196,7 @@ function viaPicked(note: string, picked: readonly string[]): string {
 
 async function tls(flow: Flow): Promise<void> {
   if (!flow.selected('cert-manager')) return;
-  flow.kit.section('TLS certificates (cert-manager, Let’s Encrypt)');
+  flow.prompts.section('TLS certificates (cert-manager, Let’s Encrypt)');
   await flow.text('certManager.email', 'ACME account e-mail');
   await flow.select('certManager.issuer', 'Issuer for the ingresses', choices(ISSUERS, {
     'letsencrypt-staging': 'untrusted test certificates, generous limits',
@@ -205,13 +206,13 @@ async function tls(flow: Flow): Promise<void> {
 
 async function database(flow: Flow): Promise<void> {
   if (!flow.selected('db-proxy')) return;
-  flow.kit.section('Database (PostgreSQL behind db-proxy)');
+  flow.prompts.section('Database (PostgreSQL behind db-proxy)');
   await flow.text('database.host', 'PostgreSQL host');
   await flow.text('database.port', 'PostgreSQL port', { read: number });
 }
 
 async function gpu(flow: Flow): Promise<void> {
-  flow.kit.section('GPU');
+  flow.prompts.section('GPU');
   await flow.confirm('gpu.enabled', 'Do the clusters have NVIDIA GPU nodes? (deploys nvidia-device-plugin)');
   if (flow.current('gpu.enabled') !== true) return;
   await flow.text('gpu.nodeSelector', 'GPU node labels (key=value, comma-separated)', { read: readLabels, show: formatLabels });
@@ -221,9 +222,9 @@ async function gpu(flow: Flow): Promise<void> {
 }
 
 async function slack(flow: Flow): Promise<void> {
-  flow.kit.section('Slack notifications');
+  flow.prompts.section('Slack notifications');
   if (flow.isOpen('slack.enabled'))
-    flow.kit.note(
+    flow.prompts.note(
       ['The webhook URL is asked only at bootstrap (or read from', 'SLACK_WEBHOOK_URL) and goes straight into a cluster Secret:', 'it is never stored in the repository.'].join('\n'),
       'Slack webhook',
     );
@@ -239,9 +240,9 @@ const INTERVALS = ['controllers', 'configs', 'apps'] as const;
 async function intervals(flow: Flow): Promise<void> {
   const paths = INTERVALS.map((layer) => `clusters.0.intervals.${layer}`);
   if (!paths.some(flow.isOpen)) return;
-  flow.kit.section('Reconciliation');
+  flow.prompts.section('Reconciliation');
   const [controllers, configs, apps] = paths.map((p) => String(flow.current(p)));
-  const keep = await flow.kit.confirm({
+  const keep = await flow.prompts.confirm({
     message: `Keep the default reconcile intervals (controllers ${controllers}, configs ${configs}, apps ${apps})?`,
     initialValue: true,
   });
@@ -277,7 +278,7 @@ async function addedClusterSettings(flow: Flow, index: number, name: string): Pr
   };
   const ask = async (key: string, message: string, repoValue: unknown, read: (t: string) => unknown = (t) => t.trim()) => {
     if (!flow.isOpen(at(key))) return;
-    const text = await flow.kit.text({
+    const text = await flow.prompts.text({
       message,
       initialValue: String(repoValue),
       validate: (value) => answerError(flow.raw, at(key), read(value)),
@@ -289,18 +290,18 @@ async function addedClusterSettings(flow: Flow, index: number, name: string): Pr
     await ask('database.port', `PostgreSQL port for ${name}`, repo.database.port, number);
   }
   if (flow.selected('cert-manager') && flow.isOpen(at('certManager.issuer'))) {
-    const issuer = await flow.kit.select({ message: `Issuer for ${name}'s ingresses`, options: choices(ISSUERS), initialValue: repo.certManager.issuer });
+    const issuer = await flow.prompts.select({ message: `Issuer for ${name}'s ingresses`, options: choices(ISSUERS), initialValue: repo.certManager.issuer });
     override(at('certManager.issuer'), issuer, repo.certManager.issuer);
   }
   if (repo.slack.enabled) {
     await ask('slack.channel', `Slack channel for ${name}'s events (without #)`, repo.slack.channel);
     if (flow.isOpen(at('slack.severity'))) {
-      const severity = await flow.kit.select({ message: `Which of ${name}'s events`, options: choices(SEVERITIES), initialValue: repo.slack.severity });
+      const severity = await flow.prompts.select({ message: `Which of ${name}'s events`, options: choices(SEVERITIES), initialValue: repo.slack.severity });
       override(at('slack.severity'), severity, repo.slack.severity);
     }
   }
   if (flow.isOpen(at('gpu.enabled'))) {
-    const enabled = await flow.kit.confirm({ message: `Does ${name} have NVIDIA GPU nodes?`, initialValue: repo.gpu.enabled });
+    const enabled = await flow.prompts.confirm({ message: `Does ${name} have NVIDIA GPU nodes?`, initialValue: repo.gpu.enabled });
     override(at('gpu.enabled'), enabled, repo.gpu.enabled);
   }
 }

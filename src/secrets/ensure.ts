@@ -1,5 +1,6 @@
 import type { SecretRequirement } from '../catalog/component.js';
 import { inputError } from '../errors.js';
+import type { Prompts } from '../prompts.js';
 import type { Reporter } from '../reporter.js';
 import { describeStep, type RotationRunner, type SecretBackend } from './backend.js';
 import { secretId } from './inventory.js';
@@ -32,8 +33,8 @@ export interface SecretsDeps {
   readonly backend: SecretBackend;
   readonly rotation: RotationRunner;
   readonly reporter: Reporter;
-  /** Reads a value without echo; absent without a terminal. */
-  readonly readSecret?: (message: string) => Promise<string | undefined>;
+  /** Reads values without echo (`password`); absent without a terminal. */
+  readonly prompts?: Pick<Prompts, 'password'>;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -57,7 +58,7 @@ export async function inspectSecrets(inventory: readonly SecretRequirement[], ba
  */
 export async function collectOutsideFacts(
   plans: readonly GroupPlan[],
-  deps: Pick<SecretsDeps, 'env' | 'readSecret'>,
+  deps: Pick<SecretsDeps, 'env' | 'prompts'>,
   checks: Readonly<Record<string, FactCheck>> = {},
 ): Promise<Map<string, Record<string, string>>> {
   const facts = new Map<string, Record<string, string>>();
@@ -72,7 +73,7 @@ export async function collectOutsideFacts(
         values[key] = check(fromEnv, variable);
         continue;
       }
-      const typed = await deps.readSecret?.(`${key} of Secret ${secretId(first)} (${first.source.hint}; ${variable}; hidden, empty to skip)`);
+      const typed = await deps.prompts?.password({ message: `${key} of Secret ${secretId(first)} (${first.source.hint}; ${variable}; hidden, empty to skip)` });
       if (!typed || typed.trim() === '') break;
       values[key] = check(typed, `the ${key} of ${secretId(first)}`);
     }

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listTree, tempDir } from '../support/cli.js';
+import { scriptedPrompts } from '../support/prompts.js';
 import { installFakes, type Fakes } from './fakes.js';
 import { bootstrap, git, GITHUB_URL, head, randomToken, remoteFiles, scenario } from './setup.js';
 
@@ -210,8 +211,10 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     const s = await scenario({ remote: 'empty' });
     const questions: string[] = [];
     const declined = await bootstrap([s.dir], s.env({ SLACK_WEBHOOK_URL: undefined }), {
-      confirm: async (m) => (questions.push(m), false),
-      readSecret: async () => s.webhook,
+      prompts: scriptedPrompts({
+        confirm: async ({ message }) => (questions.push(message), false),
+        password: async () => s.webhook,
+      }),
     });
     expect(declined.error?.kind).toBe('cancelled');
     expect(questions[0]).toMatch(/kubectl context 'kind-piksel' \(cluster development, https:\/\/github\.com\/piksel-ina\/piksel-gitops\.git branch main\)/);
@@ -222,9 +225,11 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     delete env.SLACK_WEBHOOK_URL;
     const logged: string[] = [];
     const accepted = await bootstrap([s.dir], env, {
-      confirm: async () => true,
-      readSecret: async (m) => (prompts.push(m), s.webhook),
-      taskLog: (title) => ({ message: (l) => logged.push(`${title}: ${l}`), success: (m) => logged.push(`done: ${m}`), error: (m) => logged.push(`error: ${m}`) }),
+      prompts: scriptedPrompts({
+        confirm: async () => true,
+        password: async ({ message }) => (prompts.push(message), s.webhook),
+        taskLog: (title) => ({ message: (l) => logged.push(`${title}: ${l}`), success: (m) => logged.push(`done: ${m}`), error: (m) => logged.push(`error: ${m}`) }),
+      }),
     });
     expect(accepted.error, accepted.output).toBeUndefined();
     expect(logged).toEqual(['flux bootstrap github: ► connecting to the Git provider', 'flux bootstrap github: ✔ committed component manifests to "main"', 'flux bootstrap github: ✔ bootstrap finished', 'done: flux bootstrap github finished']);

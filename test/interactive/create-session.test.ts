@@ -1,29 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../src/cli/args.js';
-import type { InteractiveSession } from '../../src/interactive/session.js';
+import type { Prompts } from '../../src/prompts.js';
 import { createCommand } from '../../src/commands/create.js';
 import { runProcess } from '../../src/process.js';
 import type { Reporter } from '../../src/reporter.js';
 import { listTree, tempDir } from '../support/cli.js';
+import { scriptedPrompts } from '../support/prompts.js';
 
 const quiet: Reporter = { info: () => undefined, detail: () => undefined, success: () => undefined, warn: () => undefined };
 
-/** A session that answers with the defaults and reports what it was shown. */
-function session(overrides: Partial<InteractiveSession> = {}): InteractiveSession & { shown: string[] } {
+/** A person who takes every default and says yes to the plan; records the notes they were shown. */
+function session(overrides: Partial<Prompts> = {}): Prompts & { shown: string[] } {
   const shown: string[] = [];
   return {
     shown,
-    ask: async (given) => ({ raw: given, bootstrap: false }),
-    askFolder: async (defaultName) => (shown.push(`Folder? ${defaultName}`), defaultName),
-    confirmPlan: async (title, text) => (shown.push(`${title}\n${text}`), true),
-    progress: (_message, work) => work(new AbortController().signal),
-    finish: (title, text) => void shown.push(`${title}\n${text}`),
-    bootstrap: {},
-    reporter: quiet,
-    ...overrides,
+    ...scriptedPrompts({ note: (text, title) => void shown.push(`${title}\n${text}`), ...overrides }),
   };
 }
+
+/** The note under `title` (the question flow shows its own notes before the plan). */
+const noteTitled = (shown: readonly string[], title: string) => shown.find((s) => s.startsWith(`${title}\n`));
 
 const options = (dir: string) => parseCliArgs([dir, '--no-git']);
 
@@ -31,18 +28,21 @@ describe('create at a terminal (session injected)', () => {
   it('shows the plan (clusters, components, file count, secrets) before writing, then next steps', async () => {
     const dir = join(await tempDir(), 'repo');
     const s = session();
-    const summary = await createCommand(options(dir), { run: runProcess, reporter: quiet, session: s });
-    expect(s.shown[0]).toMatch(/^What will be generated\nFolder: +.*repo \(\d+ files\)\nClusters: +development/);
-    expect(s.shown[0]).toContain('jupyterhub/jupyterhub-auth');
-    expect(s.shown[1]).toMatch(/^Next steps\ncd .*repo\n[\s\S]*read -rs GITHUB_TOKEN && export GITHUB_TOKEN\n[│ ]*read -rs PIKSEL_DB_ADMIN_USERNAME && export PIKSEL_DB_ADMIN_USERNAME\n[│ ]*read -rs PIKSEL_DB_ADMIN_PASSWORD && export PIKSEL_DB_ADMIN_PASSWORD\n[│ ]*read -rs SLACK_WEBHOOK_URL && export SLACK_WEBHOOK_URL/);
+    const summary = await createCommand(options(dir), { run: runProcess, reporter: quiet, prompts: s });
+    const plan = noteTitled(s.shown, 'What will be generated');
+    expect(plan).toMatch(/^What will be generated\nFolder: +.*repo \(\d+ files\)\nClusters: +development/);
+    expect(plan).toContain('jupyterhub/jupyterhub-auth');
+    // The plan comes before the next steps, and the next steps are the last note.
+    expect(s.shown.indexOf(plan!)).toBe(s.shown.length - 2);
+    expect(s.shown.at(-1)).toMatch(/^Next steps\ncd .*repo\n[\s\S]*read -rs GITHUB_TOKEN && export GITHUB_TOKEN\n[│ ]*read -rs PIKSEL_DB_ADMIN_USERNAME && export PIKSEL_DB_ADMIN_USERNAME\n[│ ]*read -rs PIKSEL_DB_ADMIN_PASSWORD && export PIKSEL_DB_ADMIN_PASSWORD\n[│ ]*read -rs SLACK_WEBHOOK_URL && export SLACK_WEBHOOK_URL/);
     expect(s.shown.join('\n').split('\n').every((line) => line.length <= 76)).toBe(true);
     expect(summary.files.length).toBeGreaterThan(50);
   });
 
   it('"no" at the plan cancels with nothing written', async () => {
     const parent = await tempDir();
-    const s = session({ confirmPlan: async () => false });
-    await expect(createCommand(options(join(parent, 'repo')), { run: runProcess, reporter: quiet, session: s })).rejects.toMatchObject({ kind: 'cancelled' });
+    const s = session({ confirm: async ({ message, initialValue }) => (message === 'Write it?' ? false : (initialValue ?? false)) });
+    await expect(createCommand(options(join(parent, 'repo')), { run: runProcess, reporter: quiet, prompts: s })).rejects.toMatchObject({ kind: 'cancelled' });
     expect(await listTree(parent)).toEqual([]);
   });
 
@@ -58,7 +58,7 @@ describe('create at a terminal (session injected)', () => {
         return runProcess(command, args, opts);
       };
       const dir = join(parent, 'repo');
-      const result = createCommand(parseCliArgs([dir]), { run, reporter: quiet, session: s, checkStaged });
+      const result = createCommand(parseCliArgs([dir]), { run, reporter: quiet, prompts: s, checkStaged });
       await expect(result, when).rejects.toMatchObject({ kind: 'cancelled' });
       expect(await listTree(parent), when).toEqual([]);
     }

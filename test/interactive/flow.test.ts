@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
 import { cancelled, isPikselError, type PikselError } from '../../src/errors.js';
 import { askAnswers } from '../../src/interactive/flow.js';
-import type { PromptKit } from '../../src/interactive/kit.js';
+import type { Prompts } from '../../src/prompts.js';
+import { scriptedPrompts } from '../support/prompts.js';
 import { readLabels, readTolerations, formatLabels, formatTolerations } from '../../src/interactive/text-values.js';
 
 type Reply = string | boolean | string[] | (() => never);
@@ -21,7 +22,7 @@ function person(replies: ReadonlyArray<readonly [RegExp, Reply | readonly string
     if (typeof found === 'function') found();
     return found;
   };
-  const kit: PromptKit = {
+  const kit: Prompts = scriptedPrompts({
     text: async ({ message, initialValue, validate }) => {
       const r = reply(message);
       const attempts = Array.isArray(r) ? r : [r === undefined ? (initialValue ?? '') : String(r)];
@@ -36,8 +37,7 @@ function person(replies: ReadonlyArray<readonly [RegExp, Reply | readonly string
     multiselect: async ({ message, initialValues }) => (reply(message) ?? initialValues ?? []) as never,
     confirm: async ({ message, initialValue }) => (reply(message) ?? initialValue ?? false) as boolean,
     note: (message) => void notes.push(message),
-    section: () => undefined,
-  };
+  });
   return { kit, asked, errors, notes };
 }
 
@@ -218,17 +218,16 @@ describe('text forms of structured answers', () => {
 describe('prompt wording', () => {
   const script = (pick: (defaults: readonly string[]) => string[]) => {
     const shown: string[] = [];
-    const kit = {
-      text: async (q: { initialValue?: string }) => q.initialValue ?? '',
-      select: async (q: { initialValue?: string; options: readonly { value: string }[] }) => q.initialValue ?? q.options[0]!.value,
-      confirm: async (q: { message: string; initialValue?: boolean }) => (shown.push(`? ${q.message}`), q.initialValue ?? true),
-      multiselect: async (q: { initialValues?: readonly string[]; options: readonly { label?: string; hint?: string }[] }) => {
+    const kit = scriptedPrompts({
+      select: async (q) => q.initialValue ?? q.options[0]!.value,
+      confirm: async (q) => (shown.push(`? ${q.message}`), q.initialValue ?? true),
+      multiselect: async (q) => {
         for (const o of q.options) shown.push(`option ${o.label}${o.hint ? ` (${o.hint})` : ''}`);
-        return pick(q.initialValues ?? []);
+        return pick(q.initialValues ?? []) as never;
       },
-      note: (message: string, title?: string) => void shown.push(`note ${title}: ${message}`),
-      section: (title: string) => void shown.push(`# ${title}`),
-    } as unknown as PromptKit;
+      note: (message, title) => void shown.push(`note ${title}: ${message}`),
+      section: (title) => void shown.push(`# ${title}`),
+    });
     return { kit, shown };
   };
 

@@ -4,6 +4,7 @@ import { CATALOG } from '../src/catalog/index.js';
 import { APP_NAMES, CONFIG_NAMES, CONTROLLER_NAMES } from '../src/catalog/names.js';
 import { componentOfTemplate, renderRepository, unownedTemplates } from '../src/render/index.js';
 import { parseAnswers } from '../src/answers/load.js';
+import { ANSWER_SECTIONS, CLUSTER_OVERRIDE_SECTIONS } from '../src/answers/sections/index.js';
 import { isPikselError } from '../src/errors.js';
 import { bundledTemplates } from './support/render.js';
 import { prepareTemplates } from '../src/render/handlebars.js';
@@ -24,6 +25,15 @@ describe('the catalog', () => {
     expect(of('controllers', 'database')).toEqual([...CONTROLLER_NAMES]);
     expect(of('configs')).toEqual([...CONFIG_NAMES]);
     expect(of('apps')).toEqual([...APP_NAMES]);
+  });
+
+  it('carries each answers section in the component the section names, and every section is listed once for the schema and the flow', () => {
+    const carried = CATALOG.flatMap((c) => (c.answers ? [[c.name, c.answers] as const] : []));
+    expect(carried.map(([name, section]) => [name, section.component])).toEqual(carried.map(([name]) => [name, name]));
+    expect(new Set(ANSWER_SECTIONS)).toEqual(new Set(carried.map(([, section]) => section)));
+    expect(new Set(CLUSTER_OVERRIDE_SECTIONS)).toEqual(new Set(ANSWER_SECTIONS));
+    expect(ANSWER_SECTIONS).toHaveLength(carried.length);
+    expect(CLUSTER_OVERRIDE_SECTIONS).toHaveLength(carried.length);
   });
 
   it('types what a component needs: a misspelt name does not compile', () => {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isScalar, parse, parseDocument, visit, YAMLError } from 'yaml';
+import { isScalar, parseDocument, visit, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { inputError } from '../errors.js';
 import { answersSchema, type Answers } from './schema.js';
 import { nearestName } from './suggest.js';
+import { parseSetValue } from './text-values.js';
 
 type Tree = Record<string, unknown>;
 const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,18 +60,6 @@ export function mergeAnswers(...trees: Tree[]): Tree {
   for (const tree of trees)
     for (const [key, value] of Object.entries(tree)) out[key] = isTree(value) && isTree(out[key]) ? mergeAnswers(out[key] as Tree, value) : value;
   return out;
-}
-
-/** `--set` values are YAML scalars (or flow lists/maps): false → boolean, 5432 → number, [a,b] → list. */
-export function parseSetValue(text: string): unknown {
-  if (text.trim() === '') return '';
-  try {
-    const value = parse(text);
-    // '#ops' parses as a comment; a person meant the text.
-    return value === null && !/^(null|~)$/i.test(text.trim()) ? text : value;
-  } catch {
-    return text;
-  }
 }
 
 /** Lists that `--set x.N.y=…` may index into before the user gave them; seeded as the defaults would be. */

@@ -1,35 +1,22 @@
 import { z } from 'zod';
 import { didYouMean, withArticle } from './suggest.js';
 import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/names.js';
-import { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from './choices.js';
+import { CLOUDS, PROVIDERS } from './choices.js';
+import { duration, labelMap, matching, toleration } from './fields.js';
 import * as f from './formats.js';
+import { ANSWER_SECTIONS, CLUSTER_OVERRIDE_SECTIONS } from './sections/index.js';
+import type { AnswersSection } from './sections/section.js';
 
 /**
  * The one schema for answers: prompts, flags, the answers file and validation all read it.
  * Every default here is what `--yes` produces: the seed's full platform for `development`.
+ * The components' own settings (certManager, database, gpu, slack) come from their sections.
  */
-const matching = (format: f.Format) =>
-  z.string({ error: `expected text: ${format.hint}` }).regex(format.pattern, { error: (iss) => `'${String(iss.input)}' is not valid: ${format.hint}` });
 
-const duration = (fallback: string) =>
-  matching(f.DURATION)
-    .refine((v) => f.durationProblem(v) === undefined, { error: (iss) => `'${String(iss.input)}' ${f.durationProblem(String(iss.input))}` })
-    .default(fallback);
-
-const labelMap = z
-  .record(matching(f.LABEL_KEY), z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(matching(f.LABEL_VALUE)))
-  .describe('Kubernetes labels, key: value');
-
-const toleration = z.strictObject({
-  key: matching(f.LABEL_KEY).describe('Taint key'),
-  operator: z.enum(['Exists', 'Equal']).default('Exists'),
-  value: matching(f.LABEL_VALUE).optional().describe('Taint value (with operator Equal)'),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect (empty: all)'),
-}).refine((t) => t.operator !== 'Exists' || t.value === undefined || t.value === '', {
-  error: "a toleration with operator Exists matches any value: remove 'value', or use operator: Equal",
-  path: ['value'],
-});
-export type Toleration = z.infer<typeof toleration>;
+/** `{ [section.key]: section[part] }` for a list of sections, typed per key. */
+type SectionShape<S extends readonly AnswersSection[], P extends 'answers' | 'clusterOverrides'> = { [E in S[number] as E['key']]: E[P] };
+const sectionShape = <const S extends readonly AnswersSection[], P extends 'answers' | 'clusterOverrides'>(sections: S, part: P) =>
+  Object.fromEntries(sections.map((section) => [section.key, section[part]])) as SectionShape<S, P>;
 
 const repository = z
   .strictObject({
@@ -79,25 +66,7 @@ const cluster = z.strictObject({
     .prefault({}),
   aws: awsProfile.optional().describe('EKS settings, used when cloud is aws'),
   // Per-cluster overrides of repository-wide answers (absent: the repository's value applies).
-  database: z
-    .strictObject({
-      host: matching(f.HOSTNAME).optional().describe('PostgreSQL host of this cluster (default: database.host)'),
-      port: z.coerce.number().int().min(1).max(65535).optional().describe('PostgreSQL port of this cluster (default: database.port)'),
-    })
-    .optional()
-    .describe("This cluster's database, when it differs from the repository's"),
-  certManager: z
-    .strictObject({ issuer: z.enum(ISSUERS).optional().describe("ClusterIssuer of this cluster's ingresses (default: certManager.issuer)") })
-    .optional(),
-  slack: z
-    .strictObject({
-      channel: matching(f.SLACK_CHANNEL).optional().describe("Slack channel of this cluster's events (default: slack.channel)"),
-      severity: z.enum(SEVERITIES).optional().describe('info or error for this cluster (default: slack.severity)'),
-    })
-    .optional(),
-  gpu: z
-    .strictObject({ enabled: z.boolean().optional().describe('GPU support on this cluster (default: gpu.enabled)') })
-    .optional(),
+  ...sectionShape(CLUSTER_OVERRIDE_SECTIONS, 'clusterOverrides'),
 });
 
 const uniqueList = <T extends string>(names: readonly [T, ...T[]], what: string) =>
@@ -121,40 +90,7 @@ export const answersSchema = z
         apps: uniqueList(APP_NAMES, 'app').default([...APP_NAMES]).describe('Applications; what they need is added'),
       })
       .prefault({}),
-    certManager: z
-      .strictObject({
-        email: matching(f.EMAIL).default('platform@example.org').describe('ACME account e-mail for Let’s Encrypt'),
-        issuer: z.enum(ISSUERS).default('letsencrypt-staging').describe('ClusterIssuer the ingresses use'),
-      })
-      .prefault({}),
-    database: z
-      .strictObject({
-        host: matching(f.HOSTNAME).default('postgres.example.org').describe('PostgreSQL host behind db-proxy'),
-        port: z.coerce.number().int().min(1).max(65535).default(5432).describe('PostgreSQL port'),
-      })
-      .prefault({}),
-    gpu: z
-      .strictObject({
-        enabled: z.boolean().default(true).describe('Deploy nvidia-device-plugin and GPU profiles'),
-        nodeSelector: labelMap
-          .default({ 'nvidia.com/gpu.present': 'true' })
-          .describe('Node labels of the GPU nodes (default nvidia.com/gpu.present: "true")'),
-        tolerations: z
-          .array(toleration)
-          .default([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }])
-          .describe('Tolerations for the GPU nodes’ taints'),
-        timeSlicing: z.coerce.number().int().min(1).max(48).default(1).describe('Pods sharing one GPU (1 = no time slicing)'),
-        jupyterProfile: z.boolean().default(true).describe('Offer a GPU server profile in JupyterHub'),
-      })
-      .prefault({}),
-    slack: z
-      .strictObject({
-        enabled: z.boolean().default(true).describe('Send Flux events to Slack'),
-        channel: matching(f.SLACK_CHANNEL).default('piksel-alerts').describe('Slack channel'),
-        severity: z.enum(SEVERITIES).default('info').describe('info (every event) or error (failures only)'),
-        secretName: matching(f.DNS_LABEL).default('slack-webhook').describe('Secret in flux-system holding the webhook (key address)'),
-      })
-      .prefault({}),
+    ...sectionShape(ANSWER_SECTIONS, 'answers'),
     jupyterhub: z
       .strictObject({
         oauth: z
@@ -191,10 +127,12 @@ function completeCluster(c: z.infer<typeof cluster>, index: number, first: z.inf
   const environment = c.environment ?? c.name;
   const domain = c.domain ?? defaultDomain(environment, index === 0 ? undefined : first.domain);
   const aws = c.cloud === 'aws' ? awsProfile.parse(c.aws ?? {}) : c.aws;
-  const overrides = { database: c.database, certManager: c.certManager, slack: c.slack, gpu: c.gpu };
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && Object.values(v).some((x) => x !== undefined)));
+  // Only the overrides that set something, in the sections' order.
+  const given = Object.fromEntries(
+    CLUSTER_OVERRIDE_SECTIONS.map(({ key }) => [key, c[key]] as const).filter(([, v]) => v !== undefined && Object.values(v).some((x) => x !== undefined)),
+  ) as Partial<Pick<typeof c, (typeof CLUSTER_OVERRIDE_SECTIONS)[number]['key']>>;
   // A fixed key order, so that stored answers read back and re-written are identical.
-  return { name: c.name, environment, domain, cloud: c.cloud, intervals: c.intervals, ...(aws ? { aws } : {}), ...(given as Partial<typeof overrides>) };
+  return { name: c.name, environment, domain, cloud: c.cloud, intervals: c.intervals, ...(aws ? { aws } : {}), ...given };
 }
 
 const SHORT_ENV: Record<string, string> = { development: 'dev', production: 'prod' };

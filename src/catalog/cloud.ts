@@ -1,4 +1,5 @@
-import type { ClusterAnswers, Toleration } from '../answers/schema.js';
+import type { Toleration } from '../answers/fields.js';
+import type { ClusterAnswers } from '../answers/schema.js';
 import type { ClusterPatch } from './component.js';
 
 /** Scheduling constraints for cluster-critical pods on this cluster's system nodes (aws profile). */

@@ -1,4 +1,5 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import type { AnswersSection } from '../answers/sections/section.js';
 import type { ComponentName } from './names.js';
 
 /** Where a component lives in the generated repository and which Flux Kustomization applies it. */
@@ -141,6 +142,8 @@ export interface ComponentSpec<Shared extends OwnView = object, Cluster extends 
   readonly timeout?: string;
   /** Sub-domains served under the cluster's domain, e.g. `argo` → argo.<domain>. */
   readonly hosts: readonly string[];
+  /** Its settings in the answers (repository-wide and per cluster) and the questions for them. */
+  readonly answers?: AnswersSection;
   /**
    * Overrides "listed in answers.components": some components follow another answer
    * (GPU on → nvidia-device-plugin, Slack on → notifications, cert-manager → cluster-issuers).

@@ -1,11 +1,12 @@
-import { CLOUDS, ISSUERS, PROVIDERS, SEVERITIES } from '../answers/choices.js';
-import { parseSetValue } from '../answers/load.js';
+import { CLOUDS, PROVIDERS } from '../answers/choices.js';
+import { parseSetValue } from '../answers/text-values.js';
 import { newAnswers } from '../answers/required.js';
+import { ANSWER_SECTIONS, CLUSTER_OVERRIDE_SECTIONS } from '../answers/sections/index.js';
+import { choices, type ClusterQuestions, type SectionQuestions, type TextQuestion } from '../answers/sections/section.js';
 import { CATALOG } from '../catalog/index.js';
 import { selectComponents } from '../catalog/selection.js';
 import { answerError, completed, getAt, setAt, type Raw } from './answer-paths.js';
 import type { Choice, Prompts } from '../prompts.js';
-import { formatLabels, formatTolerations, readLabels, readTolerations } from './text-values.js';
 
 export interface FlowOptions {
   /** A re-run: the stored answers stand; only what they lack is asked. */
@@ -54,17 +55,8 @@ function lazySections(prompts: Prompts): Prompts {
   };
 }
 
-interface TextQuestion {
-  /** Text → answer value (default: the text itself). */
-  readonly read?: (text: string) => unknown;
-  /** Answer value → text shown as the default. */
-  readonly show?: (value: unknown) => string;
-  /** An empty answer leaves the key out. */
-  readonly optional?: boolean;
-}
-
 /** The answers so far, and one method per kind of question. Each asks only what was not given. */
-class Flow {
+class Flow implements SectionQuestions {
   raw: Raw;
   constructor(
     private readonly given: Raw,
@@ -108,15 +100,12 @@ class Flow {
   }
 
   selected = (name: string) => selectComponents(completed(this.raw)!).names.has(name);
+  section = (title: string) => this.prompts.section(title);
+  note = (message: string, title: string) => this.prompts.note(message, title);
 }
 
-const choices = <T extends string>(values: readonly T[], hints: Partial<Record<T, string>> = {}): Choice<T>[] =>
-  values.map((value) => ({ value, hint: hints[value] }));
-
-const number = (text: string) => parseSetValue(text.trim());
-
 async function repository(flow: Flow): Promise<void> {
-  flow.prompts.section('Repository');
+  flow.section('Repository');
   await flow.select('repository.provider', 'Where is the Git repository hosted?', choices(PROVIDERS, {
     'bitbucket-server': 'self-hosted Bitbucket',
     git: 'any Git server, by URL',
@@ -136,7 +125,7 @@ async function repository(flow: Flow): Promise<void> {
 }
 
 async function cluster(flow: Flow): Promise<void> {
-  flow.prompts.section('Cluster');
+  flow.section('Cluster');
   await flow.text('clusters.0.name', 'Cluster name (becomes clusters/<name>/)');
   await flow.text('clusters.0.environment', 'Environment overlay (apps/<environment>/)');
   await flow.text('clusters.0.domain', 'DNS domain the apps are served under');
@@ -152,7 +141,7 @@ const OFFERED = CATALOG.filter((c) => c.layer !== 'configs' && !c.toggle);
 const FOLLOWING = CATALOG.filter((c) => c.layer === 'controllers' && c.toggle).map((c) => c.name);
 
 async function components(flow: Flow): Promise<void> {
-  flow.prompts.section('Components');
+  flow.section('Components');
   if (!flow.isOpen('components.controllers') || !flow.isOpen('components.apps')) return;
   const defaults = completed(flow.raw)!.components;
   const picked = await flow.prompts.multiselect({
@@ -167,7 +156,7 @@ async function components(flow: Flow): Promise<void> {
   flow.set('components.apps', of('apps'));
   const { notes } = selectComponents(completed(flow.raw)!);
   const added = notes.filter((n) => !FOLLOWING.some((f) => n.endsWith(`added ${f}`))).map((n) => viaPicked(n, picked));
-  if (added.length > 0) flow.prompts.note(added.join('\n'), 'Added what they need');
+  if (added.length > 0) flow.note(added.join('\n'), 'Added what they need');
 }
 
 /**
@@ -194,53 +183,12 @@ function viaPicked(note: string, picked: readonly string[]): string {
   return `${first} needs ${rest.join(', which needs ')}, which${note.slice(needer.length)}`;
 }
 
-async function tls(flow: Flow): Promise<void> {
-  if (!flow.selected('cert-manager')) return;
-  flow.prompts.section('TLS certificates (cert-manager, Let’s Encrypt)');
-  await flow.text('certManager.email', 'ACME account e-mail');
-  await flow.select('certManager.issuer', 'Issuer for the ingresses', choices(ISSUERS, {
-    'letsencrypt-staging': 'untrusted test certificates, generous limits',
-    'letsencrypt-production': 'trusted certificates, strict rate limits',
-  }));
-}
-
-async function database(flow: Flow): Promise<void> {
-  if (!flow.selected('db-proxy')) return;
-  flow.prompts.section('Database (PostgreSQL behind db-proxy)');
-  await flow.text('database.host', 'PostgreSQL host');
-  await flow.text('database.port', 'PostgreSQL port', { read: number });
-}
-
-async function gpu(flow: Flow): Promise<void> {
-  flow.prompts.section('GPU');
-  await flow.confirm('gpu.enabled', 'Do the clusters have NVIDIA GPU nodes? (deploys nvidia-device-plugin)');
-  if (flow.current('gpu.enabled') !== true) return;
-  await flow.text('gpu.nodeSelector', 'GPU node labels (key=value, comma-separated)', { read: readLabels, show: formatLabels });
-  await flow.text('gpu.tolerations', 'Taints GPU pods tolerate (key[=value][:Effect], comma-separated)', { read: readTolerations, show: formatTolerations });
-  await flow.text('gpu.timeSlicing', 'Pods sharing one GPU (1 = no time slicing)', { read: number });
-  if (flow.selected('jupyterhub')) await flow.confirm('gpu.jupyterProfile', 'Offer a GPU server profile in JupyterHub?');
-}
-
-async function slack(flow: Flow): Promise<void> {
-  flow.prompts.section('Slack notifications');
-  if (flow.isOpen('slack.enabled'))
-    flow.prompts.note(
-      ['The webhook URL is asked only at bootstrap (or read from', 'SLACK_WEBHOOK_URL) and goes straight into a cluster Secret:', 'it is never stored in the repository.'].join('\n'),
-      'Slack webhook',
-    );
-  await flow.confirm('slack.enabled', 'Send Flux events to Slack?');
-  if (flow.current('slack.enabled') !== true) return;
-  await flow.text('slack.channel', 'Slack channel (without #)');
-  await flow.select('slack.severity', 'Which events', choices(SEVERITIES, { info: 'every reconciliation event', error: 'failures only' }));
-  await flow.text('slack.secretName', 'Secret in flux-system holding the webhook');
-}
-
 const INTERVALS = ['controllers', 'configs', 'apps'] as const;
 
 async function intervals(flow: Flow): Promise<void> {
   const paths = INTERVALS.map((layer) => `clusters.0.intervals.${layer}`);
   if (!paths.some(flow.isOpen)) return;
-  flow.prompts.section('Reconciliation');
+  flow.section('Reconciliation');
   const [controllers, configs, apps] = paths.map((p) => String(flow.current(p)));
   const keep = await flow.prompts.confirm({
     message: `Keep the default reconcile intervals (controllers ${controllers}, configs ${configs}, apps ${apps})?`,
@@ -250,7 +198,8 @@ async function intervals(flow: Flow): Promise<void> {
   for (const [i, layer] of INTERVALS.entries()) await flow.text(paths[i]!, `${layer} interval (Go duration, e.g. 30m)`);
 }
 
-const GROUPS = [repository, cluster, components, tls, database, gpu, slack, intervals];
+/** The groups of questions, in order; the components' own settings come from their answer sections. */
+const GROUPS: ReadonlyArray<(flow: Flow) => Promise<void>> = [repository, cluster, components, ...ANSWER_SECTIONS.map((s) => s.ask), intervals];
 
 /**
  * A re-run asks only what the stored answers lack: usually nothing, or an added cluster's domain
@@ -273,35 +222,29 @@ async function askStillNeeded(flow: Flow, paths: readonly string[]): Promise<voi
 async function addedClusterSettings(flow: Flow, index: number, name: string): Promise<void> {
   const at = (key: string) => `clusters.${index}.${key}`;
   const repo = completed(flow.raw)!;
-  const override = (path: string, value: unknown, repoValue: unknown) => {
-    if (value !== repoValue) flow.set(path, value);
+  const current = (path: string) => getAt(repo, path);
+  const override = (key: string, value: unknown) => {
+    if (value !== current(key)) flow.set(at(key), value);
   };
-  const ask = async (key: string, message: string, repoValue: unknown, read: (t: string) => unknown = (t) => t.trim()) => {
-    if (!flow.isOpen(at(key))) return;
-    const text = await flow.prompts.text({
-      message,
-      initialValue: String(repoValue),
-      validate: (value) => answerError(flow.raw, at(key), read(value)),
-    });
-    override(at(key), read(text), repoValue);
+  const questions: ClusterQuestions = {
+    name,
+    current,
+    selected: flow.selected,
+    text: async (key, message, read = (t) => t.trim()) => {
+      if (!flow.isOpen(at(key))) return;
+      const text = await flow.prompts.text({
+        message,
+        initialValue: String(current(key)),
+        validate: (value) => answerError(flow.raw, at(key), read(value)),
+      });
+      override(key, read(text));
+    },
+    select: async (key, message, options) => {
+      if (flow.isOpen(at(key))) override(key, await flow.prompts.select({ message, options, initialValue: current(key) as never }));
+    },
+    confirm: async (key, message) => {
+      if (flow.isOpen(at(key))) override(key, await flow.prompts.confirm({ message, initialValue: current(key) as boolean }));
+    },
   };
-  if (flow.selected('db-proxy')) {
-    await ask('database.host', `PostgreSQL host for ${name}`, repo.database.host);
-    await ask('database.port', `PostgreSQL port for ${name}`, repo.database.port, number);
-  }
-  if (flow.selected('cert-manager') && flow.isOpen(at('certManager.issuer'))) {
-    const issuer = await flow.prompts.select({ message: `Issuer for ${name}'s ingresses`, options: choices(ISSUERS), initialValue: repo.certManager.issuer });
-    override(at('certManager.issuer'), issuer, repo.certManager.issuer);
-  }
-  if (repo.slack.enabled) {
-    await ask('slack.channel', `Slack channel for ${name}'s events (without #)`, repo.slack.channel);
-    if (flow.isOpen(at('slack.severity'))) {
-      const severity = await flow.prompts.select({ message: `Which of ${name}'s events`, options: choices(SEVERITIES), initialValue: repo.slack.severity });
-      override(at('slack.severity'), severity, repo.slack.severity);
-    }
-  }
-  if (flow.isOpen(at('gpu.enabled'))) {
-    const enabled = await flow.prompts.confirm({ message: `Does ${name} have NVIDIA GPU nodes?`, initialValue: repo.gpu.enabled });
-    override(at('gpu.enabled'), enabled, repo.gpu.enabled);
-  }
+  for (const section of CLUSTER_OVERRIDE_SECTIONS) await section.askForCluster(questions);
 }

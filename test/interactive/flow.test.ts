@@ -4,7 +4,7 @@ import { cancelled, isPikselError, type PikselError } from '../../src/errors.js'
 import { askAnswers } from '../../src/interactive/flow.js';
 import type { Prompts } from '../../src/prompts.js';
 import { scriptedPrompts } from '../support/prompts.js';
-import { readLabels, readTolerations, formatLabels, formatTolerations } from '../../src/interactive/text-values.js';
+import { readLabels, readTolerations, formatLabels, formatTolerations } from '../../src/answers/text-values.js';
 
 type Reply = string | boolean | string[] | (() => never);
 

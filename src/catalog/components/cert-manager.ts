@@ -1,3 +1,4 @@
+import { certManagerAnswers } from '../../answers/sections/cert-manager.js';
 import { helmValuesPatch, systemPlacement } from '../cloud.js';
 import { defineComponent } from '../component.js';
 
@@ -19,6 +20,7 @@ export const certManager = defineComponent({
     },
   },
   hosts: [],
+  answers: certManagerAnswers,
   secrets: () => [],
   clusterPatches: ({ cluster }) => {
     const placement = systemPlacement(cluster);

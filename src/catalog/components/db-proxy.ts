@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dbProxyAnswers } from '../../answers/sections/db-proxy.js';
 import { systemPlacement } from '../cloud.js';
 import { defineComponent, imageRef, type ComponentSpec, type ImageSpec } from '../component.js';
 import {
@@ -60,6 +61,7 @@ export const dbProxy = defineComponent({
   charts: {},
   images: IMAGES,
   hosts: [],
+  answers: dbProxyAnswers,
   secrets: ({ components }) => [DATABASE_ADMIN_SECRET, ...databaseSecretsOf(components)],
   sharedView: ({ components }): DbProxyView => {
     const apps = databaseApps(components);

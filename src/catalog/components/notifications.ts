@@ -1,4 +1,5 @@
 import { clusterSettings, slackChannelName } from '../../answers/cluster-settings.js';
+import { notificationsAnswers } from '../../answers/sections/notifications.js';
 import { defineComponent } from '../component.js';
 
 const NAMESPACE = 'flux-system';
@@ -16,6 +17,7 @@ export const notifications = defineComponent({
   needs: [],
   charts: {},
   hosts: [],
+  answers: notificationsAnswers,
   toggle: (answers) => answers.slack.enabled,
   secrets: ({ answers }) => [
     {

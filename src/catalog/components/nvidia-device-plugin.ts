@@ -1,5 +1,6 @@
 import { anyClusterHasGpu, clusterSettings } from '../../answers/cluster-settings.js';
 import type { Answers } from '../../answers/schema.js';
+import { nvidiaDevicePluginAnswers } from '../../answers/sections/nvidia-device-plugin.js';
 import { defineComponent, type ClusterPatch } from '../component.js';
 
 const NAMESPACE = 'nvidia-device-plugin';
@@ -27,6 +28,7 @@ export const nvidiaDevicePlugin = defineComponent({
     },
   },
   hosts: [],
+  answers: nvidiaDevicePluginAnswers,
   toggle: (answers) => anyClusterHasGpu(answers),
   secrets: () => [],
   runsOn: ({ answers, cluster }) => clusterSettings(answers, cluster).gpu.enabled,

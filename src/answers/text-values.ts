@@ -1,7 +1,8 @@
-import type { Toleration } from '../answers/schema.js';
+import { parse } from 'yaml';
+import type { Toleration } from './fields.js';
 
 /**
- * One-line text forms of the structured answers a prompt asks for (node labels, tolerations).
+ * One-line text forms of answers: what a prompt or `--set` types (scalars, node labels, tolerations).
  * Reading throws a message a person can act on; the schema then checks the values themselves.
  */
 const items = (text: string) =>
@@ -43,3 +44,18 @@ export const formatTolerations = (value: unknown): string =>
   ((value ?? []) as Toleration[])
     .map((t) => `${t.key}${t.operator === 'Equal' && t.value !== undefined ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`)
     .join(', ');
+
+/** `--set` values are YAML scalars (or flow lists/maps): false → boolean, 5432 → number, [a,b] → list. */
+export function parseSetValue(text: string): unknown {
+  if (text.trim() === '') return '';
+  try {
+    const value = parse(text);
+    // '#ops' parses as a comment; a person meant the text.
+    return value === null && !/^(null|~)$/i.test(text.trim()) ? text : value;
+  } catch {
+    return text;
+  }
+}
+
+/** A number typed at a prompt is stored as a number, as `--set database.port=5432` stores it. */
+export const readNumber = (text: string): unknown => parseSetValue(text.trim());

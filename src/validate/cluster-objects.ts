@@ -97,21 +97,28 @@ export async function collectCluster(name: string, ctx: ClusterContext): Promise
   const seen = new Set<string>();
   let incomplete = false;
 
-  const expand = async (request: BuildRequest, owner?: LocatedObject, dir: RepoPath | null = null): Promise<void> => {
-    const outcome = await ctx.builder.build(request);
-    const variables = owner && substituteVariables(owner.object);
-    // A failed build (often a YAML error, reported on its own) may hide objects: the graph is partial.
-    if (outcome.status === 'failed') incomplete = true;
-    const raw = outcome.status === 'ok' ? outcome.objects : ctx.expandStatically(request);
-    const located = raw.map((b) =>
-      ctx.locate(variables ? { ...b, object: applySubstitutions(b.object, variables) as KubeObject } : b, b.file ?? owner?.file ?? clusterDir),
-    );
-    builds.push({ request, outcome, objects: located, owner, clusterDir, dir });
-    objects.push(...located);
-    const children = located.filter((o) => isFluxKustomization(o.object) && !seen.has(`${namespaceOf(o.object)}/${nameOf(o.object)}`));
-    children.forEach((o) => seen.add(`${namespaceOf(o.object)}/${nameOf(o.object)}`));
-    await Promise.all(
-      children.map(async (ks) => {
+  // Level by level: each level's builds run together, and their results are taken in the order
+  // the Kustomizations are listed, so what the cluster holds never depends on which build ended first.
+  type Pending = { readonly request: BuildRequest; readonly owner?: LocatedObject; readonly dir: RepoPath | null };
+  let level: Pending[] = [{ request: clusterRootRequest(ctx.repo, clusterDir), dir: null }];
+  while (level.length > 0) {
+    const outcomes = await Promise.all(level.map((p) => ctx.builder.build(p.request)));
+    const next: Pending[] = [];
+    level.forEach(({ request, owner, dir }, i) => {
+      const outcome = outcomes[i]!;
+      const variables = owner && substituteVariables(owner.object);
+      // A failed build (often a YAML error, reported on its own) may hide objects: the graph is partial.
+      if (outcome.status === 'failed') incomplete = true;
+      const raw = outcome.status === 'ok' ? outcome.objects : ctx.expandStatically(request);
+      const located = raw.map((b) =>
+        ctx.locate(variables ? { ...b, object: applySubstitutions(b.object, variables) as KubeObject } : b, b.file ?? owner?.file ?? clusterDir),
+      );
+      builds.push({ request, outcome, objects: located, owner, clusterDir, dir });
+      objects.push(...located);
+      for (const ks of located) {
+        const id = `${namespaceOf(ks.object)}/${nameOf(ks.object)}`;
+        if (!isFluxKustomization(ks.object) || seen.has(id)) continue;
+        seen.add(id);
         const plan = planFluxPath(ks.object, ctx.repo);
         // Only a finding needs the line (finding it may parse the file again: see yaml.ts).
         const at = () => ({ file: ks.file, line: ks.source ? lineOfPath(ks.source, ['spec', 'path']) : ks.line, object: objectLabel(ks.object) });
@@ -125,10 +132,10 @@ export async function collectCluster(name: string, ctx: ClusterContext): Promise
             message: `reads ${plan.source}, not this repository: its path is not built or checked`,
             hint: 'validate that source repository separately',
           });
-        else if (plan.dir !== clusterDir) await expand(plan.request, ks, plan.dir);
-      }),
-    );
-  };
-  await expand(clusterRootRequest(ctx.repo, clusterDir));
+        else if (plan.dir !== clusterDir) next.push({ request: plan.request, owner: ks, dir: plan.dir });
+      }
+    });
+    level = next;
+  }
   return { name, objects, builds, findings, incomplete };
 }

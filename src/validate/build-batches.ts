@@ -78,3 +78,17 @@ export function splitBatch<O extends { readonly file?: RepoPath }, T>(objects: r
   }
   return parts;
 }
+
+/**
+ * `Kind/name` of each document of a manifest, read from the text without parsing it (batches are
+ * planned before the manifests are parsed). Only how builds are grouped depends on it: a name
+ * missed here at worst puts two same-named objects in one run, which kustomize refuses, and the
+ * builds then run one by one.
+ */
+export function declaredNames(text: string): string[] {
+  return text.split(/^---.*$/m).flatMap((doc) => {
+    const kind = /^kind:[ \t]*["']?([\w.-]+)/m.exec(doc)?.[1];
+    const name = /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([^"'\s#]+)/m.exec(doc)?.[1];
+    return kind ? [`${kind}/${name ?? ''}`] : [];
+  });
+}

@@ -5,8 +5,7 @@ import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { BATCHABLE_FIELDS, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
-import { isMap, str } from './objects.js';
-import type { SourceDoc } from './types.js';
+import { isMap } from './objects.js';
 import type { KustomizationModel } from './kustomization-files.js';
 import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from './repo-paths.js';
 
@@ -36,8 +35,8 @@ export class BuildInputs {
   constructor(
     private readonly repo: RepoIndex,
     private readonly modelByDir: ReadonlyMap<RepoPath, KustomizationModel>,
-    /** The parsed documents of each manifest (the objects a batch would declare). */
-    private readonly docsByFile: ReadonlyMap<RepoPath, readonly SourceDoc[]> = new Map(),
+    /** `Kind/name` of each object a manifest declares (what a batch would hold: build-batches.ts). */
+    private readonly namesOf: (file: RepoPath) => readonly string[] = () => [],
   ) {}
 
   /**
@@ -68,10 +67,7 @@ export class BuildInputs {
       return model.dirs;
     });
     if (!files) return undefined;
-    const names = new Set<string>();
-    for (const file of files)
-      for (const doc of this.docsByFile.get(file) ?? []) if (isMap(doc.value)) names.add(`${str(doc.value.kind)}/${isMap(doc.value.metadata) ? str(doc.value.metadata.name) : ''}`);
-    return { files, names };
+    return { files, names: new Set([...files].flatMap(this.namesOf)) };
   }
 
   /** The request's files, plus what `visit` adds for each folder reached (once each); `visit` names the folders to go on to, or undefined to give up. */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import type { ProcessRunner } from '../process.js';
+import type { ProcessRunner, RunResult } from '../process.js';
 import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { disjointGroups, splitBatch, type BatchInputs, type BatchMember } from './build-batches.js';
@@ -167,6 +167,9 @@ export class KustomizeBuilder {
   private lookups = 0;
   private waiting: Waiting[] = [];
   private flushing = false;
+  /** Builds given a kubectl slot that have not started kubectl yet. */
+  private preparing = 0;
+  private readonly whenDispatched: (() => void)[] = [];
   /** Builds whose outcome came from kubectl in this run. */
   runs = 0;
   /** kubectl processes started (fewer than `runs` when builds shared a run). */
@@ -193,6 +196,21 @@ export class KustomizeBuilder {
       this.requests.set(key, outcome);
     }
     return outcome;
+  }
+
+  /**
+   * Resolves once every build asked for so far is answered from the cache, running in kubectl,
+   * or waiting for a kubectl slot: the caller may then keep the thread busy while kubectl works.
+   */
+  dispatched(): Promise<void> {
+    return new Promise((resolve) => {
+      this.whenDispatched.push(resolve);
+      this.checkDispatched();
+    });
+  }
+
+  private checkDispatched(): void {
+    if (this.lookups === 0 && this.waiting.length === 0 && this.preparing === 0 && !this.flushing) this.whenDispatched.splice(0).forEach((resolve) => resolve());
   }
 
   get kubectlMissing(): boolean {
@@ -226,11 +244,12 @@ export class KustomizeBuilder {
 
   /** Once no request is still looking in the cache, the waiting ones run (on the next turn, so requests made together are all there). */
   private flushSoon(): void {
-    if (this.flushing || this.lookups > 0 || this.waiting.length === 0) return;
+    if (this.flushing || this.lookups > 0 || this.waiting.length === 0) return this.checkDispatched();
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
       this.flush(this.waiting.splice(0));
+      this.checkDispatched();
     });
   }
 
@@ -255,11 +274,14 @@ export class KustomizeBuilder {
 
   /** One kubectl run for the group; if it fails or an object names no build, each runs on its own (to say which fails). */
   private async runBatch(group: readonly BatchMember<Waiting>[]): Promise<void> {
-    const dirs = await Promise.all(group.map((m) => this.writeWrapper(m.item.request)));
-    const top = await this.newWrapperDir();
-    const resources = dirs.map((d) => relative(top, d).split(sep).join('/'));
-    await writeFile(join(top, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, buildMetadata: ['originAnnotations'] }));
-    const result = await this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', top], { timeoutMs: 120_000 });
+    const top = await this.preparingTo(async () => {
+      const dirs = await Promise.all(group.map((m) => this.writeWrapper(m.item.request)));
+      const dir = await this.newWrapperDir();
+      const resources = dirs.map((d) => relative(dir, d).split(sep).join('/'));
+      await writeFile(join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, buildMetadata: ['originAnnotations'] }));
+      return dir;
+    });
+    const result = await this.kustomize(top);
     if (result.notFound) {
       this.unavailable = true;
       return group.forEach((m) => m.item.resolve({ outcome: { status: 'unavailable' }, cacheable: false }));
@@ -270,6 +292,23 @@ export class KustomizeBuilder {
     if (!parts) return group.forEach((m) => this.runAlone(m.item));
     this.runs += group.length;
     group.forEach((m, i) => m.item.resolve({ outcome: { status: 'ok', objects: parts[i]! }, cacheable: true }));
+  }
+
+  /** Writing a build's kustomizations, up to the moment kubectl starts (see `dispatched`). */
+  private async preparingTo<T>(write: () => Promise<T>): Promise<T> {
+    this.preparing++;
+    try {
+      return await write();
+    } finally {
+      this.preparing--;
+    }
+  }
+
+  /** Starts kubectl (synchronously, before the first await), then says whether all builds are under way. */
+  private kustomize(wrapperDir: string): Promise<RunResult> {
+    const running = this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000 });
+    this.checkDispatched();
+    return running;
   }
 
   private async newWrapperDir(): Promise<string> {
@@ -291,8 +330,8 @@ export class KustomizeBuilder {
    */
   private async runKubectl(request: BuildRequest): Promise<Built> {
     if (this.unavailable) return { outcome: { status: 'unavailable' }, cacheable: false };
-    const wrapperDir = await this.writeWrapper(request);
-    const result = await this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000 });
+    const wrapperDir = await this.preparingTo(() => this.writeWrapper(request));
+    const result = await this.kustomize(wrapperDir);
     if (result.notFound) {
       this.unavailable = true;
       return { outcome: { status: 'unavailable' }, cacheable: false };
@@ -304,8 +343,12 @@ export class KustomizeBuilder {
     return { outcome: { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) }, cacheable: true };
   }
 
-  /** Removes the temporary kustomizations. */
+  /**
+   * Removes the temporary kustomizations, once every build asked for has ended: a build still
+   * running would otherwise fail on its removed wrapper and remember that failure.
+   */
   async dispose(): Promise<void> {
+    await Promise.allSettled(this.requests.values());
     if (this.tempRoot) await rm(await this.tempRoot, { recursive: true, force: true });
   }
 }

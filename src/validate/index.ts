@@ -5,7 +5,8 @@ import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
 import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
-import { KustomizeBuilder, type BuildOutcome } from './builds.js';
+import { declaredNames } from './build-batches.js';
+import { clusterRootRequest, KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
 import { CheckReuse, type CheckRecord } from './check-reuse.js';
@@ -65,28 +66,29 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
   const tool = options.cacheDir === undefined ? undefined : await toolIdentity();
   const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, tool!);
-  const repository = await readRepository(root, options.written, parseCache);
-  const { clusters } = repository;
-  const notFlux = clusters.length === 0 ? 'it has no clusters/ folder' : !repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value))) ? 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)' : undefined;
-  if (notFlux) throw inputError(`validate ${dir}: not a Flux repository: ${notFlux}: give the folder of a repository made by create-piksel-gitops`);
+  const sources = await readSources(root, options.written, parseCache);
+  const { clusters } = sources;
+  if (clusters.length === 0) throw notFlux(dir, 'it has no clusters/ folder');
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
-  const inputs = new BuildInputs(repository.repo, repository.modelByDir, repository.docsByFile);
-  const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, repository.hashOf);
-  const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(repository, tool!), cache, repository.repo);
+  const inputs = new BuildInputs(sources.repo, sources.modelByDir, sources.namesOf);
+  const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, sources.hashOf);
+  const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(sources, tool!), cache, sources.repo);
   const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request));
   try {
-    const findings = checkAsWritten(repository);
-    const { expected, findings: answersFindings } = expectedFromAnswers(repository.texts.find((t) => t.path === ANSWERS_FILE));
-    findings.push(...answersFindings);
-    const reused = await reusableChecks(repository, reuse, options.cluster ? [options.cluster] : clusters, expected);
-    const builds = await buildEverything(
-      repository,
-      builder,
-      (options.cluster ? [options.cluster] : clusters).filter((c) => !reused.clusters.has(c)),
-      new Set(reused.folders.keys()),
-    );
+    const { expected, findings: answersFindings } = expectedFromAnswers(sources.texts.find((t) => t.path === ANSWERS_FILE));
+    const checkedClusters = options.cluster ? [options.cluster] : clusters;
+    const reused = await reusableChecks(sources, reuse, checkedClusters, expected);
+    const toBuild = checkedClusters.filter((c) => !reused.clusters.has(c));
+    // kubectl starts on what the kustomization files already say, and works while the rest is parsed.
+    startBuilds(sources, builder, toBuild, new Set(reused.folders.keys()));
+    await builder.dispatched();
+    const repository = completeRepository(sources);
+    if (!repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value)))) throw notFlux(dir, 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)');
+
+    const findings = [...checkAsWritten(repository), ...answersFindings];
+    const builds = await buildEverything(repository, builder, toBuild, new Set(reused.folders.keys()));
     findings.push(...builds.findings);
     if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));
 
@@ -163,8 +165,21 @@ async function checkUnits(
   return { findings, objects: schema.checked };
 }
 
+const notFlux = (dir: string, why: string) =>
+  inputError(`validate ${dir}: not a Flux repository: ${why}: give the folder of a repository made by create-piksel-gitops`);
+
+/** The builds every run asks for first (the outermost folders, each cluster's root), asked for now so they run together and early. */
+function startBuilds(sources: Sources, builder: KustomizeBuilder, clusters: readonly string[], skipFolders: ReadonlySet<string>): void {
+  const requests = [
+    ...outermostFolders(sources.models).filter((dir) => !skipFolders.has(dir)).map((dir) => ({ resources: [dir] })),
+    ...clusters.map((name) => clusterRootRequest(sources.repo, `clusters/${name}`)),
+  ];
+  // Their outcomes are read later, through the same builder; a failure here is reported there.
+  for (const request of requests) builder.build(request).catch(() => undefined);
+}
+
 /** What every check's result depends on besides the files a build reads: the tool and the CRDs. */
-function globalInputs({ texts, hashOf }: Repository, tool: string): string {
+function globalInputs({ texts, hashOf }: Sources, tool: string): string {
   const crds = texts.filter((t) => isGotkComponents(t.path)).map((t) => `${t.path}\0${hashOf(t.path)}`);
   return `${tool}\0${crds.join('\0')}`;
 }
@@ -178,7 +193,7 @@ const expectedIn = (expected: ExpectedObjects, cluster: string) =>
   JSON.stringify({ known: expected.known, secrets: [...expected.secrets].sort(), storageClasses: [...expected.storageClasses(cluster)].sort() });
 
 /** The clusters and outermost folders whose checks passed before on the same inputs. */
-async function reusableChecks(repository: Repository, reuse: CheckReuse | undefined, clusters: readonly string[], expected: ExpectedObjects) {
+async function reusableChecks(repository: Sources, reuse: CheckReuse | undefined, clusters: readonly string[], expected: ExpectedObjects) {
   const none = { folders: new Map<string, CheckRecord>(), clusters: new Map<string, CheckRecord>() };
   if (!reuse) return none;
   const [folders, clusterRecords] = await Promise.all([
@@ -227,26 +242,39 @@ function oneNoSchemaWarningPerKind(findings: readonly Finding[]): Finding[] {
   });
 }
 
-/** The repository read once: files, parsed YAML, kustomization files, CRD schemas. */
-interface Repository {
+/**
+ * The repository before its manifests are parsed: its files, and its kustomization files (all a
+ * build needs to start). completeRepository parses the rest.
+ */
+interface Sources {
+  readonly root: string;
   readonly repo: RepoIndex;
   readonly texts: readonly RepoFile[];
   /** SHA-256 of each text, by path (parse cache and build cache keys). */
   readonly hashOf: (path: string) => string | undefined;
+  /** `Kind/name` of each object a file declares, read from its text without parsing (batching only: see build-batches.ts). */
+  readonly namesOf: (path: string) => readonly string[];
   /** Large non-YAML files, scanned in chunks: their findings, and which are SOPS-encrypted. */
   readonly large: { readonly findings: readonly Finding[]; readonly encrypted: ReadonlySet<string>; readonly paths: ReadonlySet<string> };
-  readonly parsed: readonly ParsedFile[];
-  readonly docsByFile: ReadonlyMap<string, readonly SourceDoc[]>;
   readonly models: readonly KustomizationModel[];
   readonly modelByDir: ReadonlyMap<RepoPath, KustomizationModel>;
+  readonly clusters: readonly string[];
+  readonly parse: (file: RepoFile) => ParsedFile;
+  /** The kustomization files, parsed. */
+  readonly parsedKustomizations: ReadonlyMap<string, ParsedFile>;
+}
+
+/** The repository read once: files, parsed YAML, kustomization files, CRD schemas. */
+interface Repository extends Sources {
+  readonly parsed: readonly ParsedFile[];
+  readonly docsByFile: ReadonlyMap<string, readonly SourceDoc[]>;
   /** Documents that are Kubernetes objects, outside kustomization files. */
   readonly objectDocs: readonly (SourceDoc & { value: KubeObject })[];
-  readonly clusters: readonly string[];
   readonly registry: SchemaRegistry;
   readonly isNamespaced: (apiVersion: string, kind: string) => boolean | undefined;
 }
 
-async function readRepository(root: string, written: ReadonlyMap<string, string> | undefined, parseCache: ParseCache | undefined): Promise<Repository> {
+async function readSources(root: string, written: ReadonlyMap<string, string> | undefined, parseCache: ParseCache | undefined): Promise<Sources> {
   const { paths, texts, large } = await readRepositoryFiles(root, written);
   const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
   const textOf = new Map(texts.map((t) => [t.path, t.text]));
@@ -262,20 +290,32 @@ async function readRepository(root: string, written: ReadonlyMap<string, string>
     return hash;
   };
   const parse = (f: RepoFile) => parseYamlFile(f.path, f.text, parseCache, parseCache && hashOf(f.path));
-  const parsed = texts.filter(isManifestCandidate).map(parse);
-  const models = parsed.filter((p) => isKustomizationFile(p.file) && p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
-  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parse(f).docs.map((d) => d.value)));
+  const parsedKustomizations = new Map(texts.filter((f) => isManifestCandidate(f) && isKustomizationFile(f.path)).map((f) => [f.path, parse(f)] as const));
+  const models = [...parsedKustomizations.values()].filter((p) => p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
   return {
+    root,
     repo,
     texts,
     hashOf,
+    namesOf: (path) => declaredNames(textOf.get(path) ?? ''),
     large: await scanLargeFiles(root, large),
-    parsed,
-    docsByFile: new Map(parsed.map((p) => [p.file, p.docs])),
     models,
     modelByDir: new Map(models.map((m) => [m.dir, m])),
-    objectDocs: parsed.filter((p) => !isKustomizationFile(p.file)).flatMap((p) => p.docs.filter(isObjectDoc)),
     clusters: [...repo.dirs].filter((d) => /^clusters\/[^/]+$/.test(d)).map((d) => d.slice('clusters/'.length)).sort(),
+    parse,
+    parsedKustomizations,
+  };
+}
+
+function completeRepository(sources: Sources): Repository {
+  const { texts, parse, parsedKustomizations } = sources;
+  const parsed = texts.filter(isManifestCandidate).map((f) => parsedKustomizations.get(f.path) ?? parse(f));
+  const crds = schemasFromCrds(texts.filter((f) => isGotkComponents(f.path)).flatMap((f) => parse(f).docs.map((d) => d.value)));
+  return {
+    ...sources,
+    parsed,
+    docsByFile: new Map(parsed.map((p) => [p.file, p.docs])),
+    objectDocs: parsed.filter((p) => !isKustomizationFile(p.file)).flatMap((p) => p.docs.filter(isObjectDoc)),
     registry: new SchemaRegistry(crds),
     isNamespaced: namespacedLookup(crds),
   };

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { disjointGroups, splitBatch } from '../../src/validate/build-batches.js';
+import { declaredNames, disjointGroups, splitBatch } from '../../src/validate/build-batches.js';
 import { BuildInputs } from '../../src/validate/build-cache.js';
 import { clusterRootRequest, KustomizeBuilder, type BuildRequest } from '../../src/validate/builds.js';
 import { isKustomizationFile } from '../../src/validate/files.js';
@@ -29,7 +29,7 @@ function requestsOf(files: Files): { inputs: BuildInputs; requests: BuildRequest
   };
   const moved: BuildRequest = { resources: ['infrastructure/configs'], namespace: 'elsewhere' };
   return {
-    inputs: new BuildInputs(repo, new Map(models.map((m) => [m.dir, m])), new Map(parsed.map((p) => [p.file, p.docs]))),
+    inputs: new BuildInputs(repo, new Map(models.map((m) => [m.dir, m])), (file) => declaredNames(files.get(file) ?? '')),
     requests: [...models.map((m) => ({ resources: [m.dir] })), ...clusters.map((c) => clusterRootRequest(repo, c)), patched, moved],
   };
 }
@@ -106,5 +106,10 @@ describe('what may share a run', () => {
     expect(splitBatch(objects, groups[0]!)).toEqual([[objects[1], objects[2]], [objects[0]]]);
     expect(splitBatch([...objects, { file: 'nowhere.yaml', n: 4 }], groups[0]!)).toBeUndefined();
     expect(splitBatch([{ file: undefined, n: 5 }], groups[0]!)).toBeUndefined();
+  });
+
+  it('reads the kind and name of each document from the text', () => {
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    team: geo\n  name: "odc"\n---\n# a comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ows-config # the OWS settings\ndata:\n  name: not-this\n---\n';
+    expect(declaredNames(text)).toEqual(['Namespace/odc', 'ConfigMap/ows-config']);
   });
 });

@@ -14,6 +14,7 @@ import { applyPlan, writeTree } from '../repository/write.js';
 import { baseFileText, readBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
+import { defaultCacheDir } from '../validate/index.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
 import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
 import type { CommandDeps } from './deps.js';
@@ -39,6 +40,8 @@ interface UpgradeRun {
   /** A person at a terminal: confirms the plan, watches a spinner, may press Ctrl-C. */
   readonly prompts?: Prompts;
   base?: Awaited<ReturnType<typeof readBase>>;
+  /** The merge base this upgrade records (every generated file's text: large in a fleet, so made once). */
+  nextBase?: string;
   disk?: ReadonlyMap<string, string>;
   plan?: UpgradePlan;
   conflicts?: readonly string[];
@@ -55,7 +58,7 @@ type UpgradeStep = (run: UpgradeRun) => Promise<void>;
 
 /** The recorded merge base and the files as they are; markers left from the last upgrade are refused. */
 const readProject: UpgradeStep = async (u) => {
-  [u.base, u.disk] = await Promise.all([readBase(u.dir), readProjectFiles(u.dir)]);
+  [u.base, u.disk] = await Promise.all([readBase(u.dir, defaultCacheDir()), readProjectFiles(u.dir)]);
   assertResolved(u.disk, u.next, u.options);
 };
 
@@ -86,8 +89,8 @@ const showDryRun: UpgradeStep = async (u) => {
 
 /** Nothing changes (files and merge base alike): say so and stop. */
 const stopIfUpToDate: UpgradeStep = async (u) => {
-  const nextBase = baseFileText(u.next, u.version);
-  if (changes(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== nextBase) return;
+  u.nextBase = baseFileText(u.next, u.version);
+  if (changes(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== u.nextBase) return;
   u.deps.reporter.success('already up to date: nothing changed');
   if (u.prompts) finish(u.prompts, '', '');
   u.finished = true;
@@ -96,7 +99,7 @@ const stopIfUpToDate: UpgradeStep = async (u) => {
 /** The writes and deletes, the new merge base, and the commit message that names what this run did. */
 const prepareWrites: UpgradeStep = async (u) => {
   const { writes, deletes } = planWrites(u.plan!);
-  writes.set(BASE_FILE, baseFileText(u.next, u.version));
+  writes.set(BASE_FILE, u.nextBase!);
   [u.writes, u.deletes] = [writes, deletes];
   const addsCluster = u.options.cluster !== undefined && (countOutcomes(u.plan!).new ?? 0) > 0;
   const sameTool = u.base!.toolVersion === u.version && !u.options.templatesDir;

@@ -1,0 +1,44 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isPikselError } from '../src/errors.js';
+import { baseFileText, readBase } from '../src/project/base.js';
+import { tempDir } from './support/cli.js';
+
+const FILES = new Map([
+  ['README.md', '# piksel\n'],
+  ['clusters/development/apps.yaml', 'kind: Kustomization\nmetadata:\n  name: apps\n'],
+]);
+
+async function repositoryWithBase(text: string): Promise<string> {
+  const dir = await tempDir();
+  await mkdir(join(dir, '.piksel'));
+  await writeFile(join(dir, '.piksel/base.yaml'), text);
+  return dir;
+}
+
+describe('the merge base, remembered by content', () => {
+  it('reads the same base from the cache as from the file, and a memo that is not a base is parsed afresh', async () => {
+    const dir = await repositoryWithBase(baseFileText(FILES, '1.2.3'));
+    const cacheDir = await tempDir();
+    const fresh = await readBase(dir);
+    expect(fresh).toEqual({ toolVersion: '1.2.3', files: FILES });
+    expect(await readBase(dir, cacheDir)).toEqual(fresh);
+    const [memo] = await readdir(join(cacheDir, 'merge-base-v1'));
+    expect(memo).toMatch(/^[0-9a-f]{64}\.json$/);
+    expect(await readBase(dir, cacheDir)).toEqual(fresh);
+
+    // A memo holding something else (a torn write, another tool's file) is never trusted.
+    await writeFile(join(cacheDir, 'merge-base-v1', memo!), JSON.stringify({ format: 1, files: { '../outside': 'x' } }));
+    expect(await readBase(dir, cacheDir)).toEqual(fresh);
+    await writeFile(join(cacheDir, 'merge-base-v1', memo!), '{"format": 1, "files": {');
+    expect(await readBase(dir, cacheDir)).toEqual(fresh);
+  });
+
+  it('refuses a damaged base with a cache as without, and remembers nothing of it', async () => {
+    const dir = await repositoryWithBase('format: 1\nfiles:\n  README.md: 3\n');
+    const cacheDir = await tempDir();
+    await expect(readBase(dir, cacheDir)).rejects.toSatisfy((e: unknown) => isPikselError(e) && e.exitCode === 2 && /is damaged: files\.README\.md/.test(e.message));
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+});

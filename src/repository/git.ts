@@ -49,9 +49,13 @@ export async function commitAll(
   paths?: readonly string[],
 ): Promise<CommitOutcome> {
   const git = async (...args: string[]) => {
-    const result = await run('git', args, { cwd: dir, env: await identityEnv(run, dir) });
-    if (result.notFound) throw stepError('git is not installed: install git, or pass --no-git');
-    return result;
+    for (let attempt = 1; ; attempt++) {
+      const result = await run('git', args, { cwd: dir, env: await identityEnv(run, dir) });
+      if (result.notFound) throw stepError('git is not installed: install git, or pass --no-git');
+      // Another git holds the index (often one a killed run left behind, still finishing): wait for it a little.
+      if (result.exitCode !== 0 && INDEX_LOCKED.test(result.stderr) && attempt < LOCK_ATTEMPTS) await new Promise((r) => setTimeout(r, 100));
+      else return result;
+    }
   };
   const inside = await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir });
   if (inside.notFound) throw stepError('git is not installed: install git, or pass --no-git');
@@ -65,7 +69,7 @@ export async function commitAll(
   const limit = pathspec ? ['--', ...pathspec.committable] : [];
   if (!pathspec || pathspec.addable.length > 0) {
     const add = await git('add', '--all', ...(pathspec ? ['--', ...pathspec.addable] : []));
-    if (add.exitCode !== 0) throw stepError(`git add failed: ${add.stderr.trim()}`); // e.g. a stale .git/index.lock left by a killed git
+    if (add.exitCode !== 0) throw stepError(`git add failed: ${add.stderr.trim()}`); // e.g. a .git/index.lock that stayed
   }
   const staged = await git('diff', '--cached', '--quiet', ...limit);
   if (staged.exitCode === 0) return { committed: false, initialised };
@@ -75,6 +79,10 @@ export async function commitAll(
 }
 
 const realPath = (dir: string) => realpath(dir);
+
+/** git's refusal while another git holds the index; retried for up to about two seconds. */
+const INDEX_LOCKED = /index\.lock'?: File exists/;
+const LOCK_ATTEMPTS = 20;
 
 /**
  * Pathspecs (literal, so `*` in a name is not a glob) for the paths git knows or that exist: git

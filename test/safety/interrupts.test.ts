@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { execa } from 'execa';
-import { cp, readdir, readFile, rename } from 'node:fs/promises';
+import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runProcess, type ProcessRunner } from '../../src/process.js';
+import { commitAll } from '../../src/repository/git.js';
 import { openStaging, stageUpdate, STAGING_PREFIX } from '../../src/repository/write.js';
 import { BIN, runCli, tempDir } from '../support/cli.js';
 import { create, generated, git, isolateStateDir } from './support.js';
@@ -66,6 +67,17 @@ describe('interrupted runs', () => {
     expect(lines[0]).toMatch(/^⚠ finished an update an earlier run was interrupted in \(1 written, 1 deleted\), committed/);
     expect(await git(dir, 'log', '--name-status', '--format=%s', '--grep', 'interrupted')).toContain(`D\t${gone}`);
     expect(await git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a git a killed run left still holds the index: the commit waits for it instead of failing', async () => {
+    const dir = await tempDir();
+    await execa('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    await writeFile(join(dir, 'README.md'), '# piksel\n');
+    await writeFile(join(dir, '.git', 'index.lock'), '');
+    setTimeout(() => void rm(join(dir, '.git', 'index.lock')), 300); // the orphaned git finishing
+    const outcome = await commitAll(runProcess, dir, 'main', 'Generate piksel-gitops', ['README.md']);
+    expect(outcome.committed).toBe(true);
+    expect(await git(dir, 'log', '--format=%s')).toBe('Generate piksel-gitops');
   });
 
   it('killed while staging an upgrade: the next run removes the leftover, says so, and the old tree stays', async () => {

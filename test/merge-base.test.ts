@@ -2,8 +2,9 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPikselError } from '../src/errors.js';
-import { baseFileText, readBase } from '../src/project/base.js';
+import { baseFileText, readBase, rememberBase } from '../src/project/base.js';
 import { tempDir } from './support/cli.js';
+import { renderDefault } from './validate/support.js';
 
 const FILES = new Map([
   ['README.md', '# piksel\n'],
@@ -40,5 +41,15 @@ describe('the merge base, remembered by content', () => {
     const cacheDir = await tempDir();
     await expect(readBase(dir, cacheDir)).rejects.toSatisfy((e: unknown) => isPikselError(e) && e.exitCode === 2 && /is damaged: files\.README\.md/.test(e.message));
     expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('what a run remembers of the base it wrote is what parsing that base gives', async () => {
+    const files = await renderDefault();
+    const text = baseFileText(files, '1.2.3');
+    const dir = await repositoryWithBase(text);
+    const cacheDir = await tempDir();
+    await rememberBase(cacheDir, text, files, '1.2.3');
+    expect(await readdir(join(cacheDir, 'merge-base-v1'))).toHaveLength(1);
+    expect(await readBase(dir, cacheDir)).toEqual(await readBase(dir));
   });
 });

@@ -17,7 +17,7 @@ import type { Reporter } from '../reporter.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { assertClean, inspectTarget, type TargetState } from '../project/open.js';
 import { applyPlan, recoverInterruptedUpdate, removeAbandonedCreations } from '../repository/write.js';
-import { baseFileText } from '../project/base.js';
+import { baseFileText, rememberBase } from '../project/base.js';
 import { planUpgrade, type UpgradePlan } from '../upgrade/plan.js';
 import { planLines } from '../upgrade/report.js';
 import type { BootstrapSummary } from './bootstrap.js';
@@ -26,6 +26,7 @@ import { nextStepsText, planText } from '../interactive/summary.js';
 import { placeholderAnswers } from '../answers/placeholders.js';
 import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
+import { defaultCacheDir } from '../validate/index.js';
 import { abortable } from '../interactive/progress.js';
 import type { CommandDeps } from './deps.js';
 
@@ -223,6 +224,7 @@ const write: CreateStep = async (c) => {
   const writeAll = (signal?: AbortSignal) => writeNewRepository(dir, target, files, answers.repository.branch, answers.repository.name, options, deps, signal);
   const committed = prompts ? await withProgress(prompts, `Writing ${files.size} files to ${options.dir}`, writeAll) : await writeAll();
   if (!prompts) deps.reporter.success(`wrote ${files.size} files to ${options.dir}`);
+  await rememberBase(defaultCacheDir(), files.get(BASE_FILE)!, c.result!.files, packageVersion()); // the first re-run reads it unparsed
   if (committed) deps.reporter.success(`Committed on branch ${answers.repository.branch}`);
   const identity = committed ? await fallbackIdentityWarning(deps.run, dir) : undefined;
   if (identity) deps.reporter.warn(identity);

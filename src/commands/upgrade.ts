@@ -11,7 +11,7 @@ import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { applyPlan, writeTree } from '../repository/write.js';
-import { baseFileText, readBase } from '../project/base.js';
+import { baseFileText, readBase, rememberBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { defaultCacheDir } from '../validate/index.js';
@@ -129,6 +129,7 @@ const apply: UpgradeStep = async (u) => {
   const done = conflicts.length > 0 ? `Applied, with conflicts in ${conflicts.length} file(s)` : options.git ? 'Applied and committed' : 'Applied';
   u.committed = prompts ? await withProgress(prompts, `Validating and writing ${u.writes!.size + u.deletes!.length} file(s)`, applyChecked, done) : await applyChecked();
   if (!prompts) for (const line of planLines(u.plan!)) deps.reporter.detail(`  ${line}`);
+  await rememberBase(defaultCacheDir(), u.nextBase!, u.next, u.version); // the next run reads it unparsed
 };
 
 /** Conflicts end the run with exit 3 and their list; otherwise the commit is named. */

@@ -40,7 +40,7 @@ export async function readBase(dir: string, cacheDir?: string): Promise<StoredBa
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { files: new Map() };
     throw damaged(`cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const remembered = cacheDir === undefined ? undefined : join(cacheDir, PARSED_BASES, `${createHash('sha256').update(text).digest('hex')}.json`);
+  const remembered = cacheDir === undefined ? undefined : memoPath(cacheDir, text);
   const cached = remembered === undefined ? undefined : await readFile(remembered, 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
   if (cached !== undefined) {
     const base = checkedBase(cached);
@@ -63,6 +63,16 @@ export async function readBase(dir: string, cacheDir?: string): Promise<StoredBa
 
 /** Parses of merge bases, by the SHA-256 of their text, in the user's cache folder. */
 const PARSED_BASES = 'merge-base-v1';
+const memoPath = (cacheDir: string, text: string) => join(cacheDir, PARSED_BASES, `${createHash('sha256').update(text).digest('hex')}.json`);
+
+/**
+ * Remembers the base a run has just written (`text`, made by baseFileText from `files`), so the
+ * next run reads it without parsing: the parse of that text is exactly this document.
+ */
+export async function rememberBase(cacheDir: string, text: string, files: FileTree, toolVersion: string): Promise<void> {
+  const doc: BaseDocument = { format: 1, toolVersion, files: Object.fromEntries(files) };
+  await remember(memoPath(cacheDir, text), doc);
+}
 
 /** A parsed base as the tool writes it (format 1, every file a contained path with its text), else undefined. */
 function checkedBase(doc: unknown): StoredBase | undefined {

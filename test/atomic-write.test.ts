@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRepository, recoverInterruptedUpdate, stageUpdate, STAGING_PREFIX, updateRepository } from '../src/repository/write.js';
+import { createRepository, recoverInterruptedUpdate, stageUpdate, STAGING_PREFIX, updateRepository, writeScratchTree } from '../src/repository/write.js';
 import { listTree, tempDir } from './support/cli.js';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -47,5 +47,23 @@ describe('atomic writes', () => {
     await writeFile(join(target, `${STAGING_PREFIX}dead`, 'files', 'a.yaml'), 'half\n');
     expect(await recoverInterruptedUpdate(target)).toEqual([expect.stringMatching(/^ignored \.piksel-staging-dead: not left by/)]);
     expect(await readFile(join(target, 'a.yaml'), 'utf8')).toBe('old\n');
+  });
+
+  it('a scratch tree links the files the repository already holds as they will be, and writes the rest', async () => {
+    const repo = await tempDir();
+    await mkdir(join(repo, 'apps'));
+    await writeFile(join(repo, 'apps/same.yaml'), 'same\n');
+    await writeFile(join(repo, 'apps/old.yaml'), 'old\n');
+    const scratch = await tempDir();
+    const files = tree({ 'apps/same.yaml': 'same\n', 'apps/old.yaml': 'new\n', 'apps/added.yaml': 'added\n' });
+    const same = new Set(['apps/same.yaml']);
+    await writeScratchTree(scratch, files, (path) => (same.has(path) ? join(repo, path) : undefined));
+    expect((await stat(join(scratch, 'apps/same.yaml'))).ino).toBe((await stat(join(repo, 'apps/same.yaml'))).ino);
+    expect((await stat(join(scratch, 'apps/old.yaml'))).ino).not.toBe((await stat(join(repo, 'apps/old.yaml'))).ino);
+    for (const [path, text] of files) expect(await readFile(join(scratch, path), 'utf8')).toBe(text);
+    // A source that cannot be linked (gone, another filesystem): its text is written instead.
+    const other = await tempDir();
+    await writeScratchTree(other, tree({ 'x.yaml': 'x\n' }), () => join(repo, 'no-such-file'));
+    expect(await readFile(join(other, 'x.yaml'), 'utf8')).toBe('x\n');
   });
 });

@@ -10,7 +10,7 @@ import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { applyPlan, writeTree } from '../repository/write.js';
+import { applyPlan, writeScratchTree } from '../repository/write.js';
 import { baseFileText, readBase, rememberBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -172,12 +172,14 @@ async function checkBeforeWriting(u: UpgradeRun, signal?: AbortSignal): Promise<
   const { deps } = u;
   if (!deps.checkStaged) return;
   const check = (dir: string, written?: ReadonlyMap<string, string>) => deps.checkStaged!(dir, written, signal);
-  await abortable(checkTree(u.next, check), signal);
+  // Files the repository already holds as they will be are linked into the scratch tree, not written.
+  const sameAs = (tree: ReadonlyMap<string, string>) => (path: string) => (u.disk!.get(path) === tree.get(path) ? join(u.dir, path) : undefined);
+  await abortable(checkTree(u.next, check, sameAs(u.next)), signal);
   if (u.conflicts!.length > 0) return;
   const ignored = await ignoredPaths(u.dir, [...u.disk!.keys()], deps);
   const merged = new Map([...mergedTree(u.disk!, u.writes!, u.deletes!)].filter(([path]) => !ignored.has(path)));
   // Usually the same files as the render (no user-owned changes): checked once, not twice.
-  if (!sameTree(merged, u.next)) await abortable(checkTree(merged, check).catch(mergedInvalid(deps)), signal);
+  if (!sameTree(merged, u.next)) await abortable(checkTree(merged, check, sameAs(merged)).catch(mergedInvalid(deps)), signal);
 }
 
 /** Never copied anywhere: what git ignores here, and local secret files by their usual names. */
@@ -240,10 +242,14 @@ function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
 }
 
 /** Validates a tree in a scratch folder before any of it reaches the repository. */
-async function checkTree(next: ReadonlyMap<string, string>, check: (dir: string, written: ReadonlyMap<string, string>) => Promise<void>): Promise<void> {
+async function checkTree(
+  next: ReadonlyMap<string, string>,
+  check: (dir: string, written: ReadonlyMap<string, string>) => Promise<void>,
+  sameAs: (path: string) => string | undefined,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
-    await writeTree(dir, next);
+    await writeScratchTree(dir, next, sameAs);
     await check(dir, next);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAnswersText } from '../answers/load.js';
@@ -83,11 +84,14 @@ async function assertOnBranch(dir: string, options: UpgradeSafety, run: ProcessR
 
 /** A generated project's files as they are on disk: everything but git internals, our staging folders and the merge base. */
 export async function readProjectFiles(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const paths = entries
+  // Not into .git: after a few dozen commits it holds far more files than the project.
+  const top = (await readdir(dir, { withFileTypes: true })).filter((e) => e.name !== '.git' && !e.name.startsWith(STAGING_PREFIX));
+  const nested = await Promise.all(top.filter((e) => e.isDirectory()).map((e) => readdir(join(dir, e.name), { recursive: true, withFileTypes: true })));
+  const paths = [...top, ...nested.flat()]
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-    .filter((p) => !p.startsWith('.git/') && !p.startsWith(STAGING_PREFIX) && p !== BASE_FILE);
-  return new Map(await Promise.all(paths.map(async (p) => [p, await readFile(join(dir, p), 'utf8')] as const)));
+    .filter((p) => p !== BASE_FILE);
+  // Read one after another without the thread pool: for hundreds of small files that is several times faster.
+  return new Map(paths.map((p) => [p, readFileSync(join(dir, p), 'utf8')] as const));
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
@@ -26,6 +26,26 @@ export async function writeTree(root: string, files: FileTree): Promise<void> {
     [...files].map(async ([path, text]) => {
       const full = join(root, path);
       await mkdir(dirname(full), { recursive: true });
+      await writeFile(full, text);
+    }),
+  );
+}
+
+/**
+ * A scratch copy of a tree for reading only (the check before an upgrade), made quickly: a file
+ * whose text is already that of `sameAs(path)` (a regular file of the repository, read this run)
+ * is hard-linked rather than written, since creating hundreds of files costs far more than
+ * linking them. Where linking fails (another filesystem) the text is written.
+ */
+export async function writeScratchTree(root: string, files: FileTree, sameAs: (path: string) => string | undefined): Promise<void> {
+  let linking = true;
+  await Promise.all(
+    [...files].map(async ([path, text]) => {
+      const full = join(root, path);
+      await mkdir(dirname(full), { recursive: true });
+      const source = linking ? sameAs(path) : undefined;
+      if (source !== undefined && (await link(source, full).then(() => true, () => false))) return;
+      if (source !== undefined) linking = false; // one failure (EXDEV) says the rest would fail too
       await writeFile(full, text);
     }),
   );

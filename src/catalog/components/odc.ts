@@ -37,7 +37,7 @@ const IMAGES = {
   ows: {
     name: 'ghcr.io/opendatacube/ows',
     tag: '1.9.9',
-    source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170 (tag inferred from the workflow, no v)',
+    source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v); another deployment names ghcr.io/opendatacube/ows:1.9.11 in the same form (tag list not read)',
   },
 } as const satisfies Record<string, ImageSpec>;
 

@@ -28,6 +28,9 @@ describe('the merge base, remembered by content', () => {
     const [memo] = await readdir(join(cacheDir, 'merge-base-v1'));
     expect(memo).toMatch(/^[0-9a-f]{64}\.json$/);
     expect(await readBase(dir, cacheDir)).toEqual(fresh);
+    // The memo is what is read (so the remembered base below must equal the parse): a planted one wins.
+    await writeFile(join(cacheDir, 'merge-base-v1', memo!), JSON.stringify({ format: 1, toolVersion: 'memo', files: {} }));
+    expect(await readBase(dir, cacheDir)).toEqual({ toolVersion: 'memo', files: new Map() });
 
     // A memo holding something else (a torn write, another tool's file) is never trusted.
     await writeFile(join(cacheDir, 'merge-base-v1', memo!), JSON.stringify({ format: 1, files: { '../outside': 'x' } }));

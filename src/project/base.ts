@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeCacheFile } from '../cache-file.js';
 import { parseDocument, stringify, YAMLError } from 'yaml';
 import { inputError } from '../errors.js';
 import { isContainedPath } from '../repository/paths.js';
@@ -42,10 +43,8 @@ export async function readBase(dir: string, cacheDir?: string): Promise<StoredBa
   }
   const remembered = cacheDir === undefined ? undefined : memoPath(cacheDir, text);
   const cached = remembered === undefined ? undefined : await readFile(remembered, 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
-  if (cached !== undefined) {
-    const base = checkedBase(cached);
-    if (base) return base;
-  }
+  const fromCache = cached === undefined ? undefined : asBase(cached);
+  if (fromCache !== undefined && typeof fromCache !== 'string') return fromCache; // else parsed afresh
   let doc: unknown;
   try {
     const parsed = parseDocument(text, { uniqueKeys: true });
@@ -54,11 +53,10 @@ export async function readBase(dir: string, cacheDir?: string): Promise<StoredBa
   } catch (e) {
     throw damaged(e instanceof YAMLError ? e.message.split('\n')[0]! : 'it uses YAML aliases, which this tool never writes');
   }
-  if (!isRecord(doc) || doc.format !== 1 || !isRecord(doc.files)) throw damaged('it is not a base this tool wrote (format: 1 with files)');
-  const odd = Object.entries(doc.files).find(([path, value]) => typeof value !== 'string' || !isContainedPath(path));
-  if (odd) throw damaged(`files.${odd[0]} is not a path and its text`);
-  if (remembered !== undefined) await remember(remembered, doc);
-  return checkedBase(doc)!;
+  const base = asBase(doc);
+  if (typeof base === 'string') throw damaged(base);
+  if (remembered !== undefined) await writeCacheFile(remembered, JSON.stringify(doc));
+  return base;
 }
 
 /** Parses of merge bases, by the SHA-256 of their text, in the user's cache folder. */
@@ -71,27 +69,16 @@ const memoPath = (cacheDir: string, text: string) => join(cacheDir, PARSED_BASES
  */
 export async function rememberBase(cacheDir: string, text: string, files: FileTree, toolVersion: string): Promise<void> {
   const doc: BaseDocument = { format: 1, toolVersion, files: Object.fromEntries(files) };
-  await remember(memoPath(cacheDir, text), doc);
+  await writeCacheFile(memoPath(cacheDir, text), JSON.stringify(doc));
 }
 
-/** A parsed base as the tool writes it (format 1, every file a contained path with its text), else undefined. */
-function checkedBase(doc: unknown): StoredBase | undefined {
-  if (!isRecord(doc) || doc.format !== 1 || !isRecord(doc.files)) return undefined;
+/** A parsed base as the tool writes it (format 1, every file a contained path with its text), else why it is not one. */
+function asBase(doc: unknown): StoredBase | string {
+  if (!isRecord(doc) || doc.format !== 1 || !isRecord(doc.files)) return 'it is not a base this tool wrote (format: 1 with files)';
   const entries = Object.entries(doc.files);
-  if (entries.some(([path, value]) => typeof value !== 'string' || !isContainedPath(path))) return undefined;
+  const odd = entries.find(([path, value]) => typeof value !== 'string' || !isContainedPath(path));
+  if (odd) return `files.${odd[0]} is not a path and its text`;
   return { toolVersion: typeof doc.toolVersion === 'string' ? doc.toolVersion : undefined, files: new Map(entries as [string, string][]) };
-}
-
-/** Written to a temporary name and renamed, so a reader never sees half an entry; a cache that cannot be written costs speed only. */
-async function remember(path: string, doc: unknown): Promise<void> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify(doc));
-    await rename(temp, path);
-  } catch {
-    // speed, not correctness
-  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { writeCacheFile } from '../cache-file.js';
 import { BATCHABLE_FIELDS, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
@@ -184,15 +185,7 @@ export class FolderBuildCache implements BuildCache {
   /** Written to a temporary name and renamed, so a reader never sees half an entry. */
   async write(key: string, outcome: BuildOutcome): Promise<void> {
     if (outcome.status === 'unavailable') return;
-    try {
-      await mkdir(this.folder, { recursive: true });
-      const temp = `${this.entry(key)}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, JSON.stringify(outcome));
-      await rename(temp, this.entry(key));
-      if (!this.pruned && Math.random() < 0.05) await this.prune();
-    } catch {
-      // An unwritable cache costs speed, not correctness.
-    }
+    if ((await writeCacheFile(this.entry(key), JSON.stringify(outcome))) && !this.pruned && Math.random() < 0.05) await this.prune().catch(() => undefined);
   }
 
   private entry = (key: string) => join(this.folder, `${key}.json`);

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCacheFile } from '../cache-file.js';
 import { clusterRootRequest, folderRequest, type BuildCache, type BuildRequest } from './builds.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
@@ -77,15 +78,7 @@ export class CheckReuse {
 
   private async write(key: string | undefined, record: CheckRecord): Promise<void> {
     if (key === undefined || record.findings.some((f) => f.severity !== 'warning')) return;
-    try {
-      await mkdir(this.folder, { recursive: true });
-      const path = join(this.folder, `${key}.json`);
-      const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, JSON.stringify(record));
-      await rename(temp, path);
-    } catch {
-      // An unwritable cache costs speed, not correctness.
-    }
+    await writeCacheFile(join(this.folder, `${key}.json`), JSON.stringify(record));
   }
 
   /** The folder's record, if it passed before with these very inputs. */

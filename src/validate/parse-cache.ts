@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCacheFile } from '../cache-file.js';
 
 /**
  * Parse results of YAML files that parsed cleanly, remembered across runs by a hash of the file's
@@ -57,7 +58,7 @@ export class FileParseCache implements ParseCache {
   private readonly used = new Set<string>();
   private readonly added = new Map<string, string>();
 
-  private constructor(private readonly cacheDir: string) {
+  private constructor(cacheDir: string) {
     this.file = join(cacheDir, `${FORMAT}.tsv`);
   }
 
@@ -109,13 +110,6 @@ export class FileParseCache implements ParseCache {
     let chars = 0;
     const kept = [...entries].slice(0, MAX_ENTRIES).filter(([, json]) => (chars += json.length + 66) <= MAX_CHARS);
     const lines = kept.reverse().map(([hash, json]) => `${hash}\t${json}`);
-    try {
-      await mkdir(this.cacheDir, { recursive: true });
-      const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, `${FORMAT}\t${this.version}\n${lines.join('\n')}\n`);
-      await rename(temp, this.file);
-    } catch {
-      // An unwritable cache costs speed, not correctness.
-    }
+    await writeCacheFile(this.file, `${FORMAT}\t${this.version}\n${lines.join('\n')}\n`);
   }
 }

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Writes a file of the user's cache folder: to a temporary name, then renamed, so a reader never
+ * sees half an entry. Returns whether it was written; a cache that cannot be written costs speed,
+ * never correctness, so nothing is thrown.
+ */
+export async function writeCacheFile(path: string, text: string): Promise<boolean> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, text);
+    await rename(temp, path);
+    return true;
+  } catch {
+    return false;
+  }
+}

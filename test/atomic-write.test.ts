@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRepository, recoverInterruptedUpdate, stageUpdate, STAGING_PREFIX, updateRepository, writeScratchTree } from '../src/repository/write.js';
+import { createRepository, recoverInterruptedUpdate, stageUpdate, STAGING_PREFIX, updateRepository, writeTree } from '../src/repository/write.js';
 import { listTree, tempDir } from './support/cli.js';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -57,13 +57,13 @@ describe('atomic writes', () => {
     const scratch = await tempDir();
     const files = tree({ 'apps/same.yaml': 'same\n', 'apps/old.yaml': 'new\n', 'apps/added.yaml': 'added\n' });
     const same = new Set(['apps/same.yaml']);
-    await writeScratchTree(scratch, files, (path) => (same.has(path) ? join(repo, path) : undefined));
+    await writeTree(scratch, files, (path) => (same.has(path) ? join(repo, path) : undefined));
     expect((await stat(join(scratch, 'apps/same.yaml'))).ino).toBe((await stat(join(repo, 'apps/same.yaml'))).ino);
     expect((await stat(join(scratch, 'apps/old.yaml'))).ino).not.toBe((await stat(join(repo, 'apps/old.yaml'))).ino);
     for (const [path, text] of files) expect(await readFile(join(scratch, path), 'utf8')).toBe(text);
     // A source that cannot be linked (gone, another filesystem): its text is written instead.
     const other = await tempDir();
-    await writeScratchTree(other, tree({ 'x.yaml': 'x\n' }), () => join(repo, 'no-such-file'));
+    await writeTree(other, tree({ 'x.yaml': 'x\n' }), () => join(repo, 'no-such-file'));
     expect(await readFile(join(other, 'x.yaml'), 'utf8')).toBe('x\n');
   });
 });

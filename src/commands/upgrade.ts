@@ -10,7 +10,7 @@ import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { applyPlan, writeScratchTree } from '../repository/write.js';
+import { applyPlan, writeTree } from '../repository/write.js';
 import { baseFileText, readBase, rememberBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -249,7 +249,7 @@ async function checkTree(
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
-    await writeScratchTree(dir, next, sameAs);
+    await writeTree(dir, next, sameAs);
     await check(dir, next);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -21,23 +21,13 @@ import { seal, thisHost, verifySeal, type SealContext } from './seal.js';
  */
 const RECORD = 'journal.json';
 
-export async function writeTree(root: string, files: FileTree): Promise<void> {
-  await Promise.all(
-    [...files].map(async ([path, text]) => {
-      const full = join(root, path);
-      await mkdir(dirname(full), { recursive: true });
-      await writeFile(full, text);
-    }),
-  );
-}
-
 /**
- * A scratch copy of a tree for reading only (the check before an upgrade), made quickly: a file
- * whose text is already that of `sameAs(path)` (a regular file of the repository, read this run)
- * is hard-linked rather than written, since creating hundreds of files costs far more than
- * linking them. Where linking fails (another filesystem) the text is written.
+ * Writes `files` under `root`. For a tree only read afterwards (the check before an upgrade),
+ * `sameAs(path)` may name a regular file of the repository that already holds that text: it is
+ * hard-linked rather than written, since creating hundreds of files costs far more than linking
+ * them. Where linking fails (another filesystem) the text is written.
  */
-export async function writeScratchTree(root: string, files: FileTree, sameAs: (path: string) => string | undefined): Promise<void> {
+export async function writeTree(root: string, files: FileTree, sameAs: (path: string) => string | undefined = () => undefined): Promise<void> {
   let linking = true;
   await Promise.all(
     [...files].map(async ([path, text]) => {

@@ -69,9 +69,12 @@ export function generatedResources(repo: RepoIndex, dir: RepoPath, skip: (path: 
   return [...resources, ...subKustomizations].sort();
 }
 
+/** The build of a folder that has a kustomization file: the one request every check of it shares (so it is built once). */
+export const kustomizationBuild = (dir: RepoPath): BuildRequest => ({ resources: [dir] });
+
 /** The build of a folder: itself when it has a kustomization file, else what Flux would generate. */
 export function folderRequest(repo: RepoIndex, dir: RepoPath): BuildRequest {
-  return kustomizationFileIn(repo, dir) ? { resources: [dir] } : { resources: generatedResources(repo, dir) };
+  return kustomizationFileIn(repo, dir) ? kustomizationBuild(dir) : { resources: generatedResources(repo, dir) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCacheFile } from '../cache-file.js';
-import { clusterRootRequest, folderRequest, type BuildCache, type BuildRequest } from './builds.js';
+import { clusterRootRequest, folderRequest, kustomizationBuild, type BuildCache, type BuildRequest } from './builds.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
 
@@ -83,11 +83,11 @@ export class CheckReuse {
 
   /** The folder's record, if it passed before with these very inputs. */
   folderRecord(dir: RepoPath): Promise<CheckRecord | undefined> {
-    return this.key('folder', dir, { resources: [dir] }).then((key) => this.read(key));
+    return this.key('folder', dir, kustomizationBuild(dir)).then((key) => this.read(key));
   }
 
   async saveFolder(dir: RepoPath, record: CheckRecord): Promise<void> {
-    await this.write(await this.key('folder', dir, { resources: [dir] }), record);
+    await this.write(await this.key('folder', dir, kustomizationBuild(dir)), record);
   }
 
   /**

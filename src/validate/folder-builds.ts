@@ -1,4 +1,4 @@
-import type { BuildOutcome, KustomizeBuilder } from './builds.js';
+import { kustomizationBuild, type BuildOutcome, type KustomizeBuilder } from './builds.js';
 import type { ClusterBuild } from './cluster-objects.js';
 import type { KustomizationModel } from './kustomization-files.js';
 import { objectLabel, str } from './objects.js';
@@ -24,7 +24,7 @@ export async function buildFolders(
   const build = (model: KustomizationModel): Promise<unknown> => {
     let result = results.get(model.dir);
     if (!result) {
-      result = builder.build({ resources: [model.dir] }).then(async (outcome) => {
+      result = builder.build(kustomizationBuild(model.dir)).then(async (outcome) => {
         // Not the folders that include this one back (a cycle): each would wait for the other forever.
         const inner = model.dirs.filter((d) => byDir.has(d) && !reaches(byDir, d, model.dir));
         if (outcome.status === 'failed') await Promise.all(inner.map((d) => build(byDir.get(d)!)));

@@ -6,7 +6,7 @@ import { ANSWERS_FILE } from '../project/files.js';
 import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { declaredNames } from './build-batches.js';
-import { clusterRootRequest, KustomizeBuilder, type BuildOutcome } from './builds.js';
+import { clusterRootRequest, kustomizationBuild, KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
 import { CheckReuse, type CheckRecord } from './check-reuse.js';
@@ -171,7 +171,7 @@ const notFlux = (dir: string, why: string) =>
 /** The builds every run asks for first (the outermost folders, each cluster's root), asked for now so they run together and early. */
 function startBuilds(sources: Sources, builder: KustomizeBuilder, clusters: readonly string[], skipFolders: ReadonlySet<string>): void {
   const requests = [
-    ...outermostFolders(sources.models).filter((dir) => !skipFolders.has(dir)).map((dir) => ({ resources: [dir] })),
+    ...outermostFolders(sources.models).filter((dir) => !skipFolders.has(dir)).map(kustomizationBuild),
     ...clusters.map((name) => clusterRootRequest(sources.repo, `clusters/${name}`)),
   ];
   // Their outcomes are read later, through the same builder; a failure here is reported there.

@@ -41,6 +41,7 @@ describe('create with --yes', () => {
     expect(look.exitCode, look.stderr).toBe(0);
     expect(look.stderr).toMatch(/placeholders in the answers .*certManager\.email \(platform@example\.org\).*clusters\.0\.domain \(dev\.piksel\.example\.org\)/);
     const real = await runCli([join(parent, 'real'), '--yes', '--dry-run', '--set', 'certManager.email=ops@piksel.id', '--set', 'clusters.0.domain=dev.piksel.id', '--set', 'database.host=db.piksel.id']);
+    expect(real.exitCode, real.stderr).toBe(0);
     expect(real.stderr).not.toMatch(/placeholders/);
     const refused = await runCli([join(parent, 'repo'), '--yes', '--bootstrap']);
     expect(refused.exitCode).toBe(2);

@@ -54,5 +54,7 @@ describe('the merge base, remembered by content', () => {
     await rememberBase(cacheDir, text, files, '1.2.3');
     expect(await readdir(join(cacheDir, 'merge-base-v1'))).toHaveLength(1);
     expect(await readBase(dir, cacheDir)).toEqual(await readBase(dir));
+    // Read, not parsed again: a memo under another name would have made readBase remember a second one.
+    expect(await readdir(join(cacheDir, 'merge-base-v1'))).toHaveLength(1);
   });
 });

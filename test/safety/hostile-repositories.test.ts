@@ -47,10 +47,13 @@ describe('a repository that carries hostile content', () => {
   it('a sealed-looking record with paths leaving the repository is not acted on', async () => {
     const dir = await generated();
     const staging = `${STAGING_PREFIX}copied`;
+    const victim = join(await tempDir(), 'keep');
+    await writeFile(victim, 'mine\n');
     await mkdir(join(dir, staging, 'files'), { recursive: true });
-    await writeFile(join(dir, staging, 'journal.json'), JSON.stringify({ format: 2, state: 'applying', pid: 1, host: 'x', writes: [], deletes: ['/etc/hostname'], seal: 'a'.repeat(64) }));
+    await writeFile(join(dir, staging, 'journal.json'), JSON.stringify({ format: 2, state: 'applying', pid: 1, host: 'x', writes: [], deletes: [victim], seal: 'a'.repeat(64) }));
     const { lines } = await create([dir, '--yes']);
     expect(lines.join('\n')).toMatch(/ignored .*copied/);
+    expect(await readFile(victim, 'utf8')).toBe('mine\n');
     expect(existsSync(join(dir, staging, 'journal.json'))).toBe(true); // not ours: left for the person
   });
 

@@ -76,13 +76,14 @@ describe.skipIf(!hasTmux)('a re-run (upgrade) at a terminal', { timeout: 120_000
   });
 
   it('answering No writes nothing (exit 130)', async () => {
-    const { cwd, head } = await generated();
+    const { cwd, dir, head } = await generated();
     const before = await head();
     const term = await startTerminal(['repo', '--set', 'slack.channel=ops'], { cwd, rows: 60 });
     await term.waitFor(/◆ {2}Apply it\?/);
     await term.send('Right', 'Enter');
     expect(await term.exitCode()).toBe(130);
     expect(await head()).toBe(before);
+    expect((await execa('git', ['status', '--porcelain', '--ignored'], { cwd: dir })).stdout).toBe('');
   });
 
   it('Ctrl-C while validating: "Cancelled", exit 130, the repository unchanged and no staging left', async () => {

@@ -51,7 +51,7 @@ describe('secret plan (pure)', () => {
     expect(() => planGroups(inventory, () => true, rotationTargets(inventory, ['jupyterhub-auth']))).toThrow(/the operator creates this Secret/);
   });
 
-  it('values come from node:crypto: letters and digits, never shorter than 32, fixed ones as given', () => {
+  it('values are random: letters and digits, never shorter than 32, fixed ones as given', () => {
     expect(randomText(8)).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(randomText(64)).toHaveLength(64);
     expect(randomText(40)).not.toBe(randomText(40));

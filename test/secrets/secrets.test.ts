@@ -122,6 +122,10 @@ describe('secrets through the CLI', { timeout: 180_000 }, () => {
     await s.fakes.seedSecrets({ 'jupyterhub/jupyterhub-auth': { 'values.yaml': 'hub: {}' } });
     const complete = await runCli(['secrets', s.dir, '--check'], { env: s.env() });
     expect(complete.exitCode, complete.stderr).toBe(0);
+    // The generated values (user names such as 'odc' are fixed and appear in Secret names, so not these).
+    const values = Object.values(await s.fakes.clusterSecrets()).flatMap((secret) => Object.values(secret)).filter((v) => v.length >= 32);
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) expect(again.stdout + again.stderr + complete.stdout + complete.stderr).not.toContain(value);
   });
 
   it('--dry-run lists names only and runs nothing', async () => {

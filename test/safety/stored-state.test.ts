@@ -46,7 +46,7 @@ describe('stored state is checked before it is used', () => {
     expect(seen.filter((p) => p.endsWith('.env') || p.endsWith('.agekey'))).toEqual([]);
   });
 
-  it('a token in an existing origin URL is masked wherever the URL is shown', async () => {
+  it('a token in an existing origin URL is masked in the origin bootstrap shows and reports (run.ts prints only this form)', async () => {
     const dir = await generated();
     await git(dir, 'remote', 'add', 'origin', 'https://x-access-token:ghp_tokenvalue@github.com/piksel-ina/piksel-gitops.git');
     const session: GitSession = { run: runProcess, dir, remoteEnv: GIT_ENV, redact: (t) => t };

@@ -247,7 +247,6 @@ function oneNoSchemaWarningPerKind(findings: readonly Finding[]): Finding[] {
  * build needs to start). completeRepository parses the rest.
  */
 interface Sources {
-  readonly root: string;
   readonly repo: RepoIndex;
   readonly texts: readonly RepoFile[];
   /** SHA-256 of each text, by path (parse cache and build cache keys). */
@@ -293,7 +292,6 @@ async function readSources(root: string, written: ReadonlyMap<string, string> | 
   const parsedKustomizations = new Map(texts.filter((f) => isManifestCandidate(f) && isKustomizationFile(f.path)).map((f) => [f.path, parse(f)] as const));
   const models = [...parsedKustomizations.values()].filter((p) => p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
   return {
-    root,
     repo,
     texts,
     hashOf,

@@ -9,9 +9,10 @@ import { dirname } from 'node:path';
  */
 export async function writeCacheFile(path: string, text: string): Promise<boolean> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    // The user's own: what a repository holds is nobody else's to read.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, text);
+    await writeFile(temp, text, { mode: 0o600 });
     await rename(temp, path);
     return true;
   } catch {

@@ -7,7 +7,7 @@ import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { disjointGroups, splitBatch, type BatchInputs, type BatchMember } from './build-batches.js';
 import { createLimiter } from './limiter.js';
-import { isMap, str } from './objects.js';
+import { holdsSecret, isMap, str } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { KubeObject } from './types.js';
 
@@ -241,7 +241,9 @@ export class KustomizeBuilder {
       this.waiting.push({ request, resolve, reject });
       this.flushSoon();
     });
-    if (key !== undefined && cacheable) await this.cache!.write(key, outcome);
+    // A build holding a Secret (a secretGenerator over a local file) is never remembered: its values stay out of the cache folder.
+    const holdsValues = outcome.status === 'ok' && outcome.objects.some((b) => holdsSecret(b.object));
+    if (key !== undefined && cacheable && !holdsValues) await this.cache!.write(key, outcome);
     return outcome;
   }
 

@@ -38,3 +38,6 @@ export function getPath(value: unknown, path: readonly (string | number)[]): unk
   }
   return node;
 }
+
+/** A Kubernetes Secret: its values are never remembered outside the repository (parse and build caches). */
+export const holdsSecret = (value: unknown): boolean => isMap(value) && value.kind === 'Secret';

@@ -1,5 +1,5 @@
 import { isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
-import { isMap } from './objects.js';
+import { isMap, holdsSecret } from './objects.js';
 import { hashText, type ParseCache } from './parse-cache.js';
 import type { Finding, KubeObject, SourceDoc } from './types.js';
 
@@ -26,7 +26,8 @@ export function parseYamlFile(file: string, text: string, cache?: ParseCache, ha
     return { file, docs: hit.map((d) => cachedDoc(file, d.index, d.line, d.value, reparse)), findings: [] };
   }
   const parsed = parseFully(file, text);
-  if (key !== undefined && parsed.findings.length === 0) cache!.store(key, parsed.docs.map((d) => ({ index: d.index, line: d.line, ...(d.value === undefined ? {} : { value: d.value }) })));
+  // A Secret's values never reach the cache folder (a decrypted `*.dec.yaml` beside the repository).
+  if (key !== undefined && parsed.findings.length === 0 && !parsed.docs.some((d) => holdsSecret(d.value))) cache!.store(key, parsed.docs.map((d) => ({ index: d.index, line: d.line, ...(d.value === undefined ? {} : { value: d.value }) })));
   return parsed;
 }
 

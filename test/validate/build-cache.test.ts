@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BuildInputs } from '../../src/validate/build-cache.js';
@@ -92,6 +92,29 @@ describe.concurrent('kustomize build cache', () => {
     expect(runner.kustomizeRuns).toBe(1);
     expect(second.ok).toBe(false);
     expect(second.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', file: 'apps/web/kustomization.yaml' }));
+  });
+
+  it('keeps no Secret value in the cache folder, and keeps the folder to its owner', async () => {
+    const dir = await writeRepository(
+      new Map([
+        FLUX_CLUSTER,
+        ['apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - config.yaml\nsecretGenerator:\n  - name: web\n    envs: [local.env]\n'],
+        ['apps/web/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\ndata:\n  mode: plain\n'],
+        ['apps/web/local.env', 'TOKEN=generatedvalue0123456789\n'],
+        ['apps/local/db.dec.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  password: decryptedvalue0123456789\n'],
+      ]),
+    );
+    const cacheDir = newCacheDir();
+    await validateRepository(dir, { runner: countingRunner(), cacheDir });
+    const entries = (await readdir(cacheDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(entries.length).toBeGreaterThan(0); // the ConfigMap's file and the cluster were remembered
+    for (const e of entries) {
+      const path = join(e.parentPath, e.name);
+      const text = await readFile(path, 'utf8');
+      expect(text, path).not.toContain('decryptedvalue0123456789');
+      expect(text, path).not.toContain(Buffer.from('generatedvalue0123456789').toString('base64'));
+      expect((await stat(path)).mode & 0o077, path).toBe(0);
+    }
   });
 
   it('never caches a build that reads a remote resource', () => {

@@ -97,6 +97,9 @@ function fileSystemError(e: unknown): PikselError | undefined {
     EISDIR: ['it is a folder where a file was expected', inputError],
     ELOOP: ['too many symbolic links (a link loop?)', inputError],
     ENAMETOOLONG: ['the path is too long', inputError],
+    EMFILE: ['too many open files: raise the limit (`ulimit -n 4096`) and re-run', stepError],
+    ENFILE: ['too many open files on this system: close some programs and re-run', stepError],
+    EDQUOT: ['disk quota exceeded: free some space and re-run', stepError],
   };
   const known = why[code];
   if (!known) return undefined;

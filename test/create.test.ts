@@ -3,10 +3,22 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { listTree, runCli, tempDir } from './support/cli.js';
+import { BIN, listTree, runCli, tempDir } from './support/cli.js';
 import { render } from './support/render.js';
 
 describe('create with --yes', () => {
+  it('writes and validates a 12-cluster fleet within 128 open files (macOS allows 256 by default)', async () => {
+    const parent = await tempDir();
+    const answers = join(parent, 'answers.yaml');
+    await writeFile(answers, `clusters:\n${Array.from({ length: 12 }, (_, i) => `  - name: c${i + 1}\n`).join('')}`);
+    const run = await execa('sh', ['-c', 'ulimit -n 128 && exec node "$@"', 'sh', BIN, join(parent, 'repo'), '--answers', answers, '--yes', '--no-git'], {
+      env: { CI: 'true', NO_COLOR: '1' },
+      reject: false,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await listTree(join(parent, 'repo'))).toContain('clusters/c12/README.md');
+  }, 60_000);
+
   it('writes the full platform, stores the answers and makes the first commit', async () => {
     const parent = await tempDir();
     const dir = join(parent, 'piksel-gitops');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inputError } from '../errors.js';
+import { createLimiter } from '../limiter.js';
 import type { ProcessRunner } from '../process.js';
 import { STAGING_PREFIX, type FileTree } from '../project/files.js';
 
@@ -29,17 +30,21 @@ const RECORD = 'journal.json';
  */
 export async function writeTree(root: string, files: FileTree, sameAs: (path: string) => string | undefined = () => undefined): Promise<void> {
   let linking = true;
+  const limit = createLimiter(OPEN_FILES);
   await Promise.all(
-    [...files].map(async ([path, text]) => {
+    [...files].map(([path, text]) => limit(async () => {
       const full = join(root, path);
       await mkdir(dirname(full), { recursive: true });
       const source = linking ? sameAs(path) : undefined;
       if (source !== undefined && (await link(source, full).then(() => true, () => false))) return;
       if (source !== undefined) linking = false; // one failure (EXDEV) says the rest would fail too
       await writeFile(full, text);
-    }),
+    })),
   );
 }
+
+/** Files open at once: well under the smallest common limit (256 on macOS), however large the fleet. */
+const OPEN_FILES = 64;
 
 /** What a staging folder holds: `staging` while files are written, `applying` once they move. */
 interface StagingRecord {

@@ -6,7 +6,7 @@ import type { ProcessRunner, RunResult } from '../process.js';
 import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { disjointGroups, splitBatch, type BatchInputs, type BatchMember } from './build-batches.js';
-import { createLimiter } from './limiter.js';
+import { createLimiter } from '../limiter.js';
 import { holdsSecret, isMap, str } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { KubeObject } from './types.js';

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { createLimiter } from '../limiter.js';
 
 /** A repository file as the checks see it: a '/'-separated path relative to the repository root. */
 export interface RepoFile {
@@ -24,8 +25,10 @@ export const LARGE_FILE_BYTES = 1024 * 1024;
 export async function readRepositoryFiles(root: string, written?: ReadonlyMap<string, string>): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
   const paths = (await listFiles(root, root)).sort();
   const large: string[] = [];
+  // Files open at once: well under the smallest common limit (256 on macOS), however large the repository.
+  const limit = createLimiter(64);
   const files = await Promise.all(
-    paths.map(async (path): Promise<RepoFile | undefined> => {
+    paths.map((path) => limit(async (): Promise<RepoFile | undefined> => {
       const known = written?.get(path);
       // Text we wrote reads back the same (well-formed UTF-16 written as UTF-8), so it is not read again.
       if (known !== undefined && !/\p{Surrogate}/u.test(known) && known.length <= LARGE_FILE_BYTES / 4 && !known.includes('\0'))
@@ -40,7 +43,7 @@ export async function readRepositoryFiles(root: string, written?: ReadonlyMap<st
       const buffer = await readFile(full);
       if (buffer.includes(0)) return undefined;
       return { path, text: buffer.toString('utf8'), inDotDir: isInDotDir(path) };
-    }),
+    })),
   );
   return { paths, texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort() };
 }

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRepository, recoverInterruptedUpdate, stageUpdate, STAGING_PREFIX, updateRepository, writeTree } from '../src/repository/write.js';
+import { escapingLink } from '../src/repository/paths.js';
 import { listTree, tempDir } from './support/cli.js';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -65,5 +66,15 @@ describe('atomic writes', () => {
     const other = await tempDir();
     await writeTree(other, tree({ 'x.yaml': 'x\n' }), () => join(repo, 'no-such-file'));
     expect(await readFile(join(other, 'x.yaml'), 'utf8')).toBe('x\n');
+  });
+});
+
+describe('links on the way to a file', () => {
+  it('a dangling relative link leading out of the repository is named, read from its own folder', async () => {
+    const repo = await tempDir();
+    await mkdir(join(repo, 'apps'));
+    // From apps/, ../../gone is outside the repository; read from the process's folder it might not be.
+    await symlink('../../gone', join(repo, 'apps', 'base'));
+    expect(await escapingLink(repo, 'apps/base/x.yaml')).toEqual({ link: 'apps/base', to: join(repo, '..', 'gone') });
   });
 });

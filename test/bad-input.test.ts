@@ -28,6 +28,7 @@ const CASES: readonly { name: string; args: string[]; expect: RegExp[] }[] = [
   { name: 'GPU node label key with a space', args: ['--set', 'gpu.nodeSelector={bad key: x}'], expect: [/gpu\.nodeSelector/, /label key/] },
   { name: 'malformed --set', args: ['--set', 'gpu.enabled'], expect: [/--set gpu\.enabled/, /key=value/] },
   { name: 'unknown option', args: ['--colour'], expect: [/--colour/, /--help/] },
+  { name: 'a templates folder that does not exist', args: ['--templates', '/nonexistent/piksel-templates'], expect: [/--templates \/nonexistent\/piksel-templates/, /no such folder/] },
 ];
 
 describe('bad input: exit 2, one line naming the field and the fix, nothing written', () => {

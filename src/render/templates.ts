@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { inputError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { prepareTemplates, type PrecompiledTemplate, type TemplateSet } from './handlebars.js';
 
@@ -24,7 +25,10 @@ const precompiledTemplates = () =>
 
 /** Reads a template folder and readies it for rendering (see `prepareTemplates`). */
 export async function loadTemplates(dir: string): Promise<TemplateSet> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw inputError(`--templates ${dir}: there is no such folder: give the folder that holds the templates`);
+    throw e;
+  });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
   const sources = await Promise.all(files.map((file) => readFile(file, 'utf8')));
   const templates = new Map(files.map((file, i) => [relative(dir, file).split(sep).join('/'), sources[i]!] as const).sort(([a], [b]) => a.localeCompare(b)));

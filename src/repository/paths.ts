@@ -1,5 +1,5 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { inputError } from '../errors.js';
 
 /**
@@ -33,7 +33,8 @@ export async function escapingLink(root: string, path: string): Promise<{ link: 
     const info = await lstat(next).catch(() => undefined);
     if (!info) return undefined;
     if (info.isSymbolicLink()) {
-      const to = await realpath(next).catch(async () => readlink(next));
+      // A dangling link: its target, read against the link's own folder.
+      const to = await realpath(next).catch(async () => resolve(dirname(next), await readlink(next)));
       if (!inside(realRoot, to)) return { link: segments.slice(0, i + 1).join('/'), to };
       current = to;
     } else current = next;

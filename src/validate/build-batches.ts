@@ -1,3 +1,5 @@
+import { parseAllDocuments } from 'yaml';
+import { isMap, str } from './objects.js';
 import type { RepoPath } from './repo-paths.js';
 
 /**
@@ -39,6 +41,8 @@ export interface BatchInputs {
   readonly files: ReadonlySet<RepoPath>;
   /** `Kind/name` of each object those files declare (namespaces ignored: stricter than kustomize). */
   readonly names: ReadonlySet<string>;
+  /** kustomize's built-in Kubernetes schema plays no part in the build (patchesSkipSchema): it may run with an empty one. */
+  readonly schemaFree: boolean;
 }
 
 export interface BatchMember<T> extends BatchInputs {
@@ -51,11 +55,11 @@ export interface BatchMember<T> extends BatchInputs {
  * `apps`, which kustomize refuses to put in one run.
  */
 export function disjointGroups<T>(members: readonly BatchMember<T>[]): BatchMember<T>[][] {
-  const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string> }[] = [];
+  const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string>; schemaFree: boolean }[] = [];
   const overlaps = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((x) => b.has(x));
   for (const member of members) {
-    let group = groups.find((g) => !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
-    if (!group) groups.push((group = { members: [], files: new Set(), names: new Set() }));
+    let group = groups.find((g) => g.schemaFree === member.schemaFree && !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
+    if (!group) groups.push((group = { members: [], files: new Set(), names: new Set(), schemaFree: member.schemaFree }));
     group.members.push(member);
     member.files.forEach((f) => group.files.add(f));
     member.names.forEach((n) => group.names.add(n));
@@ -91,4 +95,58 @@ export function declaredNames(text: string): string[] {
     const name = /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([^"'\s#]+)/m.exec(doc)?.[1];
     return kind ? [`${kind}/${name ?? ''}`] : [];
   });
+}
+
+/**
+ * The first strategic-merge patch of a kustomize run makes it parse its built-in Kubernetes
+ * schema: about 90 ms, more than the rest of a generated repository's builds together. The schema
+ * only says how to merge the kinds it holds (Kubernetes' own API groups); a patch of any other
+ * kind (a HelmRelease) merges the same without it, and kustomize answers scope questions for
+ * built-in kinds from a table of its own. So when every strategic-merge patch of a build names
+ * its own kind, of a group outside Kubernetes (`*.k8s.io` and the unqualified groups), the build
+ * runs with an empty schema in place of the built-in one and gives the same objects. A patch
+ * with a `target` takes the kinds of what it selects, so it counts as needing the schema, as do
+ * a patch that cannot be read and a kustomization declaring a schema of its own (`openapi`).
+ * JSON 6902 patches never use it.
+ */
+export function patchesSkipSchema(kustomization: Record<string, unknown>, readFile: (path: string) => string | undefined): boolean {
+  if ('openapi' in kustomization || 'crds' in kustomization) return false;
+  const list = (field: string) => (Array.isArray(kustomization[field]) ? (kustomization[field] as unknown[]) : []);
+  const strategic = list('patchesStrategicMerge').every((entry) => {
+    const text = str(entry);
+    return text !== undefined && strategicSkipsSchema(text.includes('\n') ? text : readFile(text));
+  });
+  return strategic && list('patches').every((entry) => isMap(entry) && patchSkipsSchema(entry, readFile));
+}
+
+function patchSkipsSchema(patch: Record<string, unknown>, readFile: (path: string) => string | undefined): boolean {
+  const text = str(patch.patch) ?? (str(patch.path) === undefined ? undefined : readFile(str(patch.path)!));
+  const docs = documentsOf(text);
+  if (docs === undefined) return false;
+  if (docs.every(Array.isArray)) return true; // JSON 6902
+  return patch.target === undefined && strategicSkipsSchema(text);
+}
+
+function strategicSkipsSchema(text: string | undefined): boolean {
+  const docs = documentsOf(text);
+  return docs !== undefined && docs.length > 0 && docs.every((doc) => isMap(doc) && isForeignApiVersion(doc.apiVersion));
+}
+
+/** An apiVersion whose group is not one kustomize's built-in schema could hold. */
+function isForeignApiVersion(apiVersion: unknown): boolean {
+  const version = str(apiVersion);
+  const slash = version?.lastIndexOf('/') ?? -1;
+  const group = version === undefined || slash < 0 ? '' : version.slice(0, slash);
+  return group.includes('.') && !group.endsWith('k8s.io');
+}
+
+function documentsOf(text: string | undefined): unknown[] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const docs = parseAllDocuments(text);
+    if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return undefined;
+    return docs.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@ import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { writeCacheFile } from '../cache-file.js';
-import { BATCHABLE_FIELDS, type BatchInputs } from './build-batches.js';
+import { BATCHABLE_FIELDS, declaredNames, patchesSkipSchema, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
 import type { KustomizationModel } from './kustomization-files.js';
@@ -36,8 +36,8 @@ export class BuildInputs {
   constructor(
     private readonly repo: RepoIndex,
     private readonly modelByDir: ReadonlyMap<RepoPath, KustomizationModel>,
-    /** `Kind/name` of each object a manifest declares (what a batch would hold: build-batches.ts). */
-    private readonly namesOf: (file: RepoPath) => readonly string[] = () => [],
+    /** The text of a repository file already read (batching reads names and patches from it: build-batches.ts). */
+    private readonly textOf: (file: RepoPath) => string | undefined = () => undefined,
   ) {}
 
   /**
@@ -61,14 +61,20 @@ export class BuildInputs {
    */
   batchInputs(request: BuildRequest): BatchInputs | undefined {
     if (request.namespace || request.namePrefix || request.nameSuffix || !this.closure(request)) return undefined;
+    let schemaFree = patchesSkipSchema({ patches: request.patches ?? [] }, () => undefined);
     const files = this.collect(request, (dir, found) => {
       const model = this.modelByDir.get(dir);
-      if (!model || Object.keys(model.source.value as object).some((field) => !BATCHABLE_FIELDS.has(field))) return undefined;
+      const kustomization = model?.source.value as Record<string, unknown> | undefined;
+      if (!model || !kustomization || Object.keys(kustomization).some((field) => !BATCHABLE_FIELDS.has(field))) return undefined;
       model.resourceFiles.forEach((f) => found.add(f));
+      schemaFree &&= patchesSkipSchema(kustomization, (path) => {
+        const file = resolveRepoPath(dir, path);
+        return file === undefined ? undefined : this.textOf(file);
+      });
       return model.dirs;
     });
     if (!files) return undefined;
-    return { files, names: new Set([...files].flatMap(this.namesOf)) };
+    return { files, names: new Set([...files].flatMap((file) => declaredNames(this.textOf(file) ?? ''))), schemaFree };
   }
 
   /** The request's files, plus what `visit` adds for each folder reached (once each); `visit` names the folders to go on to, or undefined to give up. */

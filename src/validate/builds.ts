@@ -93,7 +93,7 @@ export function clusterRootRequest(repo: RepoIndex, clusterDir: RepoPath): Build
 export const buildKey = (request: BuildRequest) => JSON.stringify(request);
 
 /** The kustomization.yaml written for a request, with paths relative to the folder it is written in. */
-export function wrapperKustomization(request: BuildRequest, wrapperDir: string, root: string): string {
+export function wrapperKustomization(request: BuildRequest, wrapperDir: string, root: string, openapi: { openapi?: { path: string } } = {}): string {
   const rel = (path: RepoPath) => relative(wrapperDir, join(root, path)).split(sep).join('/');
   const k: Record<string, unknown> = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -107,7 +107,7 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
   if (request.nameSuffix) k.nameSuffix = request.nameSuffix;
   if (request.patches?.length) k.patches = request.patches;
   if (request.images?.length) k.images = request.images;
-  return stringify(k);
+  return stringify({ ...k, ...openapi });
 }
 
 const ORIGIN = 'config.kubernetes.io/origin';
@@ -164,6 +164,7 @@ export class KustomizeBuilder {
   private readonly requests = new Map<string, Promise<BuildOutcome>>();
   private readonly limit: ReturnType<typeof createLimiter>;
   private tempRoot?: Promise<string>;
+  private emptySchema?: Promise<string>;
   private counter = 0;
   private unavailable = false;
   /** Requests still looking in the cache: a batch waits for them, so requests made together run together. */
@@ -260,30 +261,32 @@ export class KustomizeBuilder {
 
   private flush(waiting: readonly Waiting[]): void {
     const members: BatchMember<Waiting>[] = [];
-    const alone: Waiting[] = [];
+    const alone: BatchMember<Waiting>[] = [];
     for (const w of waiting) {
-      const inputs = waiting.length > 1 ? this.batchInputs?.(w.request) : undefined;
+      const inputs = this.batchInputs?.(w.request);
       if (inputs) members.push({ item: w, ...inputs });
-      else alone.push(w);
+      else alone.push({ item: w, files: new Set(), names: new Set(), schemaFree: false });
     }
-    for (const group of disjointGroups(members)) {
+    // The builds needing kustomize's schema take longest: they start first.
+    for (const group of disjointGroups(members).sort((a, b) => Number(a[0]!.schemaFree) - Number(b[0]!.schemaFree))) {
       if (group.length > 1) void this.limit(() => this.runBatch(group)).catch((e) => group.forEach((m) => m.item.reject(e)));
-      else alone.push(group[0]!.item);
+      else alone.push(group[0]!);
     }
-    alone.forEach((w) => this.runAlone(w));
+    alone.forEach((m) => this.runAlone(m));
   }
 
-  private runAlone(w: Waiting): void {
-    this.limit(() => this.runKubectl(w.request)).then(w.resolve, w.reject);
+  private runAlone({ item, schemaFree }: BatchMember<Waiting>): void {
+    this.limit(() => this.runKubectl(item.request, schemaFree)).then(item.resolve, item.reject);
   }
 
   /** One kubectl run for the group; if it fails or an object names no build, each runs on its own (to say which fails). */
   private async runBatch(group: readonly BatchMember<Waiting>[]): Promise<void> {
     const top = await this.preparingTo(async () => {
-      const dirs = await Promise.all(group.map((m) => this.writeWrapper(m.item.request)));
+      const dirs = await Promise.all(group.map((m) => this.writeWrapper(m.item.request, false)));
       const dir = await this.newWrapperDir();
       const resources = dirs.map((d) => relative(dir, d).split(sep).join('/'));
-      await writeFile(join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, buildMetadata: ['originAnnotations'] }));
+      const top = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, buildMetadata: ['originAnnotations'] };
+      await writeFile(join(dir, 'kustomization.yaml'), stringify({ ...top, ...(await this.openapi(dir, group[0]!.schemaFree)) }));
       return dir;
     });
     const result = await this.kustomize(top);
@@ -294,7 +297,7 @@ export class KustomizeBuilder {
     this.processes++;
     // Wrappers are siblings of the top one, so an origin path reads the same from either.
     const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group) : undefined;
-    if (!parts) return group.forEach((m) => this.runAlone(m.item));
+    if (!parts) return group.forEach((m) => this.runAlone(m));
     this.runs += group.length;
     group.forEach((m, i) => m.item.resolve({ outcome: { status: 'ok', objects: parts[i]! }, cacheable: true }));
   }
@@ -323,19 +326,29 @@ export class KustomizeBuilder {
     return dir;
   }
 
-  private async writeWrapper(request: BuildRequest): Promise<string> {
+  private async writeWrapper(request: BuildRequest, schemaFree: boolean): Promise<string> {
     const dir = await this.newWrapperDir();
-    await writeFile(join(dir, 'kustomization.yaml'), wrapperKustomization(request, dir, this.root));
+    await writeFile(join(dir, 'kustomization.yaml'), wrapperKustomization(request, dir, this.root, await this.openapi(dir, schemaFree)));
     return dir;
+  }
+
+  /** The `openapi` field of a run that needs no schema (patchesSkipSchema in build-batches.ts): an empty one, read at once. */
+  private async openapi(wrapperDir: string, schemaFree: boolean): Promise<{ openapi?: { path: string } }> {
+    if (!schemaFree) return {};
+    this.emptySchema ??= this.tempRoot!.then(async (root) => {
+      await writeFile(join(root, 'openapi.json'), '{"definitions":{}}\n');
+      return join(root, 'openapi.json');
+    });
+    return { openapi: { path: relative(wrapperDir, await this.emptySchema).split(sep).join('/') } };
   }
 
   /**
    * The outcome, and whether it is kustomize's answer: a killed or timed-out kubectl (reported as
    * exit 1 without an error message) or a missing one is not remembered.
    */
-  private async runKubectl(request: BuildRequest): Promise<Built> {
+  private async runKubectl(request: BuildRequest, schemaFree: boolean): Promise<Built> {
     if (this.unavailable) return { outcome: { status: 'unavailable' }, cacheable: false };
-    const wrapperDir = await this.preparingTo(() => this.writeWrapper(request));
+    const wrapperDir = await this.preparingTo(() => this.writeWrapper(request, schemaFree));
     const result = await this.kustomize(wrapperDir);
     if (result.notFound) {
       this.unavailable = true;

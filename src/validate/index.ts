@@ -5,7 +5,6 @@ import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
 import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
-import { declaredNames } from './build-batches.js';
 import { clusterRootRequest, kustomizationBuild, KustomizeBuilder, type BuildOutcome } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
 import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
@@ -72,7 +71,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
-  const inputs = new BuildInputs(sources.repo, sources.modelByDir, sources.namesOf);
+  const inputs = new BuildInputs(sources.repo, sources.modelByDir, sources.textOf);
   const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, sources.hashOf);
   const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(sources, tool!), cache, sources.repo);
   const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request));
@@ -251,8 +250,8 @@ interface Sources {
   readonly texts: readonly RepoFile[];
   /** SHA-256 of each text, by path (parse cache and build cache keys). */
   readonly hashOf: (path: string) => string | undefined;
-  /** `Kind/name` of each object a file declares, read from its text without parsing (batching only: see build-batches.ts). */
-  readonly namesOf: (path: string) => readonly string[];
+  /** A file's text, by path (undefined: not read, such as a large file). */
+  readonly textOf: (path: string) => string | undefined;
   /** Large non-YAML files, scanned in chunks: their findings, and which are SOPS-encrypted. */
   readonly large: { readonly findings: readonly Finding[]; readonly encrypted: ReadonlySet<string>; readonly paths: ReadonlySet<string> };
   readonly models: readonly KustomizationModel[];
@@ -295,7 +294,7 @@ async function readSources(root: string, written: ReadonlyMap<string, string> | 
     repo,
     texts,
     hashOf,
-    namesOf: (path) => declaredNames(textOf.get(path) ?? ''),
+    textOf: (path) => textOf.get(path),
     large: await scanLargeFiles(root, large),
     models,
     modelByDir: new Map(models.map((m) => [m.dir, m])),

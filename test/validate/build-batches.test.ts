@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { declaredNames, disjointGroups, splitBatch } from '../../src/validate/build-batches.js';
+import { declaredNames, disjointGroups, patchesSkipSchema, splitBatch } from '../../src/validate/build-batches.js';
 import { BuildInputs } from '../../src/validate/build-cache.js';
 import { clusterRootRequest, KustomizeBuilder, type BuildRequest } from '../../src/validate/builds.js';
 import { isKustomizationFile } from '../../src/validate/files.js';
@@ -29,7 +29,7 @@ function requestsOf(files: Files): { inputs: BuildInputs; requests: BuildRequest
   };
   const moved: BuildRequest = { resources: ['infrastructure/configs'], namespace: 'elsewhere' };
   return {
-    inputs: new BuildInputs(repo, new Map(models.map((m) => [m.dir, m])), (file) => declaredNames(files.get(file) ?? '')),
+    inputs: new BuildInputs(repo, new Map(models.map((m) => [m.dir, m])), (file) => files.get(file)),
     requests: [...models.map((m) => ({ resources: [m.dir] })), ...clusters.map((c) => clusterRootRequest(repo, c)), patched, moved],
   };
 }
@@ -63,8 +63,9 @@ describe.concurrent('builds that share a kubectl run', () => {
     expect(shared.runs).toBe(requests.length);
     expect(alone.processes).toBe(requests.length);
     // Apart: builds listing a manifest in common (a base and its overlay), or objects of the same
-    // name (two clusters' roots), and the one moving namespaces.
-    expect(shared.processes).toBeLessThanOrEqual(example === 'full' ? 3 : 5);
+    // name (two clusters' roots), the one moving namespaces, and those patching a Deployment
+    // (kustomize's schema) from those that need no schema.
+    expect(shared.processes).toBeLessThanOrEqual(example === 'full' ? 4 : 6);
   });
 
   it('fall back to one run each when a build in the batch fails, so the failure is the folder’s own', async () => {
@@ -87,6 +88,7 @@ describe('what may share a run', () => {
     expect(inputs.batchInputs({ resources: ['infrastructure/configs'] })).toEqual({
       files: new Set(['infrastructure/configs/cluster-issuers.yaml']),
       names: new Set(['ClusterIssuer/letsencrypt-staging', 'ClusterIssuer/letsencrypt-production']),
+      schemaFree: true,
     });
     expect(inputs.batchInputs({ resources: ['infrastructure/configs'], namespace: 'x' })).toBeUndefined();
     expect(inputs.batchInputs({ resources: ['infrastructure/configs'], namePrefix: 'x-' })).toBeUndefined();
@@ -94,7 +96,7 @@ describe('what may share a run', () => {
   });
 
   it('groups builds that list no manifest in common, and splits objects back by origin file', () => {
-    const member = (item: string, files: string[], names: string[] = []) => ({ item, files: new Set(files), names: new Set(names) });
+    const member = (item: string, files: string[], names: string[] = []) => ({ item, files: new Set(files), names: new Set(names), schemaFree: false });
     const groups = disjointGroups([
       member('overlay', ['base/a.yaml', 'overlay/b.yaml']),
       member('base', ['base/a.yaml']),
@@ -111,5 +113,29 @@ describe('what may share a run', () => {
   it('reads the kind and name of each document from the text', () => {
     const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    team: geo\n  name: "odc"\n---\n# a comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ows-config # the OWS settings\ndata:\n  name: not-this\n---\n';
     expect(declaredNames(text)).toEqual(['Namespace/odc', 'ConfigMap/ows-config']);
+  });
+
+  it('runs without kustomize’s schema only when every strategic-merge patch is of a kind outside Kubernetes and names its own kind', () => {
+    const files = new Map([
+      ['release-patch.yaml', 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: argo\nspec:\n  values: {}\n'],
+      ['deployment-patch.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ows\n'],
+      ['ingress-patch.yaml', 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ows\n'],
+      ['ops.yaml', '- op: replace\n  path: /spec/replicas\n  value: 2\n'],
+      ['broken.yaml', 'apiVersion: [\n'],
+    ]);
+    const skips = (kustomization: Record<string, unknown>) => patchesSkipSchema(kustomization, (path) => files.get(path));
+    expect(skips({ resources: ['a.yaml'] })).toBe(true);
+    expect(skips({ patches: [{ path: 'release-patch.yaml' }] })).toBe(true);
+    expect(skips({ patches: [{ path: 'ops.yaml', target: { kind: 'Deployment' } }], patchesJson6902: [{ path: 'ops.yaml' }] })).toBe(true);
+    expect(skips({ patchesStrategicMerge: ['release-patch.yaml', files.get('release-patch.yaml')] })).toBe(true);
+    // Kubernetes' own kinds merge by the schema's keys (containers by name, …).
+    expect(skips({ patches: [{ path: 'release-patch.yaml' }, { path: 'deployment-patch.yaml' }] })).toBe(false);
+    expect(skips({ patches: [{ path: 'ingress-patch.yaml' }] })).toBe(false);
+    expect(skips({ patchesStrategicMerge: [files.get('deployment-patch.yaml')] })).toBe(false);
+    // A target gives the patch the kinds it selects; an unread or unreadable patch; a schema of its own.
+    expect(skips({ patches: [{ path: 'release-patch.yaml', target: { kind: 'HelmRelease' } }] })).toBe(false);
+    expect(skips({ patches: [{ path: 'missing.yaml' }] })).toBe(false);
+    expect(skips({ patches: [{ path: 'broken.yaml' }] })).toBe(false);
+    expect(skips({ openapi: { path: 'schema.json' } })).toBe(false);
   });
 });

@@ -110,6 +110,13 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
   return stringify({ ...k, ...openapi });
 }
 
+/**
+ * A kustomize run this short spends about as long collecting garbage as building: letting the heap
+ * grow to five times what it holds (Go's GOGC, 100 by default) halves kubectl's CPU time. A GOGC
+ * the user set is kept.
+ */
+const KUSTOMIZE_ENV = process.env.GOGC === undefined ? { GOGC: '400' } : {};
+
 const ORIGIN = 'config.kubernetes.io/origin';
 
 /** Objects of `kubectl kustomize` output, each with the repository file it came from; the annotation is removed. */
@@ -314,7 +321,7 @@ export class KustomizeBuilder {
 
   /** Starts kubectl (synchronously, before the first await), then says whether all builds are under way. */
   private kustomize(wrapperDir: string): Promise<RunResult> {
-    const running = this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000 });
+    const running = this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000, env: KUSTOMIZE_ENV });
     this.checkDispatched();
     return running;
   }

@@ -1,4 +1,3 @@
-import { parseAllDocuments } from 'yaml';
 import { isMap, str } from './objects.js';
 import type { RepoPath } from './repo-paths.js';
 
@@ -41,7 +40,11 @@ export interface BatchInputs {
   readonly files: ReadonlySet<RepoPath>;
   /** `Kind/name` of each object those files declare (namespaces ignored: stricter than kustomize). */
   readonly names: ReadonlySet<string>;
-  /** kustomize's built-in Kubernetes schema plays no part in the build (patchesSkipSchema): it may run with an empty one. */
+  /**
+   * kustomize's built-in Kubernetes schema plays no part in the build (patchesSkipSchema): a run
+   * of only such builds may use an empty one. Builds are not kept apart for it: a second kubectl
+   * costs about what the schema does.
+   */
   readonly schemaFree: boolean;
 }
 
@@ -55,11 +58,11 @@ export interface BatchMember<T> extends BatchInputs {
  * `apps`, which kustomize refuses to put in one run.
  */
 export function disjointGroups<T>(members: readonly BatchMember<T>[]): BatchMember<T>[][] {
-  const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string>; schemaFree: boolean }[] = [];
+  const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string> }[] = [];
   const overlaps = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((x) => b.has(x));
   for (const member of members) {
-    let group = groups.find((g) => g.schemaFree === member.schemaFree && !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
-    if (!group) groups.push((group = { members: [], files: new Set(), names: new Set(), schemaFree: member.schemaFree }));
+    let group = groups.find((g) => !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
+    if (!group) groups.push((group = { members: [], files: new Set(), names: new Set() }));
     group.members.push(member);
     member.files.forEach((f) => group.files.add(f));
     member.names.forEach((n) => group.names.add(n));
@@ -104,7 +107,7 @@ export function declaredNames(text: string): string[] {
  * kind (a HelmRelease) merges the same without it, and kustomize answers scope questions for
  * built-in kinds from a table of its own. So when every strategic-merge patch of a build names
  * its own kind, of a group outside Kubernetes (`*.k8s.io` and the unqualified groups), the build
- * runs with an empty schema in place of the built-in one and gives the same objects. A patch
+ * may run with an empty schema in place of the built-in one and gives the same objects. A patch
  * with a `target` takes the kinds of what it selects, so it counts as needing the schema, as do
  * a patch that cannot be read and a kustomization declaring a schema of its own (`openapi`).
  * JSON 6902 patches never use it.
@@ -114,39 +117,44 @@ export function patchesSkipSchema(kustomization: Record<string, unknown>, readFi
   const list = (field: string) => (Array.isArray(kustomization[field]) ? (kustomization[field] as unknown[]) : []);
   const strategic = list('patchesStrategicMerge').every((entry) => {
     const text = str(entry);
-    return text !== undefined && strategicSkipsSchema(text.includes('\n') ? text : readFile(text));
+    return text !== undefined && strategicSkipsSchema(patchDocuments(text.includes('\n') ? text : readFile(text)));
   });
   return strategic && list('patches').every((entry) => isMap(entry) && patchSkipsSchema(entry, readFile));
 }
 
 function patchSkipsSchema(patch: Record<string, unknown>, readFile: (path: string) => string | undefined): boolean {
-  const text = str(patch.patch) ?? (str(patch.path) === undefined ? undefined : readFile(str(patch.path)!));
-  const docs = documentsOf(text);
-  if (docs === undefined) return false;
-  if (docs.every(Array.isArray)) return true; // JSON 6902
-  return patch.target === undefined && strategicSkipsSchema(text);
+  const path = str(patch.path);
+  const docs = patchDocuments(str(patch.patch) ?? (path === undefined ? undefined : readFile(path)));
+  if (docs.length > 0 && docs.every((doc) => doc === OPERATIONS)) return true; // JSON 6902
+  return patch.target === undefined && strategicSkipsSchema(docs);
 }
 
-function strategicSkipsSchema(text: string | undefined): boolean {
-  const docs = documentsOf(text);
-  return docs !== undefined && docs.length > 0 && docs.every((doc) => isMap(doc) && isForeignApiVersion(doc.apiVersion));
-}
+const strategicSkipsSchema = (docs: readonly (string | undefined)[]) => docs.length > 0 && docs.every((doc) => doc !== OPERATIONS && isForeignApiVersion(doc));
 
 /** An apiVersion whose group is not one kustomize's built-in schema could hold. */
-function isForeignApiVersion(apiVersion: unknown): boolean {
-  const version = str(apiVersion);
-  const slash = version?.lastIndexOf('/') ?? -1;
-  const group = version === undefined || slash < 0 ? '' : version.slice(0, slash);
+function isForeignApiVersion(apiVersion: string | undefined): boolean {
+  const slash = apiVersion?.lastIndexOf('/') ?? -1;
+  const group = apiVersion === undefined || slash < 0 ? '' : apiVersion.slice(0, slash);
   return group.includes('.') && !group.endsWith('k8s.io');
 }
 
-function documentsOf(text: string | undefined): unknown[] | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const docs = parseAllDocuments(text);
-    if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return undefined;
-    return docs.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
-  } catch {
-    return undefined;
-  }
+const OPERATIONS = '(operations)';
+
+/**
+ * Each document of a patch, read from its text (this runs before kubectl starts, ahead of the
+ * YAML parse): OPERATIONS for a JSON 6902 list, the apiVersion a block mapping names on a
+ * top-level line of its own, or undefined when the text does not say so plainly (flow or quoted
+ * keys, tags, anchors, the key twice): such a patch counts as needing the schema. No text: none.
+ */
+function patchDocuments(text: string | undefined): (string | undefined)[] {
+  if (text === undefined) return [undefined];
+  return text.split(/^---(?:[ \t].*)?$/m).flatMap((doc) => {
+    const lines = doc.split('\n').filter((line) => line.trim() !== '' && !/^\s*#/.test(line) && line.trim() !== '...');
+    if (lines.length === 0) return [];
+    if (/^\s*[-[]/.test(lines[0]!)) return [OPERATIONS];
+    if (lines.some((line) => line.startsWith('?'))) return [undefined]; // a complex key could be apiVersion too
+    const keyed = lines.filter((line) => /^["']?apiVersion["']?\s*:/.test(line));
+    const plain = keyed.length === 1 ? /^apiVersion:[ \t]*(["']?)([\w.-]+\/[\w.-]+|[\w.-]+)\1[ \t]*(?:#.*)?$/.exec(keyed[0]!) : null;
+    return [plain?.[2]];
+  });
 }

@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import type { ProcessRunner, RunResult } from '../process.js';
 import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
@@ -92,8 +94,8 @@ export function clusterRootRequest(repo: RepoIndex, clusterDir: RepoPath): Build
 
 export const buildKey = (request: BuildRequest) => JSON.stringify(request);
 
-/** The kustomization.yaml written for a request, with paths relative to the folder it is written in. */
-export function wrapperKustomization(request: BuildRequest, wrapperDir: string, root: string, openapi: { openapi?: { path: string } } = {}): string {
+/** The kustomization written for a request, with paths relative to the folder it is written in. */
+export function wrapperKustomization(request: BuildRequest, wrapperDir: string, root: string): Record<string, unknown> {
   const rel = (path: RepoPath) => relative(wrapperDir, join(root, path)).split(sep).join('/');
   const k: Record<string, unknown> = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -107,7 +109,7 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
   if (request.nameSuffix) k.nameSuffix = request.nameSuffix;
   if (request.patches?.length) k.patches = request.patches;
   if (request.images?.length) k.images = request.images;
-  return stringify({ ...k, ...openapi });
+  return k;
 }
 
 /**
@@ -119,10 +121,22 @@ const KUSTOMIZE_ENV = process.env.GOGC === undefined ? { GOGC: '400' } : {};
 
 const ORIGIN = 'config.kubernetes.io/origin';
 
+/**
+ * The documents of kustomize's output. It is machine-written YAML whose objects alone are needed
+ * (no positions, no comments), which js-yaml reads several times faster than yaml; both follow
+ * YAML 1.2's core schema. Anything js-yaml refuses is read by yaml, as the repository's files are.
+ */
+export function outputDocuments(stdout: string): unknown[] {
+  try {
+    return loadAll(stdout, null, { schema: CORE_SCHEMA });
+  } catch {
+    return parseAllDocuments(stdout).map((doc) => doc.toJS() as unknown);
+  }
+}
+
 /** Objects of `kubectl kustomize` output, each with the repository file it came from; the annotation is removed. */
 export function parseBuildOutput(stdout: string, wrapperDir: string, root: string): BuiltObject[] {
-  return parseAllDocuments(stdout).flatMap((doc) => {
-    const object = doc.toJS() as unknown;
+  return outputDocuments(stdout).flatMap((object) => {
     if (!isMap(object)) return [];
     const annotations = isMap(object.metadata) && isMap(object.metadata.annotations) ? object.metadata.annotations : undefined;
     const origin = str(annotations?.[ORIGIN]);
@@ -130,7 +144,7 @@ export function parseBuildOutput(stdout: string, wrapperDir: string, root: strin
     if (annotations && origin !== undefined) {
       delete annotations[ORIGIN];
       if (Object.keys(annotations).length === 0) delete (object.metadata as Record<string, unknown>).annotations;
-      const originPath = str((parse(origin) as Record<string, unknown> | null)?.path);
+      const originPath = str((outputDocuments(origin)[0] as Record<string, unknown> | undefined)?.path);
       const fromRoot = originPath && relative(root, resolve(wrapperDir, originPath));
       if (fromRoot && !fromRoot.startsWith('..')) file = fromRoot.split(sep).join('/');
     }
@@ -170,8 +184,8 @@ interface Waiting {
 export class KustomizeBuilder {
   private readonly requests = new Map<string, Promise<BuildOutcome>>();
   private readonly limit: ReturnType<typeof createLimiter>;
-  private tempRoot?: Promise<string>;
-  private emptySchema?: Promise<string>;
+  private tempRoot?: string;
+  private emptySchema = false;
   private counter = 0;
   private unavailable = false;
   /** Requests still looking in the cache: a batch waits for them, so requests made together run together. */
@@ -183,8 +197,10 @@ export class KustomizeBuilder {
   private readonly whenDispatched: (() => void)[] = [];
   /** Builds whose outcome came from kubectl in this run. */
   runs = 0;
-  /** kubectl processes started (fewer than `runs` when builds shared a run). */
+  /** kubectl processes that ended (fewer than `runs` when builds shared a run). */
   processes = 0;
+  /** kubectl processes started. */
+  started = 0;
   /** Builds whose outcome came from the cache. */
   cached = 0;
 
@@ -274,8 +290,7 @@ export class KustomizeBuilder {
       if (inputs) members.push({ item: w, ...inputs });
       else alone.push({ item: w, files: new Set(), names: new Set(), schemaFree: false });
     }
-    // The builds needing kustomize's schema take longest: they start first.
-    for (const group of disjointGroups(members).sort((a, b) => Number(a[0]!.schemaFree) - Number(b[0]!.schemaFree))) {
+    for (const group of disjointGroups(members)) {
       if (group.length > 1) void this.limit(() => this.runBatch(group)).catch((e) => group.forEach((m) => m.item.reject(e)));
       else alone.push(group[0]!);
     }
@@ -289,12 +304,12 @@ export class KustomizeBuilder {
   /** One kubectl run for the group; if it fails or an object names no build, each runs on its own (to say which fails). */
   private async runBatch(group: readonly BatchMember<Waiting>[]): Promise<void> {
     const top = await this.preparingTo(async () => {
-      const dirs = await Promise.all(group.map((m) => this.writeWrapper(m.item.request, false)));
-      const dir = await this.newWrapperDir();
-      const resources = dirs.map((d) => relative(dir, d).split(sep).join('/'));
-      const top = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, buildMetadata: ['originAnnotations'] };
-      await writeFile(join(dir, 'kustomization.yaml'), stringify({ ...top, ...(await this.openapi(dir, group[0]!.schemaFree)) }));
-      return dir;
+      const dirs = group.map((m) => this.writeWrapper((dir) => wrapperKustomization(m.item.request, dir, this.root), false));
+      const resources = (dir: string) => dirs.map((d) => relative(dir, d).split(sep).join('/'));
+      return this.writeWrapper(
+        (dir) => ({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: resources(dir), buildMetadata: ['originAnnotations'] }),
+        group.every((m) => m.schemaFree),
+      );
     });
     const result = await this.kustomize(top);
     if (result.notFound) {
@@ -321,32 +336,31 @@ export class KustomizeBuilder {
 
   /** Starts kubectl (synchronously, before the first await), then says whether all builds are under way. */
   private kustomize(wrapperDir: string): Promise<RunResult> {
+    this.started++;
     const running = this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000, env: KUSTOMIZE_ENV });
     this.checkDispatched();
     return running;
   }
 
-  private async newWrapperDir(): Promise<string> {
-    this.tempRoot ??= mkdtemp(join(tmpdir(), 'piksel-validate-'));
-    const dir = join(await this.tempRoot, `build-${this.counter++}`);
-    await mkdir(dir);
-    return dir;
-  }
-
-  private async writeWrapper(request: BuildRequest, schemaFree: boolean): Promise<string> {
-    const dir = await this.newWrapperDir();
-    await writeFile(join(dir, 'kustomization.yaml'), wrapperKustomization(request, dir, this.root, await this.openapi(dir, schemaFree)));
+  /**
+   * A kustomization in a new folder of this run's temporary one, as JSON (which kustomize reads as
+   * YAML). Written synchronously: a few small files, on the way to starting kubectl.
+   */
+  private writeWrapper(kustomization: (dir: string) => Record<string, unknown>, schemaFree: boolean): string {
+    this.tempRoot ??= mkdtempSync(join(tmpdir(), 'piksel-validate-'));
+    const dir = join(this.tempRoot, `build-${this.counter++}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'kustomization.yaml'), JSON.stringify({ ...kustomization(dir), ...this.openapi(dir, schemaFree) }));
     return dir;
   }
 
   /** The `openapi` field of a run that needs no schema (patchesSkipSchema in build-batches.ts): an empty one, read at once. */
-  private async openapi(wrapperDir: string, schemaFree: boolean): Promise<{ openapi?: { path: string } }> {
-    if (!schemaFree) return {};
-    this.emptySchema ??= this.tempRoot!.then(async (root) => {
-      await writeFile(join(root, 'openapi.json'), '{"definitions":{}}\n');
-      return join(root, 'openapi.json');
-    });
-    return { openapi: { path: relative(wrapperDir, await this.emptySchema).split(sep).join('/') } };
+  private openapi(wrapperDir: string, schemaFree: boolean): { openapi?: { path: string } } {
+    if (!schemaFree || !this.tempRoot) return {};
+    const schema = join(this.tempRoot, 'openapi.json');
+    if (!this.emptySchema) writeFileSync(schema, '{"definitions":{}}\n');
+    this.emptySchema = true;
+    return { openapi: { path: relative(wrapperDir, schema).split(sep).join('/') } };
   }
 
   /**
@@ -355,7 +369,7 @@ export class KustomizeBuilder {
    */
   private async runKubectl(request: BuildRequest, schemaFree: boolean): Promise<Built> {
     if (this.unavailable) return { outcome: { status: 'unavailable' }, cacheable: false };
-    const wrapperDir = await this.preparingTo(() => this.writeWrapper(request, schemaFree));
+    const wrapperDir = await this.preparingTo(async () => this.writeWrapper((dir) => wrapperKustomization(request, dir, this.root), schemaFree));
     const result = await this.kustomize(wrapperDir);
     if (result.notFound) {
       this.unavailable = true;
@@ -374,6 +388,6 @@ export class KustomizeBuilder {
    */
   async dispose(): Promise<void> {
     await Promise.allSettled(this.requests.values());
-    if (this.tempRoot) await rm(await this.tempRoot, { recursive: true, force: true });
+    if (this.tempRoot) await rm(this.tempRoot, { recursive: true, force: true });
   }
 }

@@ -87,6 +87,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     if (!repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value)))) throw notFlux(dir, 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)');
 
     const findings = [...checkAsWritten(repository), ...answersFindings];
+    // While kubectl works, the schema validators (half a megabyte of code) load.
+    if (builder.started > 0) void loadPrecompiledValidators();
     const builds = await buildEverything(repository, builder, toBuild, new Set(reused.folders.keys()));
     findings.push(...builds.findings);
     if (builder.kubectlMissing) findings.push(kubectlMissing(options.strict ?? false));

@@ -1,3 +1,4 @@
+import { FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
 import { isMap as isYamlMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { isMap, holdsSecret } from './objects.js';
 import { hashText, type ParseCache } from './parse-cache.js';
@@ -32,6 +33,14 @@ export function parseYamlFile(file: string, text: string, cache?: ParseCache, ha
 }
 
 function parseFully(file: string, text: string): ParsedFile {
+  const quick = quickDocuments(text);
+  if (!quick) return parseWithYaml(file, text);
+  const reparse = lazyParse(text);
+  return { file, docs: quick.map((d, index) => cachedDoc(file, index, d.line, d.value, reparse)), findings: [] };
+}
+
+/** A text read by yaml: every document, and a finding for each syntax error and duplicate key. */
+export function parseWithYaml(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const docs: SourceDoc[] = [];
   const findings: Finding[] = [];
@@ -61,9 +70,127 @@ function parseFully(file: string, text: string): ParsedFile {
       });
     if (doc.errors.length > 0 || duplicates.length > 0) return;
     const start = doc.contents?.range?.[0] ?? doc.range[0];
-    docs.push({ file, index, doc, lineCounter, value: doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 }), line: lineCounter.linePos(start).line });
+    const line = lineCounter.linePos(start).line;
+    let value: unknown;
+    try {
+      value = doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      // An alias to no anchor, or one that expands too far: yaml says so only when building the value.
+      findings.push({ severity: 'error', check: 'yaml', file, line, message: `YAML error: ${firstLine((e as Error).message)}`, hint: 'define each anchor (&name) before its alias (*name), and keep aliases few' });
+      return;
+    }
+    docs.push({ file, index, doc, lineCounter, value, line });
   });
   return { file, docs, findings };
+}
+
+/**
+ * YAML 1.2's core schema as yaml resolves plain scalars (its core tags, tried in its order, built
+ * the same way), for js-yaml: a value reads the same through either.
+ */
+const YAML_CORE = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    scalarType('null', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
+    scalarType('bool', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T']]),
+    scalarType('int', [
+      [/^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)],
+      [/^[-+]?[0-9]+$/, (s) => parseInt(s, 10)],
+      [/^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)],
+    ]),
+    scalarType('float', [
+      [/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) => (s.slice(-3).toLowerCase() === 'nan' ? Number.NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY)],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
+    ]),
+  ],
+});
+
+/** One js-yaml type per tag (it keeps one per tag), trying yaml's forms of it in yaml's order. */
+function scalarType(name: string, forms: readonly (readonly [RegExp, (source: string) => unknown])[]): Type {
+  const formOf = (source: unknown) => (typeof source === 'string' ? forms.find(([test]) => test.test(source)) : undefined);
+  return new Type(`tag:yaml.org,2002:${name}`, { kind: 'scalar', resolve: (source: unknown) => formOf(source) !== undefined, construct: (source: string) => formOf(source)![1](source) });
+}
+
+/**
+ * What js-yaml and yaml could read differently: tabs, anchors and aliases, tags, directives,
+ * complex or null keys, merge keys, document end markers, empty sequence items (and, found while reading, a quoted or
+ * plain scalar over several lines). A text holding any of them (even in a
+ * comment or a quoted string: the test is the text's) is read by yaml alone.
+ */
+const READ_BY_YAML_ALONE = /\t|(?:^|[\s[\]{},])[&*!]|^%|^[\s-]*\?(?:\s|$)|^[\s-]*(?:~|null|Null|NULL)?[ ]*:(?:\s|$)|<<|^\.\.\.(?:\s|$)|^---(?:\S|[ ]+[^\s#])|["']#|(?:^|\s)-[ ]*$/m;
+
+/**
+ * The documents of a text and the line each starts on, read by js-yaml (about four times faster
+ * than yaml on a first read, which is most of a new repository's check): only for a text that
+ * yaml would read without an error, a duplicate key or an empty document to report, into the
+ * same values. Undefined otherwise, and then yaml reads it (parseFully), finding what there is.
+ */
+function quickDocuments(text: string): { value: unknown; line: number }[] | undefined {
+  if (READ_BY_YAML_ALONE.test(text) || !blockIndentsAlign(text)) return undefined;
+  const lines: number[] = [];
+  const open: { line: number; position: number }[] = [];
+  let flowOverLines = false;
+  try {
+    const values = loadAll(text, null, {
+      schema: YAML_CORE,
+      listener(event, state) {
+        if (event === 'open') {
+          // The root node of each document opens where its content starts: the line yaml gives.
+          if (open.length === 0) lines.push(state.line + 1);
+          open.push({ line: state.line, position: state.position });
+          return;
+        }
+        const node = open.pop()!;
+        // A quoted or plain scalar over several lines: the parsers differ on how its lines must be indented.
+        if (state.kind === 'scalar' && state.line > node.line && !/^\s*[|>]/.test(text.slice(node.position, node.position + 80))) flowOverLines = true;
+      },
+    });
+    if (flowOverLines || values.length !== lines.length || values.some((v) => v === null || v === undefined || hasNullKey(v))) return undefined;
+    return values.map((value, i) => ({ value, line: lines[i]! }));
+  } catch {
+    return undefined; // a syntax error, a duplicate key (js-yaml refuses both): yaml says where
+  }
+}
+
+/**
+ * Whether every line of the block structure sits at the indentation of a level that encloses it
+ * (yaml refuses a line between two levels; js-yaml lets some through), and no flow collection
+ * spans lines. Lines of block scalars are skipped; a text this cannot tell about is false.
+ */
+function blockIndentsAlign(text: string): boolean {
+  const levels = [0];
+  let opensLevel = true;
+  let scalarAbove = -1; // the indentation of the line that opened a block scalar, while in it
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    const content = line.trim();
+    if (scalarAbove >= 0 && (content === '' || indent > scalarAbove)) continue;
+    scalarAbove = -1;
+    if (content === '' || content.startsWith('#') || /^---(?:\s|$)/.test(line)) continue;
+    while (indent < levels[levels.length - 1]!) levels.pop();
+    if (indent > levels[levels.length - 1]!) {
+      // Deeper than the level it follows: only right below a line that opens one (a key or an item).
+      if (!opensLevel) return false;
+      levels.push(indent);
+    } else if (indent !== levels[levels.length - 1]) return false;
+    opensLevel = /:(?:\s+(?:#.*)?)?$/.test(content) || /^-$/.test(content);
+    // An item opens a level where its content starts ("- - a" opens two).
+    for (let rest = content, column = indent, item = /^-(\s+)/.exec(rest); item; item = /^-(\s+)/.exec(rest)) {
+      column += item[0].length;
+      rest = rest.slice(item[0].length);
+      levels.push(column);
+    }
+    if ((content.match(/[[{]/g)?.length ?? 0) !== (content.match(/[\]}]/g)?.length ?? 0)) return false;
+    if (/(?:^|[:\s-])[|>][-+0-9]*(?:\s+#.*)?$/.test(content)) scalarAbove = indent;
+  }
+  return true;
+}
+
+/** Whether a key read as null anywhere: js-yaml names it "null", yaml "". */
+function hasNullKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNullKey);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, v]) => key === 'null' || hasNullKey(v));
 }
 
 /** The file's Documents, parsed the first time one is asked for (the same parse as parseFully). */

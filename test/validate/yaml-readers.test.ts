@@ -81,4 +81,10 @@ describe('reading repository files', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('reports an alias to no anchor as a YAML finding on its document (yaml throws only when building the value)', () => {
+    const parsed = parseYamlFile('f.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\nresources:\n  - *missing\n');
+    expect(parsed.docs.map((d) => d.index)).toEqual([0]);
+    expect(parsed.findings).toMatchObject([{ severity: 'error', check: 'yaml', line: 4, message: expect.stringContaining('missing') }]);
+  });
 });

@@ -41,9 +41,9 @@ export interface BatchInputs {
   /** `Kind/name` of each object those files declare (namespaces ignored: stricter than kustomize). */
   readonly names: ReadonlySet<string>;
   /**
-   * kustomize's built-in Kubernetes schema plays no part in the build (patchesSkipSchema): a run
-   * of only such builds may use an empty one. Builds are not kept apart for it: a second kubectl
-   * costs about what the schema does.
+   * kustomize's built-in Kubernetes schema plays no part in the build (patchesSkipSchema): such
+   * builds share runs only with each other, which use an empty schema, and finish while the run
+   * parsing the schema still works (on another core).
    */
   readonly schemaFree: boolean;
 }
@@ -58,11 +58,11 @@ export interface BatchMember<T> extends BatchInputs {
  * `apps`, which kustomize refuses to put in one run.
  */
 export function disjointGroups<T>(members: readonly BatchMember<T>[]): BatchMember<T>[][] {
-  const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string> }[] = [];
+  const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string>; schemaFree: boolean }[] = [];
   const overlaps = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((x) => b.has(x));
   for (const member of members) {
-    let group = groups.find((g) => !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
-    if (!group) groups.push((group = { members: [], files: new Set(), names: new Set() }));
+    let group = groups.find((g) => g.schemaFree === member.schemaFree && !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
+    if (!group) groups.push((group = { members: [], files: new Set(), names: new Set(), schemaFree: member.schemaFree }));
     group.members.push(member);
     member.files.forEach((f) => group.files.add(f));
     member.names.forEach((n) => group.names.add(n));

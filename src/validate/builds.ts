@@ -94,6 +94,9 @@ export function clusterRootRequest(repo: RepoIndex, clusterDir: RepoPath): Build
 
 export const buildKey = (request: BuildRequest) => JSON.stringify(request);
 
+/** A request that lists resources and does nothing to them (most folder builds). */
+const onlyLists = (request: BuildRequest) => Object.entries(request).every(([field, value]) => field === 'resources' || (Array.isArray(value) ? value.length === 0 : value === undefined));
+
 /** The kustomization written for a request, with paths relative to the folder it is written in. */
 export function wrapperKustomization(request: BuildRequest, wrapperDir: string, root: string): Record<string, unknown> {
   const rel = (path: RepoPath) => relative(wrapperDir, join(root, path)).split(sep).join('/');
@@ -305,8 +308,10 @@ export class KustomizeBuilder {
   /** One kubectl run for the group; if it fails or an object names no build, each runs on its own (to say which fails). */
   private async runBatch(group: readonly BatchMember<Waiting>[]): Promise<void> {
     const top = await this.preparingTo(async () => {
-      const dirs = group.map((m) => this.writeWrapper((dir) => wrapperKustomization(m.item.request, dir, this.root), false));
-      const resources = (dir: string) => dirs.map((d) => relative(dir, d).split(sep).join('/'));
+      // A build that only lists resources is listed as they are; one that also transforms them gets a wrapper of its own.
+      const wrappers = group.map((m) => (onlyLists(m.item.request) ? undefined : this.writeWrapper((dir) => wrapperKustomization(m.item.request, dir, this.root), false)));
+      const resources = (dir: string) =>
+        group.flatMap((m, i) => (wrappers[i] === undefined ? m.item.request.resources.map((r) => join(this.root, r)) : [wrappers[i]]).map((p) => relative(dir, p).split(sep).join('/')));
       return this.writeWrapper(
         (dir) => ({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: resources(dir), buildMetadata: ['originAnnotations'] }),
         group[0]!.schemaFree,
@@ -318,7 +323,7 @@ export class KustomizeBuilder {
       return group.forEach((m) => m.item.resolve({ outcome: { status: 'unavailable' }, cacheable: false }));
     }
     this.processes++;
-    // Wrappers are siblings of the top one, so an origin path reads the same from either.
+    // Origin paths are relative to the top kustomization (wrappers are its siblings).
     const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group) : undefined;
     if (!parts) return group.forEach((m) => this.runAlone(m));
     this.runs += group.length;

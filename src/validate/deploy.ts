@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { parseAnswers } from '../answers/load.js';
 import type { Answers } from '../answers/schema.js';
 import { storageClassOf } from '../catalog/cloud.js';
@@ -7,7 +6,7 @@ import { secretInventory } from '../catalog/selection.js';
 import { fluxPathToRepoPath, isFluxKustomization } from './flux-paths.js';
 import { getPath, groupOf, isMap, kindOf, nameOf, namespaceOf, objectLabel, specOf, str } from './objects.js';
 import type { Finding, LocatedObject } from './types.js';
-import { lineOfPath } from './yaml.js';
+import { lineOfPath, parseYamlFile } from './yaml.js';
 
 /**
  * The deploy check: what the schemas and the graph accept but a cluster would still not run. A
@@ -38,7 +37,9 @@ export function expectedFromAnswers(answersFile: { path: string; text: string } 
   if (!answersFile) return { expected: NOTHING_EXPECTED, findings: [] };
   let answers: Answers;
   try {
-    answers = parseAnswers(parse(answersFile.text) ?? {});
+    const read = parseYamlFile(answersFile.path, answersFile.text);
+    if (read.findings[0]) throw new Error(read.findings[0].message);
+    answers = parseAnswers(read.docs[0]?.value ?? {});
   } catch (e) {
     const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return {

@@ -105,7 +105,8 @@ export function declaredNames(text: string): string[] {
  * schema: about 90 ms, more than the rest of a generated repository's builds together. The schema
  * only says how to merge the kinds it holds (Kubernetes' own API groups); a patch of any other
  * kind (a HelmRelease) merges the same without it, and kustomize answers scope questions for
- * built-in kinds from a table of its own. So when every strategic-merge patch of a build names
+ * built-in kinds from a table of its own (since 4.4; every build here asks for origin annotations,
+ * which need 4.5). So when every strategic-merge patch of a build names
  * its own kind, of a group outside Kubernetes (`*.k8s.io` and the unqualified groups), the build
  * may run with an empty schema in place of the built-in one and gives the same objects. A patch
  * with a `target` takes the kinds of what it selects, so it counts as needing the schema, as do

@@ -74,7 +74,7 @@ const project = new typescript.TypeScriptProject({
   },
   sampleCode: false,
   package: false,
-  entrypoint: 'dist/cli.js',
+  entrypoint: 'dist/cli.cjs',
   bin: { 'create-piksel-gitops': 'bin/create-piksel-gitops.js' },
   srcdir: 'src',
   testdir: 'test',
@@ -161,7 +161,7 @@ project.package.file.addDeletionOverride('bin.create-piksel-gitops\\.js');
 project.package.addField('files', ['bin/', 'dist/', 'templates/', 'README.md']);
 
 // tsc 7 type-checks only; scripts/build.ts precompiles the templates and the bundled schemas,
-// then bundles with esbuild into dist/cli.js and lazily loaded dist/chunks/ (see the script).
+// then bundles with esbuild into one dist/cli.cjs (see the script and bin/).
 project.compileTask.reset('tsc --noEmit -p tsconfig.json');
 project.compileTask.exec('tsx scripts/build.ts');
 // Tests drive the built CLI, so the bundle is (re)built first.

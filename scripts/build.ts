@@ -8,8 +8,10 @@
 // 2. bundled schemas → src/validate/schema/validators.generated.js: ajv standalone validators,
 //    keyed by the hash of the schema they came from. CRDs read from a repository still compile at
 //    run time.
-// 3. esbuild: src/cli.ts → dist/cli.js plus dist/chunks/*, minified. Each `await import()` becomes
-//    its own chunk, so `--version` loads almost nothing and only `create` loads the templates.
+// 3. esbuild: src/cli.ts → dist/cli.cjs, one minified CommonJS file. bin/create-piksel-gitops.js
+//    compiles it with V8's code cache kept beside it, per command (the way Python keeps .pyc
+//    files), so a run after the first skips most compiling; `import()`ed modules still run only
+//    when first imported.
 //
 // The generated modules are not committed (.gitignore); a committed .d.ts beside each lets tsc
 // type-check a fresh clone before they exist.
@@ -100,24 +102,21 @@ async function bundle(): Promise<void> {
     entryPoints: ['src/cli.ts'],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    // One CommonJS file, so bin/ can compile it as a vm.Script and keep V8's code cache (see bin/).
+    // Each `import()` stays lazy: esbuild runs a module's body only when it is first imported.
+    format: 'cjs',
     target: 'node20.12',
-    outdir: 'dist',
-    entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
-    splitting: true,
+    outfile: 'dist/cli.cjs',
     minify: !process.argv.includes('--no-minify'),
     legalComments: 'none',
-    // Bundled CommonJS (handlebars, ajv) calls require() for Node built-ins.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    define: { 'import.meta.url': '__piksel_module_url' },
+    banner: { js: "var __piksel_module_url = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [zodEnglishOnly],
     metafile: true,
     logLevel: 'warning',
   });
-  const outputs = Object.entries(result.metafile.outputs);
-  const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
   if (process.argv.includes('--analyze')) console.log(await analyzeMetafile(result.metafile));
-  console.log(`dist: ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB (dist/cli.js ${(result.metafile.outputs['dist/cli.js']!.bytes / 1024).toFixed(0)} KiB)`);
+  console.log(`dist: dist/cli.cjs, ${(result.metafile.outputs['dist/cli.cjs']!.bytes / 1024).toFixed(0)} KiB`);
 }
 
 const templates = await precompileTemplates();

@@ -117,6 +117,9 @@ function print(text: string): number {
   return EXIT_CODES.ok;
 }
 
+// Run as a script (tsx src/cli.ts); the published CLI is bin/create-piksel-gitops.js.
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -98,6 +98,10 @@ console.error(`bench: ${RUNS} samples each, in ${work}`);
 
 // Process start: the floor under every other number.
 measure('node', "node -e '' (process start)", () => execFileSync('node', ['-e', '']));
+// bin/ keeps V8's compiled code in dist/.compiled/ (README, Design): a user's first run has none.
+const compiled = join(root, 'dist', '.compiled');
+const noCompiledCode = () => rmSync(compiled, { recursive: true, force: true });
+measure('versionFirst', '--version, first run after install (no compiled code)', () => cli(['--version']), noCompiledCode);
 measure('version', '--version', () => cli(['--version']));
 
 // Full generation against the floor (a bare Node script writing the same files) and against
@@ -110,7 +114,13 @@ measure(
   () => cli([target, '--yes', '--no-git'], { XDG_CACHE_HOME: cache }),
   () => ((target = scratch()), (cache = emptyCache())),
 );
-cli([scratch(), '--yes', '--no-git']); // fills the shared cache, as a user's first run does
+measure(
+  'generateFirst',
+  'generate: the same, first run after install (no compiled code either)',
+  () => cli([target, '--yes', '--no-git'], { XDG_CACHE_HOME: cache }),
+  () => ((target = scratch()), (cache = emptyCache()), noCompiledCode()),
+);
+cli([scratch(), '--yes', '--no-git']); // fills the shared cache (and the compiled code), as a user's first run does
 measure('generate', 'generate: the same, build cache from an earlier run', () => cli([target, '--yes', '--no-git']), () => (target = scratch()));
 measure(
   'generateNoKubectl',
@@ -256,6 +266,7 @@ out.push('', '| ratio (medians, one run) | value | target | |', '|---|---:|---:|
 if (hasCookiecutter) {
   out.push(ratio('full generation / cookiecutter writing the same tree', m('generate') / m('cookiecutter'), 2.0));
   out.push(ratio('the same, empty build cache / cookiecutter', m('generateCold') / m('cookiecutter'), 2.0));
+  out.push(`| the same, first run after install (no compiled code) / cookiecutter | ${times(m('generateFirst') / m('cookiecutter'))} | (reported) | |`);
 } else out.push('| full generation / cookiecutter | skipped: cookiecutter is not installed (`apt-get install cookiecutter`) | ≤ 2.00× | |');
 out.push(`| full generation / bare-write floor | ${times(m('generate') / m('floor'))} | (reported) | |`);
 out.push(ratio(`adding cluster ${FLEET[1]} to ${FLEET[1] - 1} / adding cluster ${FLEET[0]} to ${FLEET[0] - 1}`, m(`fleet${FLEET[1]}`) / m(`fleet${FLEET[0]}`), 1.5));
@@ -267,5 +278,6 @@ out.push(ratio('no-op re-run / full generation', m('noop') / m('generate'), 1.5)
 out.push(ratio('validate on the full repository', m('validate'), 2000, ms));
 out.push(ratio('packed tarball', pack[0]!.size / 1e6, 1, (n) => `${n.toFixed(2)} MB`));
 out.push(ratio("--version / node -e ''", m('version') / m('node'), 2.0));
+out.push(`| --version, first run after install / node -e '' | ${times(m('versionFirst') / m('node'))} | (reported) | |`);
 out.push('', `Without kubectl (no kustomize builds) full generation is ${times(m('generateNoKubectl') / m('floor'))} the floor.`);
 console.log(out.join('\n'));

@@ -158,7 +158,8 @@ project.package.addField('version', '0.1.0');
 project.package.file.addDeletionOverride('types');
 // projen also lists every file of bin/ under its file name; the command has one name.
 project.package.file.addDeletionOverride('bin.create-piksel-gitops\\.js');
-project.package.addField('files', ['bin/', 'dist/', 'templates/', 'README.md']);
+// Not the compiled code bin/ keeps beside the bundle (dist/.compiled/): it belongs to the machine that made it.
+project.package.addField('files', ['bin/', 'dist/', '!dist/.compiled/', 'templates/', 'README.md']);
 
 // tsc 7 type-checks only; scripts/build.ts precompiles the templates and the bundled schemas,
 // then bundles with esbuild into one dist/cli.cjs (see the script and bin/).

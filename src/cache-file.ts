@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -17,5 +18,17 @@ export async function writeCacheFile(path: string, text: string): Promise<boolea
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A cache entry's text, or undefined when there is none. Read synchronously: a fleet's run looks up
+ * dozens of small entries at once, and a read through the thread pool costs more than the read.
+ */
+export function readSmallFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }

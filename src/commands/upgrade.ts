@@ -51,6 +51,8 @@ interface UpgradeRun {
   committed?: boolean;
   /** Set by a step that ends the upgrade early (a dry run, nothing to do). */
   finished?: boolean;
+  /** Scratch trees of the pre-write check, removed while the upgrade goes on; awaited before it returns. */
+  readonly removing: Promise<void>[];
 }
 
 /** One step of an upgrade: a short function over the run. */
@@ -156,10 +158,14 @@ export async function upgradeRepository(
   repositoryName: string,
   prompts?: Prompts,
 ): Promise<UpgradeSummary> {
-  const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts };
-  for (const step of UPGRADE_STEPS) {
-    await step(run);
-    if (run.finished) break;
+  const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts, removing: [] };
+  try {
+    for (const step of UPGRADE_STEPS) {
+      await step(run);
+      if (run.finished) break;
+    }
+  } finally {
+    await Promise.all(run.removing);
   }
   return { plan: run.plan!, committed: run.committed ?? false, conflicts: run.conflicts! };
 }
@@ -174,12 +180,12 @@ async function checkBeforeWriting(u: UpgradeRun, signal?: AbortSignal): Promise<
   const check = (dir: string, written?: ReadonlyMap<string, string>) => deps.checkStaged!(dir, written, signal);
   // Files the repository already holds as they will be are linked into the scratch tree, not written.
   const sameAs = (tree: ReadonlyMap<string, string>) => (path: string) => (u.disk!.get(path) === tree.get(path) ? join(u.dir, path) : undefined);
-  await abortable(checkTree(u.next, check, sameAs(u.next)), signal);
+  await abortable(checkTree(u.next, check, sameAs(u.next), u.removing), signal);
   if (u.conflicts!.length > 0) return;
   const ignored = await ignoredPaths(u.dir, [...u.disk!.keys()], deps);
   const merged = new Map([...mergedTree(u.disk!, u.writes!, u.deletes!)].filter(([path]) => !ignored.has(path)));
   // Usually the same files as the render (no user-owned changes): checked once, not twice.
-  if (!sameTree(merged, u.next)) await abortable(checkTree(merged, check, sameAs(merged)).catch(mergedInvalid(deps)), signal);
+  if (!sameTree(merged, u.next)) await abortable(checkTree(merged, check, sameAs(merged), u.removing).catch(mergedInvalid(deps)), signal);
 }
 
 /** Never copied anywhere: what git ignores here, and local secret files by their usual names. */
@@ -241,17 +247,19 @@ function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
   return paths(a).length === paths(b).length && paths(a).every((p) => b.get(p) === a.get(p));
 }
 
-/** Validates a tree in a scratch folder before any of it reaches the repository. */
+/** Validates a tree in a scratch folder before any of it reaches the repository; the folder's removal goes on `removing`. */
 async function checkTree(
   next: ReadonlyMap<string, string>,
   check: (dir: string, written: ReadonlyMap<string, string>) => Promise<void>,
   sameAs: (path: string) => string | undefined,
+  removing: Promise<void>[],
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
     await writeTree(dir, next, sameAs);
     await check(dir, next);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // Hundreds of files in a fleet: removed while the upgrade writes and commits.
+    removing.push(rm(dir, { recursive: true, force: true }));
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { readdir, realpath, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { writeCacheFile } from '../cache-file.js';
+import { readSmallFile, writeCacheFile } from '../cache-file.js';
 import { BATCHABLE_FIELDS, declaredNames, patchesSkipSchema, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
@@ -178,7 +178,7 @@ export class FolderBuildCache implements BuildCache {
   }
 
   async read(key: string): Promise<BuildOutcome | undefined> {
-    const text = await readFile(this.entry(key), 'utf8').catch(() => undefined);
+    const text = readSmallFile(this.entry(key));
     if (text === undefined) return undefined;
     try {
       const outcome = JSON.parse(text) as BuildOutcome;

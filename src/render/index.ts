@@ -47,6 +47,14 @@ export function renderRepository({ answers, templates, toolVersion }: RenderInpu
     if (!view) clusterViews.set(cluster, (view = clusterView(repoView, answers, cluster, selection)));
     return view;
   };
+  // A component's view of a cluster, likewise once for all its templates.
+  const componentClusterViews = new Map<string, object>();
+  const componentClusterViewOf = (owner: ComponentSpec, cluster: ClusterAnswers) => {
+    const key = `${owner.name}\0${cluster.name}`;
+    let view = componentClusterViews.get(key);
+    if (!view) componentClusterViews.set(key, (view = componentClusterView(owner, { ...ctx, cluster })));
+    return view;
+  };
   const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {
     const text = renderTemplate(templates, templatePath, view);
     if (text.trim() === '') return;
@@ -63,7 +71,7 @@ export function renderRepository({ answers, templates, toolVersion }: RenderInpu
       continue;
     }
     for (const cluster of answers.clusters) {
-      emit(path, cluster, owner ? componentClusterView(owner, { ...ctx, cluster }) : clusterViewOf(cluster));
+      emit(path, cluster, owner ? componentClusterViewOf(owner, cluster) : clusterViewOf(cluster));
     }
   }
   files.set(ANSWERS_FILE, answersFileText(answers, toolVersion));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPikselError } from '../src/errors.js';
 import { baseFileText, readBase, rememberBase } from '../src/project/base.js';
+import { readProjectFiles, readProjectFilesAside } from '../src/project/open.js';
 import { tempDir } from './support/cli.js';
 import { renderDefault } from './validate/support.js';
 
@@ -56,5 +57,19 @@ describe('the merge base, remembered by content', () => {
     expect(await readBase(dir, cacheDir)).toEqual(await readBase(dir));
     // Read, not parsed again: a memo under another name would have made readBase remember a second one.
     expect(await readdir(join(cacheDir, 'merge-base-v1'))).toHaveLength(1);
+  });
+});
+
+describe("a project's files, read on another thread", () => {
+  it('are the files read on the main thread: no git internals, staging folders or merge base, odd names included', async () => {
+    const dir = await repositoryWithBase(baseFileText(FILES, '1.2.3'));
+    for (const [path, text] of [...FILES, ['.git/HEAD', 'ref: refs/heads/main\n'], ['.piksel-staging-x/files/a', 'staged'], ['apps/base/odd name ünï.yaml', 'a: 1\n'], ['.env', 'SECRET=1\n']] as const) {
+      await mkdir(join(dir, path, '..'), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const aside = await readProjectFilesAside(dir);
+    expect(aside).toEqual(await readProjectFiles(dir));
+    expect([...aside.keys()].sort()).toEqual(['.env', 'README.md', 'apps/base/odd name ünï.yaml', 'clusters/development/apps.yaml']);
+    await expect(readProjectFilesAside(join(dir, 'missing'))).rejects.toThrow();
   });
 });

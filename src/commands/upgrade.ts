@@ -53,6 +53,8 @@ interface UpgradeRun {
   finished?: boolean;
   /** Scratch trees of the pre-write check, removed while the upgrade goes on; awaited before it returns. */
   readonly removing: Promise<void>[];
+  /** The project's files, when the caller started reading them early (readProjectFilesAside). */
+  readonly filesRead?: Promise<Map<string, string>>;
 }
 
 /** One step of an upgrade: a short function over the run. */
@@ -60,7 +62,7 @@ type UpgradeStep = (run: UpgradeRun) => Promise<void>;
 
 /** The recorded merge base and the files as they are; markers left from the last upgrade are refused. */
 const readProject: UpgradeStep = async (u) => {
-  [u.base, u.disk] = await Promise.all([readBase(u.dir, defaultCacheDir()), readProjectFiles(u.dir)]);
+  [u.base, u.disk] = await Promise.all([readBase(u.dir, defaultCacheDir()), u.filesRead ?? readProjectFiles(u.dir)]);
   assertResolved(u.disk, u.next, u.options);
 };
 
@@ -157,8 +159,9 @@ export async function upgradeRepository(
   branch: string,
   repositoryName: string,
   prompts?: Prompts,
+  filesRead?: Promise<Map<string, string>>,
 ): Promise<UpgradeSummary> {
-  const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts, removing: [] };
+  const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts, removing: [], filesRead };
   try {
     for (const step of UPGRADE_STEPS) {
       await step(run);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseAnswersText } from '../answers/load.js';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
@@ -81,6 +82,30 @@ async function assertOnBranch(dir: string, options: UpgradeSafety, run: ProcessR
       `${options.dir} is on a detached HEAD: the upgrade commit would be on no branch: check out a branch first (git switch <branch>), or pass --allow-detached`,
     );
 }
+
+/**
+ * readProjectFiles on another thread, started before the render (which keeps the main thread busy
+ * for as long as reading a fleet's files takes): by the time the upgrade needs them they are read.
+ */
+export function readProjectFilesAside(dir: string): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(READ_ASIDE, { eval: true, workerData: { dir, skip: [BASE_FILE], prefix: STAGING_PREFIX } });
+    worker.once('message', (entries: [string, string][]) => resolve(new Map(entries)));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`reading ${dir} stopped (${code})`))));
+  });
+}
+
+/** The same walk and reads as readProjectFiles, as a worker's whole program (no module to load). */
+const READ_ASIDE = `
+const { parentPort, workerData: { dir, skip, prefix } } = require('node:worker_threads');
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const top = readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== '.git' && !e.name.startsWith(prefix));
+const nested = top.filter((e) => e.isDirectory()).flatMap((e) => readdirSync(join(dir, e.name), { recursive: true, withFileTypes: true }));
+const paths = [...top, ...nested].filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).filter((p) => !skip.includes(p));
+parentPort.postMessage(paths.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
+`;
 
 /** A generated project's files as they are on disk: everything but git internals, our staging folders and the merge base. */
 export async function readProjectFiles(dir: string): Promise<Map<string, string>> {

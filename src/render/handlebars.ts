@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import HandlebarsRuntime from 'handlebars/runtime';
 import { stringify } from 'yaml';
 import { inputError } from '../errors.js';
+import { survivesJson } from '../plain-data.js';
 
 /** Template sources keyed by their path under templates/ (e.g. `clusters/[cluster]/apps.yaml.hbs`). */
 export type TemplateSet = ReadonlyMap<string, string>;
@@ -29,6 +30,26 @@ export interface PrecompiledTemplate {
 }
 
 /**
+ * A value as block YAML. A fleet renders the same values for every cluster (resources, affinity,
+ * …), so plain data is remembered by its JSON: the same data is the same YAML. A value JSON could
+ * not tell apart (NaN, -0, a Map) is written each time.
+ */
+function yamlBlock(value: unknown): string {
+  const key = survivesJson(value) ? JSON.stringify(value) : undefined;
+  let text = key === undefined ? undefined : yamlBlocks.get(key);
+  if (text === undefined) {
+    text = stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '');
+    if (key !== undefined) {
+      if (yamlBlocks.size >= 4096) yamlBlocks.clear();
+      yamlBlocks.set(key, text);
+    }
+  }
+  return text;
+}
+
+const yamlBlocks = new Map<string, string>();
+
+/**
  * Helpers keep templates reading like the YAML they produce: structured values computed in
  * TypeScript are emitted as YAML blocks at the indentation the template shows.
  */
@@ -38,8 +59,7 @@ function withHelpers(hb: Engine): Engine {
     const indent = ' '.repeat(Number(options.hash.indent ?? 0));
     // A name the view does not have: say so, rather than fail somewhere inside YAML.
     if (value === undefined) throw new Error('{{yaml}} was given a value the view does not have');
-    const text = stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '');
-    return text.split('\n').join(`\n${indent}`);
+    return yamlBlock(value).split('\n').join(`\n${indent}`);
   });
   // {{quote value}}: a double-quoted YAML scalar.
   hb.registerHelper('quote', (value: unknown) => JSON.stringify(String(value)));

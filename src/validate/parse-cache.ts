@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCacheFile } from '../cache-file.js';
+import { survivesJson } from '../plain-data.js';
 
 /**
  * Parse results of YAML files that parsed cleanly, remembered across runs by a hash of the file's
@@ -37,19 +38,6 @@ export interface ParseCache {
 
 export const hashText = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/**
- * Whether JSON keeps a value exactly: strings, booleans, null, finite numbers other than -0,
- * arrays and plain objects. Anything else (NaN, Infinity, -0, Maps, Sets, a `__proto__` key) is
- * not stored; such a file is parsed every time.
- */
-export function survivesJson(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) return value.every(survivesJson);
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
-    return Object.keys(value as object).every((k) => k !== '__proto__') && Object.values(value as object).every(survivesJson);
-  return false;
-}
 
 /** A parse cache in the user's cache folder; `load` once, `save` at the end of a run. */
 export class FileParseCache implements ParseCache {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
-import { FileParseCache, hashText, survivesJson, type CachedDoc, type ParseCache } from '../../src/validate/parse-cache.js';
+import { survivesJson } from '../../src/plain-data.js';
+import { FileParseCache, hashText, type CachedDoc, type ParseCache } from '../../src/validate/parse-cache.js';
 import { lineOfPath, parseYamlFile } from '../../src/validate/yaml.js';
 import { defaultFiles, removeRepositories, writeRepository } from './support.js';
 

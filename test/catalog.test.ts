@@ -7,7 +7,7 @@ import { parseAnswers } from '../src/answers/load.js';
 import { ANSWER_SECTIONS, CLUSTER_OVERRIDE_SECTIONS } from '../src/answers/sections/index.js';
 import { isPikselError } from '../src/errors.js';
 import { bundledTemplates } from './support/render.js';
-import { prepareTemplates } from '../src/render/handlebars.js';
+import { prepareTemplates, renderTemplate } from '../src/render/handlebars.js';
 
 /** What rendering the default answers with `templates` throws (undefined when it renders). */
 function renderError(templates: ReadonlyMap<string, string>): unknown {
@@ -83,3 +83,17 @@ describe('a template that names what its view lacks', () => {
 // @ts-expect-error 'db-prxy' is no component
 const misspelt: ComponentSpec['needs'] = ['db-prxy'];
 void misspelt;
+
+describe('{{yaml}} blocks, written once per value', () => {
+  it('are the same text for the same data, and never stand in for data JSON cannot tell apart (NaN beside null, -0 beside 0)', async () => {
+    const templates = new Map([['block.yaml.hbs', 'v:\n  {{yaml value indent=2}}\n']]);
+    await prepareTemplates(templates, new Map());
+    const render = (value: unknown) => renderTemplate(templates, 'block.yaml.hbs', { value });
+    expect(render({ a: null, b: [1, 'x'] })).toBe('v:\n  a: null\n  b:\n    - 1\n    - x\n');
+    expect(render({ a: null, b: [1, 'x'] })).toBe('v:\n  a: null\n  b:\n    - 1\n    - x\n');
+    expect(render({ a: Number.NaN })).toBe('v:\n  a: .nan\n');
+    expect(render({ a: null })).toBe('v:\n  a: null\n');
+    expect(render({ a: -0 })).toBe('v:\n  a: -0\n');
+    expect(render({ a: 0 })).toBe('v:\n  a: 0\n');
+  });
+});

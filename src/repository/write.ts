@@ -31,10 +31,14 @@ const RECORD = 'journal.json';
 export async function writeTree(root: string, files: FileTree, sameAs: (path: string) => string | undefined = () => undefined): Promise<void> {
   let linking = true;
   const limit = createLimiter(OPEN_FILES);
+  // Each folder once (a fleet has hundreds of files in a few dozen folders): only the deepest are
+  // made, at once; their parents come with them.
+  const folders = new Set([...files.keys()].map((path) => dirname(join(root, path))));
+  const parents = new Set([...folders].flatMap((folder) => (folder === root ? [] : [dirname(folder)])));
+  await Promise.all([...folders].filter((folder) => !parents.has(folder)).map((folder) => limit(() => mkdir(folder, { recursive: true }))));
   await Promise.all(
     [...files].map(([path, text]) => limit(async () => {
       const full = join(root, path);
-      await mkdir(dirname(full), { recursive: true });
       const source = linking ? sameAs(path) : undefined;
       if (source !== undefined && (await link(source, full).then(() => true, () => false))) return;
       if (source !== undefined) linking = false; // one failure (EXDEV) says the rest would fail too

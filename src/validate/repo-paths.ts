@@ -42,9 +42,21 @@ export class RepoIndex {
     return this.files.has(path) ? 'file' : this.dirs.has(path) ? 'dir' : undefined;
   }
 
-  /** Files under a folder (recursively), sorted. */
+  private sorted?: RepoPath[];
+
+  /** Files under a folder (recursively), sorted: a range of the sorted list (asked for every folder of a fleet). */
   filesUnder(dir: RepoPath): RepoPath[] {
     const prefix = dir ? `${dir}/` : '';
-    return [...this.files].filter((f) => f.startsWith(prefix)).sort();
+    const sorted = (this.sorted ??= [...this.files].sort());
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (sorted[mid]! < prefix) low = mid + 1;
+      else high = mid;
+    }
+    let end = low;
+    while (end < sorted.length && sorted[end]!.startsWith(prefix)) end++;
+    return sorted.slice(low, end);
   }
 }

@@ -176,3 +176,15 @@ describe('.sourceignore', () => {
     expect(['apps/base/a.yaml', 'sub/scratch/a.yaml', 'clusters/dev/apps.yaml'].some(check)).toBe(false);
   });
 });
+
+describe('a repository index', () => {
+  it('lists the files under a folder, sorted, and no file of a folder whose name only starts the same', () => {
+    const paths = ['a/b.yaml', 'a/b/c.yaml', 'a-b/x.yaml', 'a.yaml', 'b/ü.yaml', 'b/Z.yaml', 'a/b/c/d.yaml', 'ab/c.yaml', 'z.yaml'];
+    const index = new RepoIndex(paths);
+    expect(index.filesUnder('a')).toEqual(['a/b.yaml', 'a/b/c.yaml', 'a/b/c/d.yaml']);
+    expect(index.filesUnder('a/b')).toEqual(['a/b/c.yaml', 'a/b/c/d.yaml']);
+    expect(index.filesUnder('b')).toEqual(['b/Z.yaml', 'b/ü.yaml']);
+    expect(index.filesUnder('')).toEqual([...paths].sort());
+    expect(index.filesUnder('nowhere')).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPikselError } from '../src/errors.js';
 import { baseFileText, readBase, rememberBase } from '../src/project/base.js';
-import { readProjectFiles, readProjectFilesAside } from '../src/project/open.js';
+import { readProjectFiles } from '../src/project/open.js';
 import { tempDir } from './support/cli.js';
 import { renderDefault } from './validate/support.js';
 
@@ -61,15 +61,16 @@ describe('the merge base, remembered by content', () => {
 });
 
 describe("a project's files, read on another thread", () => {
-  it('are the files read on the main thread: no git internals, staging folders or merge base, odd names included', async () => {
+  it('are every file but git internals, staging folders and the merge base, odd names and local secrets included', async () => {
     const dir = await repositoryWithBase(baseFileText(FILES, '1.2.3'));
     for (const [path, text] of [...FILES, ['.git/HEAD', 'ref: refs/heads/main\n'], ['.piksel-staging-x/files/a', 'staged'], ['apps/base/odd name ünï.yaml', 'a: 1\n'], ['.env', 'SECRET=1\n']] as const) {
       await mkdir(join(dir, path, '..'), { recursive: true });
       await writeFile(join(dir, path), text);
     }
-    const aside = await readProjectFilesAside(dir);
-    expect(aside).toEqual(await readProjectFiles(dir));
-    expect([...aside.keys()].sort()).toEqual(['.env', 'README.md', 'apps/base/odd name ünï.yaml', 'clusters/development/apps.yaml']);
-    await expect(readProjectFilesAside(join(dir, 'missing'))).rejects.toThrow();
+    const files = await readProjectFiles(dir);
+    expect([...files.keys()].sort()).toEqual(['.env', 'README.md', 'apps/base/odd name ünï.yaml', 'clusters/development/apps.yaml']);
+    expect(files.get('apps/base/odd name ünï.yaml')).toBe('a: 1\n');
+    expect(files.get('README.md')).toBe(FILES.get('README.md'));
+    await expect(readProjectFiles(join(dir, 'missing'))).rejects.toThrow();
   });
 });

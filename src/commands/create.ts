@@ -15,7 +15,7 @@ import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { assertClean, inspectTarget, readProjectFilesAside, type TargetState } from '../project/open.js';
+import { assertClean, inspectTarget, readProjectFiles, type TargetState } from '../project/open.js';
 import { applyPlan, recoverInterruptedUpdate, removeAbandonedCreations } from '../repository/write.js';
 import { baseFileText, rememberBase } from '../project/base.js';
 import { planUpgrade, type UpgradePlan } from '../upgrade/plan.js';
@@ -164,7 +164,7 @@ const openTarget: CreateStep = async (c) => {
   if (c.target.kind === 'generated') {
     await assertClean(dir, options, deps.run);
     // Read on another thread while the answers are settled and the render runs.
-    c.filesRead = readProjectFilesAside(dir);
+    c.filesRead = readProjectFiles(dir);
     c.filesRead.catch(() => undefined); // a failure is reported where the upgrade reads them
   } else await warnIfNested(dir, options, deps);
   c.prompts = options.yes ? undefined : deps.prompts;

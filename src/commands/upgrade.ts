@@ -53,7 +53,7 @@ interface UpgradeRun {
   finished?: boolean;
   /** Scratch trees of the pre-write check, removed while the upgrade goes on; awaited before it returns. */
   readonly removing: Promise<void>[];
-  /** The project's files, when the caller started reading them early (readProjectFilesAside). */
+  /** The project's files, when the caller started reading them early (create starts it when it opens the folder). */
   readonly filesRead?: Promise<Map<string, string>>;
 }
 

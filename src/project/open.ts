@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -84,20 +83,25 @@ async function assertOnBranch(dir: string, options: UpgradeSafety, run: ProcessR
 }
 
 /**
- * readProjectFiles on another thread, started before the render (which keeps the main thread busy
- * for as long as reading a fleet's files takes): by the time the upgrade needs them they are read.
+ * A generated project's files as they are on disk: everything but git internals, our staging
+ * folders and the merge base. Read on a worker thread: create starts it when it opens the folder,
+ * and the render keeps the main thread busy for about as long as reading a fleet's files takes.
  */
-export function readProjectFilesAside(dir: string): Promise<Map<string, string>> {
+export function readProjectFiles(dir: string): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(READ_ASIDE, { eval: true, workerData: { dir, skip: [BASE_FILE], prefix: STAGING_PREFIX } });
+    const worker = new Worker(READ_PROJECT, { eval: true, workerData: { dir, skip: [BASE_FILE], prefix: STAGING_PREFIX } });
     worker.once('message', (entries: [string, string][]) => resolve(new Map(entries)));
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`reading ${dir} stopped (${code})`))));
   });
 }
 
-/** The same walk and reads as readProjectFiles, as a worker's whole program (no module to load). */
-const READ_ASIDE = `
+/**
+ * The worker's whole program (plain JavaScript, no module to load). Not into .git: after a few
+ * dozen commits it holds far more files than the project. Files are read one after another,
+ * without the thread pool: for hundreds of small files that is several times faster.
+ */
+const READ_PROJECT = `
 const { parentPort, workerData: { dir, skip, prefix } } = require('node:worker_threads');
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -106,17 +110,4 @@ const nested = top.filter((e) => e.isDirectory()).flatMap((e) => readdirSync(joi
 const paths = [...top, ...nested].filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).filter((p) => !skip.includes(p));
 parentPort.postMessage(paths.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
 `;
-
-/** A generated project's files as they are on disk: everything but git internals, our staging folders and the merge base. */
-export async function readProjectFiles(dir: string): Promise<Map<string, string>> {
-  // Not into .git: after a few dozen commits it holds far more files than the project.
-  const top = (await readdir(dir, { withFileTypes: true })).filter((e) => e.name !== '.git' && !e.name.startsWith(STAGING_PREFIX));
-  const nested = await Promise.all(top.filter((e) => e.isDirectory()).map((e) => readdir(join(dir, e.name), { recursive: true, withFileTypes: true })));
-  const paths = [...top, ...nested.flat()]
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-    .filter((p) => p !== BASE_FILE);
-  // Read one after another without the thread pool: for hundreds of small files that is several times faster.
-  return new Map(paths.map((p) => [p, readFileSync(join(dir, p), 'utf8')] as const));
-}
 

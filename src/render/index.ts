@@ -7,7 +7,7 @@ import { secretInventory, selectComponents, type Selection } from '../catalog/se
 import { PARTIALS_DIR, renderTemplate } from './handlebars.js';
 import type { TemplateSet } from './templates.js';
 import { ANSWERS_FILE, type FileTree } from '../project/files.js';
-import { clusterView, componentClusterView, componentView, renderContext, repositoryView, type ClusterView } from './views.js';
+import { clusterView, componentClusterView, componentView, renderContext, repositoryView } from './views.js';
 
 export interface RenderResult {
   /** File contents keyed by repository path, sorted. */
@@ -40,21 +40,16 @@ export function renderRepository({ answers, templates, toolVersion }: RenderInpu
   const repoView = repositoryView(answers, selection, secrets, toolVersion);
   const ctx = renderContext(answers, selection);
   const files = new Map<string, string>();
-  // Computed once per cluster, not once per template of the cluster (the Flux graph is the costly part).
-  const clusterViews = new Map<ClusterAnswers, ClusterView>();
-  const clusterViewOf = (cluster: ClusterAnswers) => {
-    let view = clusterViews.get(cluster);
-    if (!view) clusterViews.set(cluster, (view = clusterView(repoView, answers, cluster, selection)));
+  // Each view once per cluster, not once per template (the Flux graph is the costly part).
+  const views = new Map<string, object>();
+  const viewOnce = (key: string, make: () => object) => {
+    let view = views.get(key);
+    if (!view) views.set(key, (view = make()));
     return view;
   };
-  // A component's view of a cluster, likewise once for all its templates.
-  const componentClusterViews = new Map<string, object>();
-  const componentClusterViewOf = (owner: ComponentSpec, cluster: ClusterAnswers) => {
-    const key = `${owner.name}\0${cluster.name}`;
-    let view = componentClusterViews.get(key);
-    if (!view) componentClusterViews.set(key, (view = componentClusterView(owner, { ...ctx, cluster })));
-    return view;
-  };
+  const clusterViewOf = (cluster: ClusterAnswers) => viewOnce(`\0${cluster.name}`, () => clusterView(repoView, answers, cluster, selection));
+  const componentClusterViewOf = (owner: ComponentSpec, cluster: ClusterAnswers) =>
+    viewOnce(`${owner.name}\0${cluster.name}`, () => componentClusterView(owner, { ...ctx, cluster }));
   const emit = (templatePath: string, cluster: ClusterAnswers | undefined, view: object) => {
     const text = renderTemplate(templates, templatePath, view);
     if (text.trim() === '') return;

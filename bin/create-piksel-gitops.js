@@ -26,7 +26,13 @@ function commandOf(argv) {
 
 /** The bundle's `main`, compiled with the command's cache when there is a good one. */
 function load(bundle, command) {
-  const source = readFileSync(bundle, 'utf8');
+  let source;
+  try {
+    source = readFileSync(bundle, 'utf8');
+  } catch {
+    process.stderr.write(`create-piksel-gitops: ${bundle} is missing: reinstall the package (in a checkout: npm run compile)\n`);
+    process.exit(1);
+  }
   const { size, mtimeMs, ino } = statSync(bundle);
   const folder = join(dirname(bundle), '.compiled');
   const name = `${command}-${size}-${Math.trunc(mtimeMs)}-${ino}-${process.version}-${process.arch}.bin`;

@@ -22,10 +22,11 @@ export async function writeCacheFile(path: string, text: string): Promise<boolea
 }
 
 /**
- * A cache entry's text, or undefined when there is none. Read synchronously: a fleet's run looks up
- * dozens of small entries at once, and a read through the thread pool costs more than the read.
+ * A cache entry's text, or undefined when there is none (writeCacheFile's reader). Read
+ * synchronously: a fleet's run looks up dozens of entries at once, and a read through the thread
+ * pool costs more than the read.
  */
-export function readSmallFile(path: string): string | undefined {
+export function readCacheFile(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, realpath, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { readSmallFile, writeCacheFile } from '../cache-file.js';
+import { readCacheFile, writeCacheFile } from '../cache-file.js';
 import { BATCHABLE_FIELDS, declaredNames, patchesSkipSchema, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
@@ -178,7 +178,7 @@ export class FolderBuildCache implements BuildCache {
   }
 
   async read(key: string): Promise<BuildOutcome | undefined> {
-    const text = readSmallFile(this.entry(key));
+    const text = readCacheFile(this.entry(key));
     if (text === undefined) return undefined;
     try {
       const outcome = JSON.parse(text) as BuildOutcome;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { readSmallFile, writeCacheFile } from '../cache-file.js';
+import { readCacheFile, writeCacheFile } from '../cache-file.js';
 import { clusterRootRequest, folderRequest, kustomizationBuild, type BuildCache, type BuildRequest } from './builds.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
@@ -65,7 +65,7 @@ export class CheckReuse {
 
   private async read(key: string | undefined): Promise<CheckRecord | undefined> {
     if (key === undefined) return undefined;
-    const text = readSmallFile(join(this.folder, `${key}.json`));
+    const text = readCacheFile(join(this.folder, `${key}.json`));
     if (text === undefined) return undefined;
     try {
       const record = JSON.parse(text) as CheckRecord;

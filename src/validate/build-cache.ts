@@ -106,10 +106,13 @@ export class BuildInputs {
       if (model)
         for (const entry of stringsOf(model.source.value)) {
           if (isRemoteEntry(entry)) direct.bounded = false;
-          const target = resolveRepoPath(dir, entry);
-          const kind = target === undefined ? undefined : this.repo.kind(target);
-          if (kind === 'file') direct.files.push(target!);
-          else if (kind === 'dir') direct.dirs.push(target!);
+          // A generator's file source may carry its key: `[key=]path`.
+          for (const path of entry.includes('=') ? [entry, entry.slice(entry.indexOf('=') + 1)] : [entry]) {
+            const target = resolveRepoPath(dir, path);
+            const kind = target === undefined ? undefined : this.repo.kind(target);
+            if (kind === 'file') direct.files.push(target!);
+            else if (kind === 'dir') direct.dirs.push(target!);
+          }
         }
       this.direct.set(dir, direct);
     }

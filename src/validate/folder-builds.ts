@@ -36,8 +36,8 @@ export async function buildFolders(
   };
   await Promise.all(buildable.filter((m) => !included.has(m.dir) && !skip.has(m.dir)).map(build));
   // Folders only reachable through an include cycle have no outermost folder: build them too.
-  const reached = [...results.keys(), ...skip];
-  await Promise.all(buildable.filter((m) => !results.has(m.dir) && !reached.some((d) => reaches(byDir, d, m.dir))).map(build));
+  const reached = reachableFrom(byDir, [...results.keys(), ...skip]);
+  await Promise.all(buildable.filter((m) => !reached.has(m.dir)).map(build));
   return Promise.all(results.values());
 }
 
@@ -46,6 +46,19 @@ export function outermostFolders(models: readonly KustomizationModel[]): RepoPat
   const buildable = models.filter((m) => !m.isComponent);
   const included = new Set(buildable.flatMap((m) => m.dirs));
   return buildable.filter((m) => !included.has(m.dir)).map((m) => m.dir);
+}
+
+/** Every folder the given ones include, transitively (themselves too): one walk, however many folders a fleet has. */
+function reachableFrom(byDir: ReadonlyMap<RepoPath, KustomizationModel>, from: readonly RepoPath[]): Set<RepoPath> {
+  const seen = new Set<RepoPath>();
+  const pending = [...from];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    pending.push(...(byDir.get(dir)?.dirs ?? []));
+  }
+  return seen;
 }
 
 const reaches = (byDir: ReadonlyMap<RepoPath, KustomizationModel>, from: RepoPath, to: RepoPath, seen = new Set<RepoPath>()): boolean => {

@@ -14,7 +14,7 @@ import { applyPlan, writeTree } from '../repository/write.js';
 import { baseFileText, readBase, rememberBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
-import { defaultCacheDir } from '../validate/index.js';
+import { defaultCacheDir, type WriteOnDemand } from '../validate/index.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
 import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
 import type { CommandDeps } from './deps.js';
@@ -180,7 +180,8 @@ export async function upgradeRepository(
 async function checkBeforeWriting(u: UpgradeRun, signal?: AbortSignal): Promise<void> {
   const { deps } = u;
   if (!deps.checkStaged) return;
-  const check = (dir: string, written?: ReadonlyMap<string, string>) => deps.checkStaged!(dir, written, signal);
+  const check = (dir: string, tree: ReadonlyMap<string, string>, writeOnDemand: WriteOnDemand) =>
+    deps.checkStaged!(dir, tree, signal, writeOnDemand);
   // Files the repository already holds as they will be are linked into the scratch tree, not written.
   const sameAs = (tree: ReadonlyMap<string, string>) => (path: string) => (u.disk!.get(path) === tree.get(path) ? join(u.dir, path) : undefined);
   await abortable(checkTree(u.next, check, sameAs(u.next), u.removing), signal);
@@ -250,19 +251,36 @@ function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
   return paths(a).length === paths(b).length && paths(a).every((p) => b.get(p) === a.get(p));
 }
 
-/** Validates a tree in a scratch folder before any of it reaches the repository; the folder's removal goes on `removing`. */
+/**
+ * Validates a tree in a scratch folder before any of it reaches the repository; the folder's
+ * removal goes on `removing`. Only the files the check reads from disk are written there: in a
+ * fleet, most are inputs of builds the cache already answered for.
+ */
 async function checkTree(
   next: ReadonlyMap<string, string>,
-  check: (dir: string, written: ReadonlyMap<string, string>) => Promise<void>,
+  check: (dir: string, tree: ReadonlyMap<string, string>, writeOnDemand: WriteOnDemand) => Promise<void>,
   sameAs: (path: string) => string | undefined,
   removing: Promise<void>[],
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'piksel-render-'));
   try {
-    await writeTree(dir, next, sameAs);
-    await check(dir, next);
+    await check(dir, next, onDemand(dir, next, sameAs));
   } finally {
     // Hundreds of files in a fleet: removed while the upgrade writes and commits.
     removing.push(rm(dir, { recursive: true, force: true }));
   }
+}
+
+/** Writes files of `tree` into `dir` when first asked for, each once (no list: all of them). */
+function onDemand(dir: string, tree: ReadonlyMap<string, string>, sameAs: (path: string) => string | undefined): WriteOnDemand {
+  const writing = new Map<string, Promise<void>>();
+  return async (paths = tree.keys()) => {
+    const asked = [...new Set(paths)].filter((path) => tree.has(path));
+    const todo = asked.filter((path) => !writing.has(path));
+    if (todo.length > 0) {
+      const written = writeTree(dir, new Map(todo.map((path) => [path, tree.get(path)!])), sameAs);
+      for (const path of todo) writing.set(path, written);
+    }
+    await Promise.all(asked.map((path) => writing.get(path)));
+  };
 }

@@ -171,6 +171,12 @@ interface Built {
   readonly cacheable: boolean;
 }
 
+/**
+ * Puts on disk the files the given builds read, when the tree is not all there yet (a staged tree
+ * written on demand); no requests: every file. Says whether the whole tree is now on disk.
+ */
+export type InputWriter = (requests?: readonly BuildRequest[]) => Promise<{ readonly whole: boolean }>;
+
 interface Waiting {
   readonly request: BuildRequest;
   readonly resolve: (built: Built) => void;
@@ -214,6 +220,8 @@ export class KustomizeBuilder {
     private readonly cache?: BuildCache,
     /** What a request may share a run with others on; undefined: it runs alone. */
     private readonly batchInputs?: (request: BuildRequest) => BatchInputs | undefined,
+    /** Writes a build's inputs before kubectl reads them; none: the tree is on disk. */
+    private readonly writeInputs?: InputWriter,
   ) {
     this.limit = createLimiter(concurrency);
   }
@@ -308,6 +316,7 @@ export class KustomizeBuilder {
   /** One kubectl run for the group; if it fails or an object names no build, each runs on its own (to say which fails). */
   private async runBatch(group: readonly BatchMember<Waiting>[]): Promise<void> {
     const top = await this.preparingTo(async () => {
+      await this.writeInputs?.(group.map((m) => m.item.request));
       // A build that only lists resources is listed as they are; one that also transforms them gets a wrapper of its own.
       const wrappers = group.map((m) => (onlyLists(m.item.request) ? undefined : this.writeWrapper((dir) => wrapperKustomization(m.item.request, dir, this.root), false)));
       const resources = (dir: string) =>
@@ -375,8 +384,21 @@ export class KustomizeBuilder {
    */
   private async runKubectl(request: BuildRequest, schemaFree: boolean): Promise<Built> {
     if (this.unavailable) return { outcome: { status: 'unavailable' }, cacheable: false };
-    const wrapperDir = await this.preparingTo(async () => this.writeWrapper((dir) => wrapperKustomization(request, dir, this.root), schemaFree));
-    const result = await this.kustomize(wrapperDir);
+    const [wrapperDir, written] = await this.preparingTo(async () => {
+      const written = await this.writeInputs?.([request]);
+      return [this.writeWrapper((dir) => wrapperKustomization(request, dir, this.root), schemaFree), written] as const;
+    });
+    let result = await this.kustomize(wrapperDir);
+    let cacheable = true;
+    if (result.exitCode !== 0 && written && !written.whole) {
+      // Failed with only its inputs on disk: again with the whole tree, so a file the input closure
+      // missed costs a run, never a false error. Such an outcome is not remembered: its key lacks that file.
+      await this.writeInputs!();
+      this.processes++;
+      const again = await this.kustomize(wrapperDir);
+      cacheable = again.exitCode === result.exitCode && again.stdout === result.stdout && again.stderr === result.stderr;
+      result = again;
+    }
     if (result.notFound) {
       this.unavailable = true;
       return { outcome: { status: 'unavailable' }, cacheable: false };
@@ -384,8 +406,11 @@ export class KustomizeBuilder {
     this.processes++;
     this.runs++;
     if (result.exitCode !== 0)
-      return { outcome: { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) }, cacheable: result.exitCode === 1 && result.stderr.trim() !== '' };
-    return { outcome: { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) }, cacheable: true };
+      return {
+        outcome: { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) },
+        cacheable: cacheable && result.exitCode === 1 && result.stderr.trim() !== '',
+      };
+    return { outcome: { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) }, cacheable };
   }
 
   /**

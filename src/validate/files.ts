@@ -21,18 +21,21 @@ export const LARGE_FILE_BYTES = 1024 * 1024;
 /**
  * Every file path of the repository, and the text of those that are text (binary files and YAML
  * over 8 MiB skipped). Text files over 1 MiB that are not YAML are not read whole: `large` lists them.
+ * `listed`: the repository's files, when the caller knows them (a staged tree): the folder is not walked.
  */
-export async function readRepositoryFiles(root: string, written?: ReadonlyMap<string, string>): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
-  const paths = (await listFiles(root, root)).sort();
+export async function readRepositoryFiles(
+  root: string,
+  written?: ReadonlyMap<string, string>,
+  listed?: Iterable<string>,
+): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
+  const paths = (listed ? [...listed].filter(isListed) : await listFiles(root, root)).sort();
   const large: string[] = [];
   // Files open at once: well under the smallest common limit (256 on macOS), however large the repository.
   const limit = createLimiter(64);
   const files = await Promise.all(
     paths.map((path) => limit(async (): Promise<RepoFile | undefined> => {
       const known = written?.get(path);
-      // Text we wrote reads back the same (well-formed UTF-16 written as UTF-8), so it is not read again.
-      if (known !== undefined && !/\p{Surrogate}/u.test(known) && known.length <= LARGE_FILE_BYTES / 4 && !known.includes('\0'))
-        return { path, text: known, inDotDir: isInDotDir(path) };
+      if (known !== undefined && readsBackAsWritten(known)) return { path, text: known, inDotDir: isInDotDir(path) };
       const full = join(root, path);
       const size = (await stat(full)).size;
       const yaml = /\.ya?ml$/.test(path);
@@ -47,6 +50,15 @@ export async function readRepositoryFiles(root: string, written?: ReadonlyMap<st
   );
   return { paths, texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort() };
 }
+
+/**
+ * Text written as UTF-8 and read back is the same text when it is well-formed UTF-16, not too
+ * large to read whole and not binary: such a file is never read again.
+ */
+export const readsBackAsWritten = (text: string) => !/\p{Surrogate}/u.test(text) && text.length <= LARGE_FILE_BYTES / 4 && !text.includes('\0');
+
+/** A path the folder walk would list: not inside the folders never read. */
+const isListed = (path: string) => !path.split('/').slice(0, -1).some((part) => NEVER_READ.has(part));
 
 const isInDotDir = (path: string) => path.split('/').slice(0, -1).some((part) => part.startsWith('.'));
 

@@ -5,9 +5,9 @@ import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
 import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
-import { clusterRootRequest, kustomizationBuild, KustomizeBuilder, type BuildOutcome } from './builds.js';
+import { clusterRootRequest, kustomizationBuild, KustomizeBuilder, type BuildOutcome, type InputWriter } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
-import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, scanInChunks, type RepoFile } from './files.js';
+import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, readsBackAsWritten, scanInChunks, type RepoFile } from './files.js';
 import { CheckReuse, type CheckRecord } from './check-reuse.js';
 import { BuildFailures, buildFolders, outermostFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
@@ -50,7 +50,17 @@ export interface ValidateOptions {
    * reading them back. Every other file of `dir` is read as usual.
    */
   written?: ReadonlyMap<string, string>;
+  /**
+   * Given, `dir` starts empty and `written` is every file of the repository: this puts files of it
+   * into `dir` (no list: all of them), and is asked for only what is read from disk (what kustomize
+   * builds read, files not held as text), just before it is read. A staged tree is mostly files a
+   * cached build already answered for: they are never written.
+   */
+  writeOnDemand?: WriteOnDemand;
 }
+
+/** Puts files of a staged tree on disk (no list: all of them); see ValidateOptions.writeOnDemand. */
+export type WriteOnDemand = (paths?: Iterable<string>) => Promise<void>;
 
 const BUILD_CONCURRENCY = 4;
 
@@ -65,7 +75,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
   const tool = options.cacheDir === undefined ? undefined : await toolIdentity();
   const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, tool!);
-  const sources = await readSources(root, options.written, parseCache);
+  const sources = await readSources(root, options, parseCache);
   const { clusters } = sources;
   if (clusters.length === 0) throw notFlux(dir, 'it has no clusters/ folder');
   if (options.cluster !== undefined && !clusters.includes(options.cluster))
@@ -74,7 +84,8 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   const inputs = new BuildInputs(sources.repo, sources.modelByDir, sources.textOf);
   const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, sources.hashOf);
   const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(sources, tool!), cache, sources.repo);
-  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request));
+  const writeInputs = options.writeOnDemand && inputWriter(options.writeOnDemand, inputs);
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request), writeInputs);
   try {
     const { expected, findings: answersFindings } = expectedFromAnswers(sources.texts.find((t) => t.path === ANSWERS_FILE));
     const checkedClusters = options.cluster ? [options.cluster] : clusters;
@@ -274,8 +285,19 @@ interface Repository extends Sources {
   readonly isNamespaced: (apiVersion: string, kind: string) => boolean | undefined;
 }
 
-async function readSources(root: string, written: ReadonlyMap<string, string> | undefined, parseCache: ParseCache | undefined): Promise<Sources> {
-  const { paths, texts, large } = await readRepositoryFiles(root, written);
+/** The files of each build's input closure, written before kubectl reads them (all of them when one cannot be bounded). */
+const inputWriter =
+  (write: WriteOnDemand, inputs: BuildInputs): InputWriter =>
+  async (requests) => {
+    const closures = requests?.map((request) => inputs.closure(request));
+    if (!closures || closures.some((files) => !files)) return write().then(() => ({ whole: true }));
+    return write(closures.flatMap((files) => [...files!])).then(() => ({ whole: false }));
+  };
+
+async function readSources(root: string, { written, writeOnDemand }: ValidateOptions, parseCache: ParseCache | undefined): Promise<Sources> {
+  // A staged tree written on demand: what is read from disk (binary, large or odd text) goes there first.
+  if (writeOnDemand && written) await writeOnDemand([...written].filter(([, text]) => !readsBackAsWritten(text)).map(([path]) => path));
+  const { paths, texts, large } = await readRepositoryFiles(root, written, writeOnDemand && written?.keys());
   const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
   const textOf = new Map(texts.map((t) => [t.path, t.text]));
   const hashes = new Map<string, string>();

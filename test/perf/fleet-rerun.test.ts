@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { createCommand, type CreateDeps } from '../../src/commands/create.js';
@@ -26,17 +26,22 @@ const quiet: Reporter = { info() {}, detail() {}, success() {}, warn() {} };
 /** Command dependencies whose pre-write check is the validator with a cache folder, each report kept. */
 function depsWithCache(cacheDir: string) {
   const reports: ValidationReport[] = [];
+  /** The files each check found on disk when it ended (a staged tree written on demand holds only what was read), and the tree's size. */
+  const onDisk: string[][] = [];
+  const treeSizes: number[] = [];
   const runner = countingRunner();
   const deps: CreateDeps = {
     run: runProcess,
     reporter: quiet,
-    checkStaged: async (dir, written) => {
-      const report = await validateRepository(dir, { runner, cacheDir, written });
+    checkStaged: async (dir, written, _signal, writeOnDemand) => {
+      const report = await validateRepository(dir, { runner, cacheDir, written, writeOnDemand });
       reports.push(report);
+      treeSizes.push(written?.size ?? 0);
+      onDisk.push((await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))));
       if (!report.ok) throw new Error(formatReport(report));
     },
   };
-  return { deps, reports, runner };
+  return { deps, reports, runner, onDisk, treeSizes };
 }
 
 const clusters = (names: readonly string[]) => ({ clusters: names.map((name) => ({ name })) });
@@ -66,6 +71,11 @@ describe('the pre-write check of a fleet re-run', () => {
     expect(added.runner.kustomizeRuns).toBeGreaterThan(0);
     // Built: north's own paths and folders only, fewer than the first generation built for two clusters.
     expect(added.runner.kustomizeRuns).toBeLessThan(first.runner.kustomizeRuns);
+    // The scratch folder got only what those builds read: nothing of east or west.
+    const scratch = added.onDisk[0]!;
+    expect(scratch).toContain('clusters/north/apps.yaml');
+    expect(scratch.filter((path) => /(^|\/)(east|west)\//.test(path))).toEqual([]);
+    expect(scratch.length).toBeLessThan(added.treeSizes[0]! / 2);
 
     const full = await validateRepository(dir, { runner: countingRunner() });
     expect(full.ok).toBe(true);

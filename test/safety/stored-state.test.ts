@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
 import { ensureOrigin, type GitSession } from '../../src/bootstrap/remote.js';
 import { chooseCluster } from '../../src/commands/bootstrap.js';
+import type { CreateDeps } from '../../src/commands/create.js';
 import { runProcess } from '../../src/process.js';
 import { create, generated, git, GIT_ENV, isolateStateDir } from './support.js';
 
@@ -40,7 +41,11 @@ describe('stored state is checked before it is used', () => {
     await writeFile(join(dir, '.env'), 'SLACK_WEBHOOK_URL=https://hooks.example.org/secret\n');
     await writeFile(join(dir, 'age.agekey'), 'AGE-SECRET-KEY-1\n');
     const seen: string[] = [];
-    const checkStaged = async (staged: string) => void seen.push(...(await readdir(staged, { recursive: true })));
+    // The check is handed the tree and writes what it reads: here, everything it could.
+    const checkStaged: CreateDeps['checkStaged'] = async (staged, written, _signal, writeOnDemand) => {
+      await writeOnDemand?.();
+      seen.push(...(await readdir(staged, { recursive: true })), ...(written?.keys() ?? []));
+    };
     await create([dir, '--yes', '--set', 'gpu.enabled=false'], { checkStaged });
     expect(seen).toContain('piksel-answers.yaml');
     expect(seen.filter((p) => p.endsWith('.env') || p.endsWith('.agekey'))).toEqual([]);

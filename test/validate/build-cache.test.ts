@@ -1,7 +1,9 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BuildInputs } from '../../src/validate/build-cache.js';
+import { KustomizeBuilder, type BuildCache, type BuildOutcome, type InputWriter } from '../../src/validate/builds.js';
+import { runProcess } from '../../src/process.js';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
 import { RepoIndex } from '../../src/validate/repo-paths.js';
 import { defaultFiles, editDoc, findDoc, FLUX_CLUSTER, isKind, removeRepositories, writeRepository, type Files } from './support.js';
@@ -92,6 +94,59 @@ describe.concurrent('kustomize build cache', () => {
     expect(runner.kustomizeRuns).toBe(1);
     expect(second.ok).toBe(false);
     expect(second.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', file: 'apps/web/kustomization.yaml' }));
+  });
+
+  it('rebuilds when a generator file named as key=path outside the folder changes', async () => {
+    const dir = await writeRepository(
+      new Map([
+        FLUX_CLUSTER,
+        ['apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n  - name: web\n    namespace: default\n    files:\n      - app.conf=../../shared/app.conf\n'],
+        ['shared/app.conf', 'mode: first\n'],
+      ]),
+    );
+    const cacheDir = newCacheDir();
+    expect((await validateRepository(dir, { runner: countingRunner(), cacheDir })).ok).toBe(true);
+
+    // Only a build sees the new content (the ConfigMap's data): the folder must not be reused.
+    await writeFile(join(dir, 'shared/app.conf'), 'mode: second\n');
+    const runner = countingRunner();
+    const second = await validateRepository(dir, { runner, cacheDir });
+    expect(second.stats).toMatchObject({ reusedFolders: 0 });
+    expect(runner.kustomizeRuns).toBe(1);
+  });
+
+  it('builds again with the whole tree when a build fails with only its inputs written, and does not remember that outcome', async () => {
+    const tree = new Map([
+      ['app/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n'],
+      ['app/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n'],
+    ]);
+    const build = async (inputsOf: (paths: string[]) => string[]) => {
+      const root = newCacheDir();
+      // Stands in for an input closure that misses a file: a partial write leaves out what `inputsOf` drops.
+      const writeInputs: InputWriter = async (requests) => {
+        const paths = [...tree.keys()];
+        for (const path of requests ? inputsOf(paths) : paths) {
+          await mkdir(join(root, dirname(path)), { recursive: true });
+          await writeFile(join(root, path), tree.get(path)!);
+        }
+        return { whole: requests === undefined };
+      };
+      const stored: BuildOutcome[] = [];
+      const cache: BuildCache = { keyOf: async () => 'key', read: async () => undefined, write: async (_key, outcome) => void stored.push(outcome) };
+      const builder = new KustomizeBuilder(root, runProcess, 1, cache, undefined, writeInputs);
+      const outcome = await builder.build({ resources: ['app'] });
+      await builder.dispose();
+      return { outcome, stored, processes: builder.processes };
+    };
+    const gap = await build((paths) => paths.filter((p) => p !== 'app/cm.yaml'));
+    expect(gap.outcome).toMatchObject({ status: 'ok', objects: [{ file: 'app/cm.yaml' }] });
+    expect(gap.processes).toBe(2);
+    expect(gap.stored).toEqual([]);
+
+    const whole = await build((paths) => paths);
+    expect(whole.outcome).toEqual(gap.outcome);
+    expect(whole.processes).toBe(1);
+    expect(whole.stored).toEqual([whole.outcome]);
   });
 
   it('keeps no Secret value in the cache folder, and keeps the folder to its owner', async () => {

@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
 import { survivesJson } from '../../src/plain-data.js';
@@ -142,5 +142,30 @@ describe('YAML parse cache', () => {
     expect(view(fresh)).toEqual(view(uncached));
     expect(view(hit)).toEqual(view(uncached));
     expect(view(written)).toEqual(view(uncached));
+  });
+
+  it('validate reports the same on a staged tree written on demand, files read from disk included', async () => {
+    const files = await defaultFiles();
+    // Files the checks read from disk, not from memory: a large text (with a token at its end), a binary one.
+    files.set('docs/large.txt', `${'a line of notes\n'.repeat(80_000)}ghp_${'a'.repeat(36)}\n`);
+    files.set('docs/logo.bin', 'PNG\0\u0001binary');
+    const full = await validateRepository(await writeRepository(files), { cacheDir: newCacheDir() });
+    expect(full.findings).toContainEqual(expect.objectContaining({ check: 'secrets', file: 'docs/large.txt' }));
+
+    const staged = await writeRepository(new Map());
+    const asked = new Set<string>();
+    const writeOnDemand = async (paths: Iterable<string> = files.keys()) => {
+      for (const path of paths) {
+        if (asked.has(path)) continue;
+        asked.add(path);
+        await mkdir(dirname(join(staged, path)), { recursive: true });
+        await writeFile(join(staged, path), files.get(path)!);
+      }
+    };
+    const onDemand = await validateRepository(staged, { cacheDir: newCacheDir(), written: files, writeOnDemand });
+    expect(onDemand.findings).toEqual(full.findings);
+    expect(onDemand.stats).toEqual(full.stats);
+    expect(asked).toContain('docs/large.txt');
+    expect(asked).toContain('docs/logo.bin');
   });
 });

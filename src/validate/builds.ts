@@ -390,7 +390,7 @@ export class KustomizeBuilder {
     });
     let result = await this.kustomize(wrapperDir);
     let cacheable = true;
-    if (result.exitCode !== 0 && written && !written.whole) {
+    if (result.exitCode !== 0 && !result.notFound && written && !written.whole) {
       // Failed with only its inputs on disk: again with the whole tree, so a file the input closure
       // missed costs a run, never a false error. Such an outcome is not remembered: its key lacks that file.
       await this.writeInputs!();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /**
  * Writes a file of the user's cache folder: to a temporary name, then renamed, so a reader never
@@ -33,3 +33,25 @@ export function readCacheFile(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** Entries not written for this long are removed when their folder is pruned. */
+const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * Keeps a folder of the cache bounded: entries not written for two weeks go, and past `maxBytes`
+ * in all, the oldest go first (the newest stays, whatever its size). Never throws: a cache that
+ * cannot be pruned only grows.
+ */
+export async function pruneCacheFolder(folder: string, maxBytes = Number.POSITIVE_INFINITY, now = Date.now()): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const entries = await Promise.all(names.map(async (name) => ({ path: join(folder, name), info: await stat(join(folder, name)).catch(() => undefined) })));
+  let bytes = 0;
+  const newestFirst = entries.filter((e) => e.info?.isFile()).sort((a, b) => b.info!.mtimeMs - a.info!.mtimeMs);
+  for (const [i, { path, info }] of newestFirst.entries()) {
+    bytes += info!.size;
+    if (now - info!.mtimeMs > MAX_AGE_MS || (i > 0 && bytes > maxBytes)) await rm(path, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Most runs write a few entries to a folder: one in twenty then prunes it (pruneCacheFolder). */
+export const nowAndThen = (folder: string): Promise<void> => (Math.random() < 0.05 ? pruneCacheFolder(folder) : Promise.resolve());

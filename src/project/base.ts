@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeCacheFile } from '../cache-file.js';
+import { pruneCacheFolder, writeCacheFile } from '../cache-file.js';
 import { parseDocument, stringify, YAMLError } from 'yaml';
 import { inputError } from '../errors.js';
 import { isContainedPath } from '../repository/paths.js';
@@ -70,7 +70,12 @@ const memoPath = (cacheDir: string, text: string) => join(cacheDir, PARSED_BASES
 export async function rememberBase(cacheDir: string, text: string, files: FileTree, toolVersion: string): Promise<void> {
   const doc: BaseDocument = { format: 1, toolVersion, files: Object.fromEntries(files) };
   await writeCacheFile(memoPath(cacheDir, text), JSON.stringify(doc));
+  // Each upgrade of a fleet leaves a base of a megabyte or more: the newest are kept, up to a bound.
+  await pruneCacheFolder(join(cacheDir, PARSED_BASES), MAX_PARSED_BASES_BYTES);
 }
+
+/** The parsed bases kept in all: a 20-cluster base is about 0.8 MB as JSON, a 100-cluster one about 4 MB. */
+const MAX_PARSED_BASES_BYTES = 64 * 1024 * 1024;
 
 /** A parsed base as the tool writes it (format 1, every file a contained path with its text), else why it is not one. */
 function asBase(doc: unknown): StoredBase | string {

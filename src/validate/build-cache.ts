@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, realpath, rm, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { readCacheFile, writeCacheFile } from '../cache-file.js';
+import { nowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
 import { BATCHABLE_FIELDS, declaredNames, patchesSkipSchema, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
@@ -20,8 +20,6 @@ import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from '.
 
 /** Bumped when the stored outcome format or the closure rules change: old entries are never read. */
 const FORMAT = 'kustomize-build-v1';
-/** Entries not written for this long are removed, now and then. */
-const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 
 /** `$XDG_CACHE_HOME/create-piksel-gitops`, else `~/.cache/create-piksel-gitops`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -194,7 +192,10 @@ export class FolderBuildCache implements BuildCache {
   /** Written to a temporary name and renamed, so a reader never sees half an entry. */
   async write(key: string, outcome: BuildOutcome): Promise<void> {
     if (outcome.status === 'unavailable') return;
-    if ((await writeCacheFile(this.entry(key), JSON.stringify(outcome))) && !this.pruned && Math.random() < 0.05) await this.prune().catch(() => undefined);
+    if ((await writeCacheFile(this.entry(key), JSON.stringify(outcome))) && !this.pruned) {
+      this.pruned = true; // once a run at most
+      await nowAndThen(this.folder);
+    }
   }
 
   private entry = (key: string) => join(this.folder, `${key}.json`);
@@ -207,16 +208,6 @@ export class FolderBuildCache implements BuildCache {
       this.hashes.set(path, hash);
     }
     return hash;
-  }
-
-  private async prune(): Promise<void> {
-    this.pruned = true;
-    const now = Date.now();
-    for (const name of await readdir(this.folder)) {
-      const path = join(this.folder, name);
-      const info = await stat(path).catch(() => undefined);
-      if (info && now - info.mtimeMs > MAX_AGE_MS) await rm(path, { force: true });
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { readCacheFile, writeCacheFile } from '../cache-file.js';
+import { nowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
 import { clusterRootRequest, folderRequest, kustomizationBuild, type BuildCache, type BuildRequest } from './builds.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
@@ -19,7 +19,7 @@ import type { Finding } from './types.js';
  * request and the same input hash as then. So a changed input always means a fresh check, and a
  * reused result can never hide an error: it had none, on exactly these inputs.
  *
- * Records live beside the build cache (`checks-v1/`); deleting them is always safe.
+ * Records live beside the build cache (`checks-v1/`), pruned as it is; deleting them is always safe.
  */
 
 const FORMAT = 'checks-v1';
@@ -75,9 +75,14 @@ export class CheckReuse {
     }
   }
 
+  private pruned = false;
+
   private async write(key: string | undefined, record: CheckRecord): Promise<void> {
     if (key === undefined || record.findings.some((f) => f.severity !== 'warning')) return;
-    await writeCacheFile(join(this.folder, `${key}.json`), JSON.stringify(record));
+    if ((await writeCacheFile(join(this.folder, `${key}.json`), JSON.stringify(record))) && !this.pruned) {
+      this.pruned = true; // once a run at most
+      await nowAndThen(this.folder);
+    }
   }
 
   /** The folder's record, if it passed before with these very inputs. */

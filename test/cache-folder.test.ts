@@ -1,0 +1,52 @@
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pruneCacheFolder } from '../src/cache-file.js';
+import { baseFileText, rememberBase } from '../src/project/base.js';
+import { tempDir } from './support/cli.js';
+
+const DAY = 24 * 3600 * 1000;
+const NOW = Date.now();
+
+/** A folder of entries, each `bytes` long and written `daysAgo` days before NOW. */
+async function folderOf(entries: Record<string, { bytes: number; daysAgo: number }>): Promise<string> {
+  const folder = join(await tempDir(), 'entries');
+  await mkdir(folder);
+  for (const [name, { bytes, daysAgo }] of Object.entries(entries)) {
+    await writeFile(join(folder, name), 'x'.repeat(bytes));
+    const when = new Date(NOW - daysAgo * DAY);
+    await utimes(join(folder, name), when, when);
+  }
+  return folder;
+}
+
+describe('the cache folders stay bounded', () => {
+  it('drops entries not written for two weeks', async () => {
+    const folder = await folderOf({ fresh: { bytes: 10, daysAgo: 1 }, week: { bytes: 10, daysAgo: 7 }, old: { bytes: 10, daysAgo: 15 }, 'torn.tmp': { bytes: 3, daysAgo: 30 } });
+    await pruneCacheFolder(folder, undefined, NOW);
+    expect((await readdir(folder)).sort()).toEqual(['fresh', 'week']);
+  });
+
+  it('past its size bound drops the oldest first, and keeps the newest whatever its size', async () => {
+    const folder = await folderOf({ a: { bytes: 400, daysAgo: 3 }, b: { bytes: 400, daysAgo: 2 }, c: { bytes: 400, daysAgo: 1 } });
+    await pruneCacheFolder(folder, 900, NOW);
+    expect((await readdir(folder)).sort()).toEqual(['b', 'c']);
+    await pruneCacheFolder(folder, 100, NOW);
+    expect(await readdir(folder)).toEqual(['c']);
+  });
+
+  it('a missing folder is nothing to prune', async () => {
+    await expect(pruneCacheFolder(join(await tempDir(), 'missing'))).resolves.toBeUndefined();
+  });
+
+  it('remembering a base prunes the bases remembered before it', async () => {
+    const cacheDir = await tempDir();
+    const bases = join(cacheDir, 'merge-base-v1');
+    await mkdir(bases);
+    await writeFile(join(bases, 'stale.json'), '{}');
+    await utimes(join(bases, 'stale.json'), new Date(NOW - 20 * DAY), new Date(NOW - 20 * DAY));
+    const files = new Map([['README.md', '# piksel\n']]);
+    await rememberBase(cacheDir, baseFileText(files, '1.2.3'), files, '1.2.3');
+    expect(await readdir(bases)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.json$/)]);
+  });
+});

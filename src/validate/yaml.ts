@@ -113,11 +113,12 @@ function scalarType(name: string, forms: readonly (readonly [RegExp, (source: st
 
 /**
  * What js-yaml and yaml could read differently: tabs, anchors and aliases, tags, directives,
- * complex or null keys, merge keys, document end markers, empty sequence items (and, found while reading, a quoted or
- * plain scalar over several lines). A text holding any of them (even in a
- * comment or a quoted string: the test is the text's) is read by yaml alone.
+ * complex or null keys, merge keys, document end markers, empty sequence items, commented or not (and, found while reading, a quoted or
+ * plain scalar over several lines). A text holding any of them (even in a quoted string: the
+ * test is the text's) is read by yaml alone; comment lines and block scalars' content are text
+ * to both (structureLines).
  */
-const READ_BY_YAML_ALONE = /\t|(?:^|[\s[\]{},])[&*!]|^%|^[\s-]*\?(?:\s|$)|^[\s-]*(?:~|null|Null|NULL)?[ ]*:(?:\s|$)|<<|^\.\.\.(?:\s|$)|^---(?:\S|[ ]+[^\s#])|["']#|(?:^|\s)-[ ]*$/m;
+const READ_BY_YAML_ALONE = /\t|(?:^|[\s[\]{},])[&*!]|^%|^[\s-]*\?(?:\s|$)|^[\s-]*(?:~|null|Null|NULL)?[ ]*:(?:\s|$)|<<|^\.\.\.(?:\s|$)|^---(?:\S|[ ]+[^\s#])|["']#|(?:^|\s)-(?:[ ]*|[ ]+#.*)$/m;
 
 /**
  * The documents of a text and the line each starts on, read by js-yaml (about four times faster
@@ -126,7 +127,7 @@ const READ_BY_YAML_ALONE = /\t|(?:^|[\s[\]{},])[&*!]|^%|^[\s-]*\?(?:\s|$)|^[\s-]
  * same values. Undefined otherwise, and then yaml reads it (parseFully), finding what there is.
  */
 function quickDocuments(text: string): { value: unknown; line: number }[] | undefined {
-  if (READ_BY_YAML_ALONE.test(text) || !blockIndentsAlign(text)) return undefined;
+  if (text.includes('\t') || READ_BY_YAML_ALONE.test(structureLines(text)) || !blockIndentsAlign(text)) return undefined;
   const lines: number[] = [];
   const open: { line: number; position: number }[] = [];
   let flowOverLines = false;
@@ -150,6 +151,36 @@ function quickDocuments(text: string): { value: unknown; line: number }[] | unde
   } catch {
     return undefined; // a syntax error, a duplicate key (js-yaml refuses both): yaml says where
   }
+}
+
+/**
+ * The lines that can carry structure, without comment lines and the content of block scalars (a
+ * shell script's `*` or `: >` there is text, not an alias or a key). A block scalar's content is
+ * taken to be only the lines deeper than the node holding it, at or beyond the indentation of its
+ * first line: the first line that is not ends it and is kept, as yaml may read it as structure.
+ */
+function structureLines(text: string): string {
+  const kept: string[] = [];
+  let holder: number | undefined; // in a block scalar: the column its content must be deeper than
+  let content: number | undefined; // its content's indentation, from its first line
+  for (const line of text.split('\n')) {
+    const rest = line.trimStart();
+    const indent = line.length - rest.length;
+    if (holder !== undefined) {
+      if (rest === '') continue;
+      if (content === undefined && indent > holder) content = indent;
+      if (content !== undefined && indent >= content) continue;
+      holder = content = undefined;
+    }
+    if (rest.startsWith('#')) continue;
+    kept.push(line);
+    if (/(?:^|[:\s-])[|>][-+0-9]*(?:\s+#.*)?$/.test(rest)) {
+      // `- |` is held by its item (deeper than the dash); `key: |` and `- key: |` by the key's column.
+      const dashes = /^(?:-[ ]+)*/.exec(rest)![0];
+      holder = /^[|>]/.test(rest.slice(dashes.length)) ? indent + dashes.trimEnd().lastIndexOf('-') : indent + dashes.length;
+    }
+  }
+  return kept.join('\n');
 }
 
 /**

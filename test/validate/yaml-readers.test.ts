@@ -82,6 +82,24 @@ describe('reading repository files', () => {
     );
   });
 
+  it("reads a block scalar's content and comment lines as text: a script's `*` or `: >` keeps js-yaml reading", () => {
+    const script = 'data:\n  run.sh: |\n    : > /tmp/list\n    for f in *.txt; do echo "$f" &\n    done\n  # no *-snippet here\n  ini: |-\n    * = host=db\n      ! deeper\nitems:\n  - |\n   * item\n  - key: |\n      - *x\n';
+    expect(readQuickly(script)).toBe(true);
+    const { read, byYaml } = readBoth(script);
+    expect(read).toEqual(byYaml);
+    // Where the content ends (a line not deeper than its holder), structure is checked again.
+    for (const text of ['data: |\n  text\nalias: *a\n', 'items:\n  - key: |\n      text\n    other: *a\n']) {
+      expect(readQuickly(text)).toBe(false);
+      expect(readBoth(text).read).toEqual(readBoth(text).byYaml);
+    }
+  });
+
+  it('leaves an empty nested item with a comment to yaml (js-yaml moves the next item into it)', () => {
+    const text = 'a:\n  - - # nothing\n  - x\n';
+    expect(readQuickly(text)).toBe(false);
+    expect(parseYamlFile('f.yaml', text).docs[0]!.value).toEqual({ a: [[null], 'x'] });
+  });
+
   it('reports an alias to no anchor as a YAML finding on its document (yaml throws only when building the value)', () => {
     const parsed = parseYamlFile('f.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\nresources:\n  - *missing\n');
     expect(parsed.docs.map((d) => d.index)).toEqual([0]);

@@ -118,7 +118,7 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
 /**
  * A kustomize run this short spends about as long collecting garbage as building. Go collects only
  * near a memory limit when GOGC is off and GOMEMLIMIT set (Go 1.19, kubectl 1.25 on): a generated
- * repository's builds stay near 100 MB and never collect, a huge one is held to about 256 MiB.
+ * repository's builds stay near 100 MB and never collect, a huge one is held near 256 MiB.
  * Settings the user made (either variable) are kept as they are.
  */
 const KUSTOMIZE_ENV = process.env.GOGC === undefined && process.env.GOMEMLIMIT === undefined ? { GOGC: 'off', GOMEMLIMIT: '256MiB' } : {};

@@ -55,13 +55,14 @@ export interface BatchMember<T> extends BatchInputs {
 /**
  * Builds in groups (first fit, in the order given) that list no manifest in common and declare no
  * object of the same kind and name: two clusters' root folders both hold a Kustomization
- * `apps`, which kustomize refuses to put in one run.
+ * `apps`, which kustomize refuses to put in one run. Builds that need kustomize's schema and
+ * builds that do not are kept apart unless `mixed` (a group with one that needs it runs with it).
  */
-export function disjointGroups<T>(members: readonly BatchMember<T>[]): BatchMember<T>[][] {
+export function disjointGroups<T>(members: readonly BatchMember<T>[], mixed = false): BatchMember<T>[][] {
   const groups: { members: BatchMember<T>[]; files: Set<RepoPath>; names: Set<string>; schemaFree: boolean }[] = [];
   const overlaps = (a: ReadonlySet<string>, b: ReadonlySet<string>) => [...a].some((x) => b.has(x));
   for (const member of members) {
-    let group = groups.find((g) => g.schemaFree === member.schemaFree && !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
+    let group = groups.find((g) => (mixed || g.schemaFree === member.schemaFree) && !overlaps(member.files, g.files) && !overlaps(member.names, g.names));
     if (!group) groups.push((group = { members: [], files: new Set(), names: new Set(), schemaFree: member.schemaFree }));
     group.members.push(member);
     member.files.forEach((f) => group.files.add(f));

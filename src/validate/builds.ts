@@ -94,6 +94,9 @@ export function clusterRootRequest(repo: RepoIndex, clusterDir: RepoPath): Build
 
 export const buildKey = (request: BuildRequest) => JSON.stringify(request);
 
+/** Whether a group of builds may run without kustomize's schema: every one of them may. */
+const schemaFree = (group: readonly BatchMember<unknown>[]) => group.every((m) => m.schemaFree);
+
 /** A request that lists resources and does nothing to them (most folder builds). */
 const onlyLists = (request: BuildRequest) => Object.entries(request).every(([field, value]) => field === 'resources' || (Array.isArray(value) ? value.length === 0 : value === undefined));
 
@@ -217,7 +220,7 @@ export class KustomizeBuilder {
   constructor(
     private readonly root: string,
     private readonly runner: ProcessRunner,
-    concurrency = 4,
+    private readonly concurrency = 4,
     private readonly cache?: BuildCache,
     /** What a request may share a run with others on; undefined: it runs alone. */
     private readonly batchInputs?: (request: BuildRequest) => BatchInputs | undefined,
@@ -302,8 +305,12 @@ export class KustomizeBuilder {
       if (inputs) members.push({ item: w, ...inputs });
       else alone.push({ item: w, files: new Set(), names: new Set(), schemaFree: false });
     }
+    // Apart, the builds that need kustomize's schema and those that do not run side by side, on two
+    // cores. With more runs than kubectl slots every core is busy anyway: fewer runs then cost less.
+    let groups = disjointGroups(members);
+    if (groups.length > this.concurrency) groups = disjointGroups(members, true);
     // The builds needing kustomize's schema take longest: they start first.
-    for (const group of disjointGroups(members).sort((a, b) => Number(a[0]!.schemaFree) - Number(b[0]!.schemaFree))) {
+    for (const group of groups.sort((a, b) => Number(schemaFree(a)) - Number(schemaFree(b)))) {
       if (group.length > 1) void this.limit(() => this.runBatch(group)).catch((e) => group.forEach((m) => m.item.reject(e)));
       else alone.push(group[0]!);
     }
@@ -324,7 +331,7 @@ export class KustomizeBuilder {
         group.flatMap((m, i) => (wrappers[i] === undefined ? m.item.request.resources.map((r) => join(this.root, r)) : [wrappers[i]]).map((p) => relative(dir, p).split(sep).join('/')));
       return this.writeWrapper(
         (dir) => ({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: resources(dir), buildMetadata: ['originAnnotations'] }),
-        group[0]!.schemaFree,
+        schemaFree(group),
       );
     });
     const result = await this.kustomize(top);

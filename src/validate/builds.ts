@@ -119,10 +119,15 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
 }
 
 /**
- * A kustomize run this short spends about as long collecting garbage as building. Go collects only
- * near a memory limit when GOGC is off and GOMEMLIMIT set (Go 1.19, kubectl 1.25 on): a generated
- * repository's builds stay near 100 MB and never collect, a huge one is held near 256 MiB.
- * Settings the user made (either variable) are kept as they are.
+ * A kustomize run this short spends about as long collecting garbage as building. With GOGC off
+ * and GOMEMLIMIT set, Go collects only near that soft limit: a generated repository's builds stay
+ * near 100 MB and never collect, a huge one is held near 256 MiB. Settings the user made (either
+ * variable) are kept as they are.
+ * Provenance: Go's runtime package docs (Environment Variables: `GOGC=off` disables the collector,
+ * `GOMEMLIMIT` is a soft limit with IEC suffixes such as MiB; added in Go 1.19, proposal
+ * golang/go#48409, which names GOGC=off with a limit as the intended pairing). kubectl honours it
+ * when built with Go 1.19 or later: Kubernetes 1.25 on (kubernetes/kubernetes PR #111679), and the
+ * 1.24.10 and 1.23.16 patch releases (Go 1.19.5). Older kubectl ignores it and does not collect.
  */
 const KUSTOMIZE_ENV = process.env.GOGC === undefined && process.env.GOMEMLIMIT === undefined ? { GOGC: 'off', GOMEMLIMIT: '256MiB' } : {};
 

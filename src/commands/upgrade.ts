@@ -10,7 +10,7 @@ import { packageVersion } from '../package-root.js';
 import { ANSWERS_FILE, BASE_FILE } from '../project/files.js';
 import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { applyPlan, writeTree } from '../repository/write.js';
+import { applyPlan, openFilesLimit, writeTree } from '../repository/write.js';
 import { baseFileText, readBase, rememberBase } from '../project/base.js';
 import { readProjectFiles } from '../project/open.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
@@ -271,14 +271,18 @@ async function checkTree(
   }
 }
 
-/** Writes files of `tree` into `dir` when first asked for, each once (no list: all of them). */
+/**
+ * Writes files of `tree` into `dir` when first asked for, each once (no list: all of them). Builds
+ * ask side by side: their writes share one limit of open files.
+ */
 function onDemand(dir: string, tree: ReadonlyMap<string, string>, sameAs: (path: string) => string | undefined): WriteOnDemand {
   const writing = new Map<string, Promise<void>>();
+  const limit = openFilesLimit();
   return async (paths = tree.keys()) => {
     const asked = [...new Set(paths)].filter((path) => tree.has(path));
     const todo = asked.filter((path) => !writing.has(path));
     if (todo.length > 0) {
-      const written = writeTree(dir, new Map(todo.map((path) => [path, tree.get(path)!])), sameAs);
+      const written = writeTree(dir, new Map(todo.map((path) => [path, tree.get(path)!])), sameAs, limit);
       for (const path of todo) writing.set(path, written);
     }
     await Promise.all(asked.map((path) => writing.get(path)));

@@ -28,9 +28,14 @@ const RECORD = 'journal.json';
  * hard-linked rather than written, since creating hundreds of files costs far more than linking
  * them. Where linking fails (another filesystem) the text is written.
  */
-export async function writeTree(root: string, files: FileTree, sameAs: (path: string) => string | undefined = () => undefined): Promise<void> {
+export async function writeTree(
+  root: string,
+  files: FileTree,
+  sameAs: (path: string) => string | undefined = () => undefined,
+  /** Writes that run side by side share one (openFilesLimit), so together they stay under it. */
+  limit = openFilesLimit(),
+): Promise<void> {
   let linking = true;
-  const limit = createLimiter(OPEN_FILES);
   // Each folder once (a fleet has hundreds of files in a few dozen folders): only the deepest are
   // made, at once; their parents come with them.
   const folders = new Set([...files.keys()].map((path) => dirname(join(root, path))));
@@ -49,6 +54,7 @@ export async function writeTree(root: string, files: FileTree, sameAs: (path: st
 
 /** Files open at once: well under the smallest common limit (256 on macOS), however large the fleet. */
 const OPEN_FILES = 64;
+export const openFilesLimit = () => createLimiter(OPEN_FILES);
 
 /** What a staging folder holds: `staging` while files are written, `applying` once they move. */
 interface StagingRecord {

@@ -53,5 +53,15 @@ export async function pruneCacheFolder(folder: string, maxBytes = Number.POSITIV
   }
 }
 
-/** Most runs write a few entries to a folder: one in twenty then prunes it (pruneCacheFolder). */
-export const nowAndThen = (folder: string): Promise<void> => (Math.random() < 0.05 ? pruneCacheFolder(folder) : Promise.resolve());
+/**
+ * For a folder most runs add a few entries to: call after each write; the first call of a run
+ * prunes the folder one run in twenty (pruneCacheFolder), the others do nothing.
+ */
+export function pruneNowAndThen(folder: string): () => Promise<void> {
+  let asked = false;
+  return async () => {
+    if (asked) return;
+    asked = true;
+    if (Math.random() < 0.05) await pruneCacheFolder(folder);
+  };
+}

@@ -1,7 +1,7 @@
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { pruneCacheFolder } from '../src/cache-file.js';
+import { describe, expect, it, vi } from 'vitest';
+import { pruneCacheFolder, pruneNowAndThen } from '../src/cache-file.js';
 import { baseFileText, rememberBase } from '../src/project/base.js';
 import { tempDir } from './support/cli.js';
 
@@ -33,6 +33,25 @@ describe('the cache folders stay bounded', () => {
     expect((await readdir(folder)).sort()).toEqual(['b', 'c']);
     await pruneCacheFolder(folder, 100, NOW);
     expect(await readdir(folder)).toEqual(['c']);
+  });
+
+  it('a folder written on every run is pruned one run in twenty, at the first write of the run only', async () => {
+    const folder = await folderOf({ old: { bytes: 10, daysAgo: 20 } });
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      await pruneNowAndThen(folder)(); // a run that does not look
+      expect(await readdir(folder)).toEqual(['old']);
+      random.mockReturnValue(0.01);
+      const prune = pruneNowAndThen(folder); // a run that does
+      await prune();
+      expect(await readdir(folder)).toEqual([]);
+      await writeFile(join(folder, 'later'), 'x');
+      await utimes(join(folder, 'later'), new Date(NOW - 20 * DAY), new Date(NOW - 20 * DAY));
+      await prune(); // the same run's next write
+      expect(await readdir(folder)).toEqual(['later']);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('a missing folder is nothing to prune', async () => {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { nowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
+import { pruneNowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
 import { BATCHABLE_FIELDS, declaredNames, patchesSkipSchema, type BatchInputs } from './build-batches.js';
 import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
@@ -142,9 +142,9 @@ async function kubectlIdentity(env: NodeJS.ProcessEnv): Promise<string | undefin
 /** A build cache in a folder, for one repository (one validate run). */
 export class FolderBuildCache implements BuildCache {
   private readonly folder: string;
+  private readonly prune: () => Promise<void>;
   private readonly kubectl: Promise<string | undefined>;
   private readonly hashes = new Map<RepoPath, Promise<string>>();
-  private pruned = false;
 
   constructor(
     cacheDir: string,
@@ -155,6 +155,7 @@ export class FolderBuildCache implements BuildCache {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.folder = join(cacheDir, FORMAT);
+    this.prune = pruneNowAndThen(this.folder);
     this.kubectl = kubectlIdentity(env);
   }
 
@@ -192,10 +193,7 @@ export class FolderBuildCache implements BuildCache {
   /** Written to a temporary name and renamed, so a reader never sees half an entry. */
   async write(key: string, outcome: BuildOutcome): Promise<void> {
     if (outcome.status === 'unavailable') return;
-    if ((await writeCacheFile(this.entry(key), JSON.stringify(outcome))) && !this.pruned) {
-      this.pruned = true; // once a run at most
-      await nowAndThen(this.folder);
-    }
+    if (await writeCacheFile(this.entry(key), JSON.stringify(outcome))) await this.prune();
   }
 
   private entry = (key: string) => join(this.folder, `${key}.json`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { nowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
+import { pruneNowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
 import { clusterRootRequest, folderRequest, kustomizationBuild, type BuildCache, type BuildRequest } from './builds.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { Finding } from './types.js';
@@ -42,6 +42,7 @@ export interface CheckRecord {
 
 export class CheckReuse {
   private readonly folder: string;
+  private readonly prune: () => Promise<void>;
 
   /**
    * @param global what every unit's result depends on besides its own files: the tool build and
@@ -54,6 +55,7 @@ export class CheckReuse {
     private readonly repo: RepoIndex,
   ) {
     this.folder = join(cacheDir, FORMAT);
+    this.prune = pruneNowAndThen(this.folder);
   }
 
   /** `context`: what else the unit's checks read (for a cluster, what the answers expect in it). */
@@ -75,14 +77,9 @@ export class CheckReuse {
     }
   }
 
-  private pruned = false;
-
   private async write(key: string | undefined, record: CheckRecord): Promise<void> {
     if (key === undefined || record.findings.some((f) => f.severity !== 'warning')) return;
-    if ((await writeCacheFile(join(this.folder, `${key}.json`), JSON.stringify(record))) && !this.pruned) {
-      this.pruned = true; // once a run at most
-      await nowAndThen(this.folder);
-    }
+    if (await writeCacheFile(join(this.folder, `${key}.json`), JSON.stringify(record))) await this.prune();
   }
 
   /** The folder's record, if it passed before with these very inputs. */

@@ -127,7 +127,8 @@ const READ_BY_YAML_ALONE = /\t|(?:^|[\s[\]{},])[&*!]|^%|^[\s-]*\?(?:\s|$)|^[\s-]
  * same values. Undefined otherwise, and then yaml reads it (parseFully), finding what there is.
  */
 function quickDocuments(text: string): { value: unknown; line: number }[] | undefined {
-  if (text.includes('\t') || READ_BY_YAML_ALONE.test(structureLines(text)) || !blockIndentsAlign(text)) return undefined;
+  const structure = structureLines(text);
+  if (text.includes('\t') || READ_BY_YAML_ALONE.test(structure) || !blockIndentsAlign(structure)) return undefined;
   const lines: number[] = [];
   const open: { line: number; position: number }[] = [];
   let flowOverLines = false;
@@ -174,7 +175,7 @@ function structureLines(text: string): string {
     }
     if (rest.startsWith('#')) continue;
     kept.push(line);
-    if (/(?:^|[:\s-])[|>][-+0-9]*(?:\s+#.*)?$/.test(rest)) {
+    if (BLOCK_SCALAR.test(rest)) {
       // `- |` is held by its item (deeper than the dash); `key: |` and `- key: |` by the key's column.
       const dashes = /^(?:-[ ]+)*/.exec(rest)![0];
       holder = /^[|>]/.test(rest.slice(dashes.length)) ? indent + dashes.trimEnd().lastIndexOf('-') : indent + dashes.length;
@@ -183,21 +184,21 @@ function structureLines(text: string): string {
   return kept.join('\n');
 }
 
+/** A line that starts a block scalar (`key: |`, `- >-`, `key: |2 # note`): the lines below it may be its text. */
+const BLOCK_SCALAR = /(?:^|[:\s-])[|>][-+0-9]*(?:\s+#.*)?$/;
+
 /**
- * Whether every line of the block structure sits at the indentation of a level that encloses it
- * (yaml refuses a line between two levels; js-yaml lets some through), and no flow collection
- * spans lines. Lines of block scalars are skipped; a text this cannot tell about is false.
+ * Whether every line of the block structure (structureLines: no comments, no block scalars' text)
+ * sits at the indentation of a level that encloses it (yaml refuses a line between two levels;
+ * js-yaml lets some through), and no flow collection spans lines. A text this cannot tell about is false.
  */
-function blockIndentsAlign(text: string): boolean {
+function blockIndentsAlign(structure: string): boolean {
   const levels = [0];
   let opensLevel = true;
-  let scalarAbove = -1; // the indentation of the line that opened a block scalar, while in it
-  for (const line of text.split('\n')) {
+  for (const line of structure.split('\n')) {
     const indent = line.length - line.trimStart().length;
     const content = line.trim();
-    if (scalarAbove >= 0 && (content === '' || indent > scalarAbove)) continue;
-    scalarAbove = -1;
-    if (content === '' || content.startsWith('#') || /^---(?:\s|$)/.test(line)) continue;
+    if (content === '' || /^---(?:\s|$)/.test(line)) continue;
     while (indent < levels[levels.length - 1]!) levels.pop();
     if (indent > levels[levels.length - 1]!) {
       // Deeper than the level it follows: only right below a line that opens one (a key or an item).
@@ -212,7 +213,6 @@ function blockIndentsAlign(text: string): boolean {
       levels.push(column);
     }
     if ((content.match(/[[{]/g)?.length ?? 0) !== (content.match(/[\]}]/g)?.length ?? 0)) return false;
-    if (/(?:^|[:\s-])[|>][-+0-9]*(?:\s+#.*)?$/.test(content)) scalarAbove = indent;
   }
   return true;
 }

@@ -19,6 +19,14 @@ const seen = (parsed: ParsedFile) => ({
 
 const readBoth = (text: string) => ({ read: seen(parseYamlFile('f.yaml', text)), byYaml: seen(parseWithYaml('f.yaml', text)) });
 
+/** What every text must give: what yaml alone gives. */
+const readsAsYamlDoes = (text: string) => {
+  const { read, byYaml } = readBoth(text);
+  expect(read).toEqual(byYaml);
+};
+
+const everyTextOf = (texts: fc.Arbitrary<string>) => fc.assert(fc.property(texts, readsAsYamlDoes), { numRuns: 2000 });
+
 /** Whether js-yaml read it (its documents' positions are parsed only when asked for). */
 const readQuickly = (text: string) => {
   const doc = parseYamlFile('f.yaml', text).docs[0];
@@ -38,10 +46,7 @@ const ODD_SCALARS = [
 describe('reading repository files', () => {
   it('gives what yaml gives for every generated file, most of them read by js-yaml', () => {
     expect(exampleTexts.length).toBeGreaterThan(200);
-    for (const text of exampleTexts) {
-      const { read, byYaml } = readBoth(text);
-      expect(read).toEqual(byYaml);
-    }
+    for (const text of exampleTexts) readsAsYamlDoes(text);
     expect(exampleTexts.filter(readQuickly).length).toBeGreaterThan(exampleTexts.length * 0.9);
   });
 
@@ -58,39 +63,26 @@ describe('reading repository files', () => {
       .array(entry, { minLength: 1, maxLength: 6 })
       .map((entries) => entries.map(([key, value, list], i) => (list ? `${key}${i}:\n  - ${value}\n` : `${key}${i}: ${value}\n`)).join(''));
     const text = fc.tuple(fc.array(doc, { minLength: 1, maxLength: 3 }), fc.constantFrom('', '---\n', '# lead\n', '--- # marker\n')).map(([docs, lead]) => lead + docs.join('---\n'));
-    fc.assert(
-      fc.property(text, (t) => {
-        const { read, byYaml } = readBoth(t);
-        expect(read).toEqual(byYaml);
-      }),
-      { numRuns: 2000 },
-    );
+    everyTextOf(text);
   });
 
   it('gives what yaml gives, findings included, for generated files broken at random', () => {
-    const PIECES = ['\t', ':', ': ', '- ', '---\n', '...\n', '"', "'", '&a ', '*a', '!!str ', '? ', '<<: ', '{', '[', '#', '\n  ', 'key: 1\n', 'key: 2\n', '~: x\n', '%YAML 1.2\n'];
+    const PIECES = ['\t', ':', ': ', '- ', '---\n', '...\n', '"', "'", '&a ', '*a', '!!str ', '? ', '<<: ', '{', '[', '#', ' # *a', '\n  ', '\n#', ' |\n', '- |\n ', 'key: 1\n', 'key: 2\n', '~: x\n', '%YAML 1.2\n'];
     const edit = fc.tuple(fc.constantFrom(...exampleTexts), fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...PIECES, '')).map(([text, at, cut, piece]) => {
       const i = at % (text.length + 1);
       return text.slice(0, i) + piece + text.slice(Math.min(text.length, i + cut));
     });
-    fc.assert(
-      fc.property(edit, (t) => {
-        const { read, byYaml } = readBoth(t);
-        expect(read).toEqual(byYaml);
-      }),
-      { numRuns: 2000 },
-    );
+    everyTextOf(edit);
   });
 
   it("reads a block scalar's content and comment lines as text: a script's `*` or `: >` keeps js-yaml reading", () => {
     const script = 'data:\n  run.sh: |\n    : > /tmp/list\n    for f in *.txt; do echo "$f" &\n    done\n  # no *-snippet here\n  ini: |-\n    * = host=db\n      ! deeper\nitems:\n  - |\n   * item\n  - key: |\n      - *x\n';
     expect(readQuickly(script)).toBe(true);
-    const { read, byYaml } = readBoth(script);
-    expect(read).toEqual(byYaml);
+    readsAsYamlDoes(script);
     // Where the content ends (a line not deeper than its holder), structure is checked again.
     for (const text of ['data: |\n  text\nalias: *a\n', 'items:\n  - key: |\n      text\n    other: *a\n']) {
       expect(readQuickly(text)).toBe(false);
-      expect(readBoth(text).read).toEqual(readBoth(text).byYaml);
+      readsAsYamlDoes(text);
     }
   });
 

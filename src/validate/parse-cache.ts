@@ -38,7 +38,6 @@ export interface ParseCache {
 
 export const hashText = (text: string) => createHash('sha256').update(text).digest('hex');
 
-
 /** A parse cache in the user's cache folder; `load` once, `save` at the end of a run. */
 export class FileParseCache implements ParseCache {
   private readonly file: string;

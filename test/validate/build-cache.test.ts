@@ -70,49 +70,43 @@ describe.concurrent('kustomize build cache', () => {
     expect(reported(second)).toEqual(reported(await validateRepository(dir, { runner: countingRunner() })));
   });
 
-  it('rebuilds when a file outside the folder, named in its kustomization, changes', async () => {
-    const deployment = (image: string) =>
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
-    const patch = (target: string) => `- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n# target ${target}\n`;
-    const dir = await writeRepository(
-      new Map([
-        FLUX_CLUSTER,
+  const deployment = (image: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+  it.each([
+    {
+      by: 'a patch path',
+      files: [
         ['apps/web/deployment.yaml', deployment('nginx:1.25')],
         ['apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\npatches:\n  - path: ../../shared/image.yaml\n    target:\n      kind: Deployment\n'],
-        ['shared/image.yaml', patch('first')],
-      ]),
-    );
-    const cacheDir = newCacheDir();
-    const first = await validateRepository(dir, { runner: countingRunner(), cacheDir });
-    expect(first.ok).toBe(true);
-    expect(first.stats.builds).toBeGreaterThan(0);
-
-    await writeFile(join(dir, 'shared/image.yaml'), '- op: replace\n  path: /spec/no/such/field\n  value: 1\n');
-    const runner = countingRunner();
-    const second = await validateRepository(dir, { runner, cacheDir });
-    // Only the folder reading the patch is built again; the unchanged cluster folder is cached or reused.
-    expect(runner.kustomizeRuns).toBe(1);
-    expect(second.ok).toBe(false);
-    expect(second.findings).toContainEqual(expect.objectContaining({ check: 'kustomize', file: 'apps/web/kustomization.yaml' }));
-  });
-
-  it('rebuilds when a generator file named as key=path outside the folder changes', async () => {
-    const dir = await writeRepository(
-      new Map([
-        FLUX_CLUSTER,
+        ['shared/image.yaml', '- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n'],
+      ],
+      // A patch that no longer applies: only a build finds it.
+      changed: ['shared/image.yaml', '- op: replace\n  path: /spec/no/such/field\n  value: 1\n'],
+      ok: false,
+    },
+    {
+      by: 'a generator file source (key=path)',
+      files: [
         ['apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n  - name: web\n    namespace: default\n    files:\n      - app.conf=../../shared/app.conf\n'],
         ['shared/app.conf', 'mode: first\n'],
-      ]),
-    );
+      ],
+      // New data in the ConfigMap: only a build sees it.
+      changed: ['shared/app.conf', 'mode: second\n'],
+      ok: true,
+    },
+  ] as const)('rebuilds when a file outside the folder, named by $by, changes', async ({ files, changed: [path, text], ok }) => {
+    const dir = await writeRepository(new Map([FLUX_CLUSTER, ...files]));
     const cacheDir = newCacheDir();
     expect((await validateRepository(dir, { runner: countingRunner(), cacheDir })).ok).toBe(true);
 
-    // Only a build sees the new content (the ConfigMap's data): the folder must not be reused.
-    await writeFile(join(dir, 'shared/app.conf'), 'mode: second\n');
+    await writeFile(join(dir, path), text);
     const runner = countingRunner();
     const second = await validateRepository(dir, { runner, cacheDir });
-    expect(second.stats).toMatchObject({ reusedFolders: 0 });
+    // Only the folder reading that file is built again; the unchanged cluster folder is cached or reused.
     expect(runner.kustomizeRuns).toBe(1);
+    expect(second.stats).toMatchObject({ reusedFolders: 0 });
+    expect(second.ok).toBe(ok);
+    expect(reported(second)).toEqual(reported(await validateRepository(dir, { runner: countingRunner() })));
   });
 
   it('builds again with the whole tree when a build fails with only its inputs written, and does not remember that outcome', async () => {

@@ -36,7 +36,6 @@ describe('the catalog', () => {
     expect(CLUSTER_OVERRIDE_SECTIONS).toHaveLength(carried.length);
   });
 
-
   it('gives every shipped template under apps/ and infrastructure/ an owner', async () => {
     const templates = await bundledTemplates();
     expect(unownedTemplates(templates.keys())).toEqual([]);

@@ -22,7 +22,6 @@ afterAll(async () => {
 
 const quiet: Reporter = { info() {}, detail() {}, success() {}, warn() {} };
 
-
 /** Command dependencies whose pre-write check is the validator with a cache folder, each report kept. */
 function depsWithCache(cacheDir: string) {
   const reports: ValidationReport[] = [];

@@ -13,7 +13,6 @@ import { cacheFolders, countingRunner } from '../support/kubectl.js';
 const newCacheDir = cacheFolders('piksel-build-cache-test-');
 afterAll(removeRepositories);
 
-
 const withoutTimings = (report: ValidationReport) => ({ ok: report.ok, findings: report.findings, files: report.stats.files, objects: report.stats.objects });
 /** What a run reports; the object count is left out: checks reused from an earlier run check no objects. */
 const reported = (report: ValidationReport) => ({ ok: report.ok, findings: report.findings, files: report.stats.files });

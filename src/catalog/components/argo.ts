@@ -6,6 +6,8 @@ import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../databas
 const DATABASE = { name: 'argo', pooling: 'transaction', extensions: [], schema: false } as const;
 
 const NAMESPACE = 'argo';
+/** The service account workflows run as: the chart creates it (workflow.serviceAccount in release.yaml.hbs). */
+export const ARGO_WORKFLOW_SERVICE_ACCOUNT = 'argo-workflow';
 
 export const argo = defineComponent({
   name: 'argo',

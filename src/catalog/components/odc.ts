@@ -20,6 +20,8 @@ const NAMESPACE = 'odc';
  * (scripts/system.py) then creates the schema without roles.
  */
 const DATABASE = { name: 'odc', pooling: 'session', extensions: ['postgis'], schema: true } as const;
+/** The data cube's database: the indexing workflows (the data component) write to it as the odc role. */
+export const ODC_DATABASE = DATABASE;
 const DB_SECRET = databaseSecretName('odc');
 
 /**
@@ -40,6 +42,8 @@ const IMAGES = {
     source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v); another deployment names ghcr.io/opendatacube/ows:1.9.11 in the same form (tag list not read)',
   },
 } as const satisfies Record<string, ImageSpec>;
+/** The same images for the data component's workflows (Explorer's summary refresh), one pin. */
+export const ODC_IMAGES = IMAGES;
 
 /** OWS reads its layer configuration from the file DATACUBE_OWS_CFG names (a JSON file here). */
 const OWS_CONFIG = { configMap: 'ows-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;

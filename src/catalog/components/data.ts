@@ -1,0 +1,118 @@
+import type { Answers } from '../../answers/schema.js';
+import { dataAnswers } from '../../answers/sections/data.js';
+import { defineComponent, imageRef, type ImageSpec } from '../component.js';
+import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
+import { productNamed, type ProductSpec } from '../products.js';
+import { ARGO_WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
+import { ODC_DATABASE, ODC_IMAGES } from './odc.js';
+
+/**
+ * The images the workflows run. datacube-index bundles odc-apps-dc-tools (stac-to-dc) with
+ * datacube-core; Explorer's own image refreshes its summaries (the odc component pins it).
+ */
+const IMAGES = {
+  index: {
+    name: 'ghcr.io/opendatacube/datacube-index',
+    tag: '0.4.14',
+    source:
+      'opendatacube/datacube-docker index/version.txt 0.4.14 (5c9896c, 2026-04-16); .github/workflows/index-image.yml pushes ghcr.io/opendatacube/datacube-index:<version.txt> when it changes; its uv.lock pins datacube 1.9.18, odc-apps-dc-tools 1.9.9',
+  },
+} as const satisfies Record<string, ImageSpec>;
+
+/** The ConfigMap that carries the product definitions into the product-sync step. */
+const DEFINITIONS = { configMap: 'odc-product-definitions', mountPath: '/etc/odc/products' } as const;
+
+/** Daily runs start at 17:05 UTC (00:05 in Jakarta, as the real platform's), one product every ten minutes. */
+const scheduleOf = (index: number) => `${5 + ((index * 10) % 55)} ${17 + Math.floor((index * 10) / 55)} * * *`;
+
+/** A Kubernetes name for a product (ODC names use '_'). */
+const slugOf = (product: string) => product.replaceAll('_', '-');
+
+/** One product as its workflows see it. */
+interface ProductView {
+  readonly name: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly catalog: string;
+  readonly collection: string;
+  readonly bbox: string;
+  /** The backfill's STAC datetime: from the start date on, open-ended. */
+  readonly backfill: string;
+  readonly query: string;
+  readonly urlReplace: string;
+  readonly schedule: string;
+}
+
+/** The chosen products, in the answers' order, with their catalog entries. */
+export const chosenProducts = (answers: Answers): { spec: ProductSpec; start: string }[] =>
+  answers.data.products.map((p) => {
+    const spec = productNamed(p.name);
+    return { spec, start: p.start ?? spec.defaultStart };
+  });
+
+const productView = (answers: Answers) =>
+  chosenProducts(answers).map(
+    ({ spec, start }, index): ProductView => ({
+      name: spec.name,
+      slug: slugOf(spec.name),
+      title: spec.title,
+      catalog: spec.stac.catalog,
+      collection: spec.stac.collection,
+      bbox: answers.data.bbox.join(','),
+      backfill: `${start}/..`,
+      query: spec.stac.query ? JSON.stringify(spec.stac.query) : '',
+      urlReplace: spec.stac.rewriteUrls ? spec.stac.rewriteUrls.join(',') : '',
+      schedule: scheduleOf(index),
+    }),
+  );
+
+export const data = defineComponent({
+  name: 'data',
+  layer: 'apps',
+  title: 'Data (indexing workflows)',
+  summary: 'Argo workflows that define the chosen ODC products, index them daily from public STAC APIs and refresh Explorer',
+  // The workflows run where Argo's controller watches and its workflow service account lives.
+  namespace: argo.namespace,
+  needs: ['argo', 'odc'],
+  waitsFor: ['argo', 'odc'],
+  charts: {},
+  hosts: [],
+  images: IMAGES,
+  answers: dataAnswers,
+  // The odc role's login, in the workflows' namespace (one group with odc's own copies).
+  secrets: () => databaseSecrets('odc', argo.namespace, ODC_DATABASE).filter((s) => s.namespace === argo.namespace),
+  sharedView: ({ answers }): DataView => {
+    const db = pooledDatabase('odc', ODC_DATABASE);
+    const products = productView(answers);
+    return {
+      products: Object.fromEntries(products.map((p) => [p.name, true])),
+      productList: products,
+      definitionFiles: chosenProducts(answers).map(({ spec }) => `products/${spec.definition.file}`),
+      definitions: DEFINITIONS,
+      images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer) },
+      serviceAccount: ARGO_WORKFLOW_SERVICE_ACCOUNT,
+      odcEnv: [
+        { name: 'ODC_DEFAULT_INDEX_DRIVER', value: 'postgis' },
+        { name: 'ODC_DEFAULT_DB_HOSTNAME', value: db.host },
+        { name: 'ODC_DEFAULT_DB_PORT', value: String(db.port) },
+        { name: 'ODC_DEFAULT_DB_DATABASE', value: db.name },
+        { name: 'ODC_DEFAULT_DB_USERNAME', valueFrom: { secretKeyRef: { name: databaseSecretName('odc'), key: 'username' } } },
+        { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: databaseSecretName('odc'), key: 'password' } } },
+      ],
+      restricted: RESTRICTED_CONTAINER,
+    };
+  },
+});
+
+/** What data's templates see beside the common fields (apps/base/data/). */
+interface DataView {
+  /** Product name → true, for the definition files' guards. */
+  readonly products: Readonly<Record<string, true>>;
+  readonly productList: readonly ProductView[];
+  readonly definitionFiles: readonly string[];
+  readonly definitions: typeof DEFINITIONS;
+  readonly images: { readonly index: string; readonly explorer: string };
+  readonly serviceAccount: string;
+  readonly odcEnv: readonly EnvVar[];
+  readonly restricted: typeof RESTRICTED_CONTAINER;
+}

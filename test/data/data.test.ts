@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { execa } from 'execa';
+import { load, loadAll } from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAnswers } from '../../src/answers/load.js';
+import { selectComponents } from '../../src/catalog/selection.js';
+import { DEFAULT_PRODUCTS, PRODUCTS } from '../../src/catalog/products.js';
+import { clusterKustomizations } from '../../src/render/flux-graph.js';
+import { tempDir } from '../support/cli.js';
+import { render, renderTo } from '../support/render.js';
+import { hasKubectl } from '../support/repo-checks.js';
+
+const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
+
+type Doc = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> };
+
+/**
+ * Argo's JSON schema with every object definition closed: the API server's strict field
+ * validation rejects unknown fields, the published schema alone would not.
+ */
+async function argoValidator(): Promise<ValidateFunction> {
+  const schema = JSON.parse(await readFile(fixture('argo-workflows-v4.1.2/schema.json'), 'utf8')) as {
+    definitions: Record<string, { type?: string; properties?: object; additionalProperties?: unknown }>;
+  };
+  for (const def of Object.values(schema.definitions))
+    if (def.type === 'object' && def.properties && def.additionalProperties === undefined) def.additionalProperties = false;
+  const { $id: _id, $schema: _schema, ...rest } = schema as Record<string, unknown>;
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(rest);
+}
+
+/** datacube-core's product schema (draft-04 style, read with ajv's defaults: its keywords are the common subset). */
+async function productValidator(): Promise<ValidateFunction> {
+  const dir = 'datacube-core-1.9';
+  const strip = (s: Record<string, unknown>) => {
+    const { $schema: _s, ...rest } = s;
+    return rest;
+  };
+  const product = strip(load(await readFile(fixture(`${dir}/dataset-type-schema.yaml`), 'utf8')) as Record<string, unknown>);
+  const metadataType = strip(load(await readFile(fixture(`${dir}/metadata-type-schema.yaml`), 'utf8')) as Record<string, unknown>);
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addSchema(metadataType, 'metadata-type-schema.yaml');
+  return ajv.compile(product);
+}
+
+const errorsOf = (validate: ValidateFunction) => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+
+describe('data: --yes generates products, workflows and daily indexing', () => {
+  let files: Map<string, string>;
+  beforeAll(async () => {
+    files = (await render()).files;
+  });
+
+  const docsOf = (path: string) => loadAll(files.get(path) ?? '').filter(Boolean) as Doc[];
+
+  it('writes the default products’ definitions, one per product, and nothing for the others', () => {
+    const definitions = [...files.keys()].filter((p) => p.startsWith('apps/base/data/products/'));
+    expect(definitions.sort()).toEqual(DEFAULT_PRODUCTS.map((name) => `apps/base/data/products/${name}.odc-product.yaml`).sort());
+    expect(PRODUCTS.length).toBeGreaterThan(DEFAULT_PRODUCTS.length);
+  });
+
+  it('every shipped product definition validates against datacube-core’s product schema and names its product', async () => {
+    const validate = await productValidator();
+    const all = await render({ data: { products: PRODUCTS.map((p) => ({ name: p.name })) } });
+    for (const product of PRODUCTS) {
+      const text = all.files.get(`apps/base/data/products/${product.definition.file}`);
+      expect(text, product.name).toBeDefined();
+      const docs = loadAll(text!).filter(Boolean) as Record<string, unknown>[];
+      expect(docs).toHaveLength(1);
+      const ok = validate(docs[0]);
+      expect(errorsOf(validate), product.name).toEqual([]);
+      expect(ok).toBe(true);
+      expect(docs[0]!.name).toBe(product.name);
+    }
+  });
+
+  it('the product schema is not a pass-through: a misspelt measurement field fails', async () => {
+    const validate = await productValidator();
+    const doc = loadAll(files.get('apps/base/data/products/cop_dem_glo_30.odc-product.yaml')!).find(Boolean) as { measurements: Record<string, unknown>[] };
+    doc.measurements[0] = { ...doc.measurements[0], nodta: 0 };
+    expect(validate(doc)).toBe(false);
+  });
+
+  it('one index WorkflowTemplate (the backfill) and one daily CronWorkflow per product, each naming a defined template', () => {
+    const docs = docsOf('apps/base/data/products.yaml');
+    const templates = new Set([...docs, ...docsOf('apps/base/data/workflow-templates.yaml')].filter((d) => d.kind === 'WorkflowTemplate').map((d) => d.metadata?.name));
+    for (const name of DEFAULT_PRODUCTS) {
+      const slug = name.replaceAll('_', '-');
+      expect(templates.has(`index-${slug}`)).toBe(true);
+      const cron = docs.find((d) => d.kind === 'CronWorkflow' && d.metadata?.name === `index-${slug}`);
+      expect(cron?.spec?.schedules).toHaveLength(1);
+      expect((cron?.spec?.workflowSpec as { workflowTemplateRef: { name: string } }).workflowTemplateRef.name).toBe(`index-${slug}`);
+    }
+    const refs = docs.flatMap((d) => JSON.stringify(d).match(/"templateRef":\{"name":"[^"]+"/g) ?? []).map((r) => r.split('"').at(-2));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(templates.has(ref)).toBe(true);
+  });
+
+  it('the backfill starts at the answers’ start date, over the answers’ area', async () => {
+    const { files: custom } = await render({ data: { products: [{ name: 'ls8_c2l2_sr', start: '2019-06-01' }], bbox: [106, -7, 107, -6] } });
+    const text = custom.get('apps/base/data/products.yaml')!;
+    expect(text).toContain('value: "2019-06-01/.."');
+    expect(text).toContain('value: "106,-7,107,-6"');
+    expect(text).toContain('argo submit -n argo --from workflowtemplate/index-ls8-c2l2-sr');
+    expect(custom.has('apps/base/data/products/s2_l2a_c1.odc-product.yaml')).toBe(false);
+  });
+
+  it('the data Kustomization waits for argo (its CRDs) and odc (the schema)', () => {
+    const answers = parseAnswers({});
+    const data = clusterKustomizations(answers, answers.clusters[0]!, selectComponents(answers)).find((k) => k.name === 'data');
+    expect(data?.dependsOn).toEqual(['argo', 'odc']);
+  });
+
+  it.skipIf(!hasKubectl)('builds with kustomize, and every Argo object passes Argo’s strict schema', async () => {
+    const dir = await tempDir();
+    await renderTo(dir);
+    const built = await execa('kubectl', ['kustomize', `${dir}/apps/development/data`]);
+    const docs = loadAll(built.stdout).filter(Boolean) as Doc[];
+    const argo = docs.filter((d) => d.apiVersion === 'argoproj.io/v1alpha1');
+    expect(argo.map((d) => d.kind).sort()).toEqual([
+      ...DEFAULT_PRODUCTS.map(() => 'CronWorkflow'),
+      ...Array.from({ length: DEFAULT_PRODUCTS.length + 3 }, () => 'WorkflowTemplate'),
+    ]);
+    for (const d of docs) expect(d.metadata?.namespace, `${d.kind}/${d.metadata?.name}`).toBe('argo');
+    const validate = await argoValidator();
+    for (const d of argo) {
+      validate(d);
+      expect(errorsOf(validate), `${d.kind}/${d.metadata?.name}`).toEqual([]);
+    }
+    const configMap = docs.find((d) => d.kind === 'ConfigMap') as { data: Record<string, string> } & Doc;
+    expect(configMap.metadata?.name).toBe('odc-product-definitions');
+    expect(Object.keys(configMap.data).sort()).toEqual(DEFAULT_PRODUCTS.map((n) => `${n}.odc-product.yaml`).sort());
+  });
+
+  it('the strict Argo schema rejects a misspelt field (the check can fail)', async () => {
+    const validate = await argoValidator();
+    const cron = docsOf('apps/base/data/products.yaml').find((d) => d.kind === 'CronWorkflow')!;
+    expect(validate(cron)).toBe(true);
+    expect(validate({ ...cron, spec: { ...cron.spec, schedule: '0 1 * * *' } })).toBe(false);
+  });
+});
+
+describe('data answers', () => {
+  it('an unknown product is refused, naming the field and the choices', () => {
+    expect(() => parseAnswers({ data: { products: [{ name: 's2_l2a' }] } })).toThrow(/data\.products\.0\.name.*s2_l2a_c1/s);
+  });
+
+  it('a bbox with west east of east is refused', () => {
+    expect(() => parseAnswers({ data: { bbox: [141, -11, 95, 6] } })).toThrow(/data\.bbox/);
+  });
+
+  it('a start that is not a date is refused', () => {
+    expect(() => parseAnswers({ data: { products: [{ name: 'cop_dem_glo_30', start: '2024-13-01' }] } })).toThrow(/YYYY-MM-DD/);
+  });
+});

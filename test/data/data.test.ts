@@ -47,7 +47,7 @@ async function productValidator(): Promise<ValidateFunction> {
 const errorsOf = (validate: ValidateFunction) => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 
 describe('data: --yes generates products, workflows and daily indexing', () => {
-  let files: Map<string, string>;
+  let files: ReadonlyMap<string, string>;
   beforeAll(async () => {
     files = (await render()).files;
   });

@@ -41,6 +41,9 @@ interface ProductView {
   readonly query: string;
   readonly urlReplace: string;
   readonly schedule: string;
+  /** Where the data lives, for the README. */
+  readonly bucket: string;
+  readonly start: string;
 }
 
 /** The chosen products, in the answers' order, with their catalog entries. */
@@ -63,6 +66,8 @@ const productView = (answers: Answers) =>
       query: spec.stac.query ? JSON.stringify(spec.stac.query) : '',
       urlReplace: spec.stac.rewriteUrls ? spec.stac.rewriteUrls.join(',') : '',
       schedule: scheduleOf(index),
+      bucket: `s3://${spec.bucket.name} (${spec.bucket.region}${spec.bucket.requesterPays ? ', requester pays' : ''})`,
+      start,
     }),
   );
 
@@ -87,6 +92,8 @@ export const data = defineComponent({
     return {
       products: Object.fromEntries(products.map((p) => [p.name, true])),
       productList: products,
+      bbox: answers.data.bbox.join(', '),
+      odcSecret: databaseSecretName('odc'),
       definitionFiles: chosenProducts(answers).map(({ spec }) => `products/${spec.definition.file}`),
       definitions: DEFINITIONS,
       images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer) },
@@ -109,6 +116,8 @@ interface DataView {
   /** Product name → true, for the definition files' guards. */
   readonly products: Readonly<Record<string, true>>;
   readonly productList: readonly ProductView[];
+  readonly bbox: string;
+  readonly odcSecret: string;
   readonly definitionFiles: readonly string[];
   readonly definitions: typeof DEFINITIONS;
   readonly images: { readonly index: string; readonly explorer: string };

@@ -32,8 +32,8 @@ export interface ProductSpec {
   readonly defaultStart: string;
   /** The definition file and where it was taken from (publisher, repository, commit, license). */
   readonly definition: { readonly file: string; readonly source: string; readonly license: string };
-  /** OWS: the band that marks pixels to hide, native resolution in degrees, styles (the first is the default). */
-  readonly ows: { readonly resolution: number; readonly styles: readonly [ProductStyle, ...ProductStyle[]] };
+  /** OWS: how nodata is marked, native resolution in degrees, styles (the first is the default). */
+  readonly ows: { readonly nodata: 'value' | 'nan'; readonly resolution: number; readonly styles: readonly [ProductStyle, ...ProductStyle[]] };
 }
 
 const EARTH_SEARCH = 'https://earth-search.aws.element84.com/v1';
@@ -59,6 +59,7 @@ const landsat = (platform: 8 | 9): ProductSpec => ({
     license: 'none stated (a factual description of USGS Landsat C2 L2 bands; data public domain)',
   },
   ows: {
+    nodata: 'value',
     resolution: 0.00027,
     styles: [
       { kind: 'rgb', name: 'true_colour', title: 'True colour', bands: ['red', 'green', 'blue'], range: [7272, 18181] },
@@ -77,6 +78,7 @@ export const PRODUCTS: readonly ProductSpec[] = [
     defaultStart: '2024-01-01',
     definition: { file: 's2_l2a_c1.odc-product.yaml', source: `${DEAFRICA_CONFIG}: s2_l2a_c1.odc-product.yaml`, license: 'Apache-2.0' },
     ows: {
+      nodata: 'value',
       resolution: 0.0001,
       styles: [
         // The product's add_offset is -1000: reflectance 0–0.3 is stored as 1000–4000.
@@ -99,7 +101,7 @@ export const PRODUCTS: readonly ProductSpec[] = [
       source: `${DATASET_CONFIG}: cop_dem_glo_30.odc-product.yaml (band 'data', the asset key of Earth Search's cop-dem-glo-30)`,
       license: 'none stated (a factual description of the DEM grid and its one band)',
     },
-    ows: { resolution: 0.00027, styles: [{ kind: 'ramp', name: 'elevation', title: 'Elevation', band: 'data', range: [0, 3000] }] },
+    ows: { nodata: 'nan', resolution: 0.00027, styles: [{ kind: 'ramp', name: 'elevation', title: 'Elevation', band: 'data', range: [0, 3000] }] },
   },
 ];
 
@@ -114,6 +116,13 @@ export const DEFAULT_PRODUCTS: readonly ProductName[] = ['s2_l2a_c1', 'ls9_c2l2_
  * Merauke, Miangas to Rote, rounded outwards to whole degrees.
  */
 export const DEFAULT_BBOX = [95, -11, 141, 6] as const;
+
+/** The chosen products (the answers' `data.products`) with their catalog entries and start dates. */
+export const chosenProducts = (chosen: readonly { readonly name: string; readonly start?: string | undefined }[]): { spec: ProductSpec; start: string }[] =>
+  chosen.map((p) => {
+    const spec = productNamed(p.name);
+    return { spec, start: p.start ?? spec.defaultStart };
+  });
 
 export const productNamed = (name: string): ProductSpec => {
   const spec = PRODUCTS.find((p) => p.name === name);

@@ -2,9 +2,9 @@ import type { Answers } from '../../answers/schema.js';
 import { dataAnswers } from '../../answers/sections/data.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
-import { productNamed, type ProductSpec } from '../products.js';
+import { chosenProducts } from '../products.js';
 import { ARGO_WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
-import { ODC_DATABASE, ODC_IMAGES } from './odc.js';
+import { ODC_DATABASE, ODC_IMAGES, owsUpdateConfigJson } from './odc.js';
 
 /**
  * The images the workflows run. datacube-index bundles odc-apps-dc-tools (stac-to-dc) with
@@ -21,6 +21,9 @@ const IMAGES = {
 
 /** The ConfigMap that carries the product definitions into the product-sync step. */
 const DEFINITIONS = { configMap: 'odc-product-definitions', mountPath: '/etc/odc/products' } as const;
+
+/** OWS's layers, for the range update after indexing (datacube-ows-update reads DATACUBE_OWS_CFG). */
+const OWS_UPDATE_CONFIG = { configMap: 'ows-update-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
 
 /** Daily runs start at 17:05 UTC (00:05 in Jakarta, as the real platform's), one product every ten minutes. */
 const scheduleOf = (index: number) => `${5 + ((index * 10) % 55)} ${17 + Math.floor((index * 10) / 55)} * * *`;
@@ -46,15 +49,8 @@ interface ProductView {
   readonly start: string;
 }
 
-/** The chosen products, in the answers' order, with their catalog entries. */
-export const chosenProducts = (answers: Answers): { spec: ProductSpec; start: string }[] =>
-  answers.data.products.map((p) => {
-    const spec = productNamed(p.name);
-    return { spec, start: p.start ?? spec.defaultStart };
-  });
-
 const productView = (answers: Answers) =>
-  chosenProducts(answers).map(
+  chosenProducts(answers.data.products).map(
     ({ spec, start }, index): ProductView => ({
       name: spec.name,
       slug: slugOf(spec.name),
@@ -86,7 +82,7 @@ export const data = defineComponent({
   answers: dataAnswers,
   // The odc role's login, in the workflows' namespace (one group with odc's own copies).
   secrets: () => databaseSecrets('odc', argo.namespace, ODC_DATABASE).filter((s) => s.namespace === argo.namespace),
-  sharedView: ({ answers }): DataView => {
+  sharedView: ({ answers, selected }): DataView => {
     const db = pooledDatabase('odc', ODC_DATABASE);
     const products = productView(answers);
     return {
@@ -94,9 +90,11 @@ export const data = defineComponent({
       productList: products,
       bbox: answers.data.bbox.join(', '),
       odcSecret: databaseSecretName('odc'),
-      definitionFiles: chosenProducts(answers).map(({ spec }) => `products/${spec.definition.file}`),
+      definitionFiles: chosenProducts(answers.data.products).map(({ spec }) => `products/${spec.definition.file}`),
       definitions: DEFINITIONS,
-      images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer) },
+      images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
+      owsUpdate: OWS_UPDATE_CONFIG,
+      owsUpdateConfigJson: owsUpdateConfigJson(selected, answers),
       serviceAccount: ARGO_WORKFLOW_SERVICE_ACCOUNT,
       odcEnv: [
         { name: 'ODC_DEFAULT_INDEX_DRIVER', value: 'postgis' },
@@ -120,7 +118,9 @@ interface DataView {
   readonly odcSecret: string;
   readonly definitionFiles: readonly string[];
   readonly definitions: typeof DEFINITIONS;
-  readonly images: { readonly index: string; readonly explorer: string };
+  readonly images: { readonly index: string; readonly explorer: string; readonly ows: string };
+  readonly owsUpdate: typeof OWS_UPDATE_CONFIG;
+  readonly owsUpdateConfigJson: string;
   readonly serviceAccount: string;
   readonly odcEnv: readonly EnvVar[];
   readonly restricted: typeof RESTRICTED_CONTAINER;

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Answers } from '../../answers/schema.js';
+import type { ComponentName } from '../names.js';
+import { owsLayers } from '../ows-layers.js';
+import { chosenProducts } from '../products.js';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
@@ -53,7 +57,7 @@ const OWS_CONFIG = { configMap: 'ows-config', mountPath: '/etc/datacube-ows', fi
  * products, which exist only once data is indexed; the operator adds them here (or points
  * DATACUBE_OWS_CFG at a config baked into a custom image, as the real platform ended up doing).
  */
-function owsConfig(domain: string) {
+function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = []) {
   const url = `https://ows.${domain}`;
   return {
     global: {
@@ -69,9 +73,20 @@ function owsConfig(domain: string) {
     },
     wms: {},
     wmts: {},
-    layers: [],
+    layers,
   };
 }
+
+/** The component whose workflows index the products OWS serves: without it OWS serves no layers. */
+const INDEXER: ComponentName = 'data';
+
+/** OWS layers for the products the data component indexes (none when it is not selected). */
+const servedLayers = (selected: ReadonlySet<string>, answers: Answers) =>
+  selected.has(INDEXER) ? owsLayers(chosenProducts(answers.data.products).map((p) => p.spec)) : [];
+
+/** The OWS configuration the data component's range updates read: the same layers, no host. */
+export const owsUpdateConfigJson = (selected: ReadonlySet<string>, answers: Answers): string =>
+  `${JSON.stringify(owsConfig('localhost', servedLayers(selected, answers)), null, 2)}\n`;
 
 export const odc = defineComponent({
   name: 'odc',
@@ -106,14 +121,17 @@ export const odc = defineComponent({
     schemaOwsConfigJson: `${JSON.stringify(owsConfig('localhost'), null, 2)}\n`,
     owsConfig: OWS_CONFIG,
   }),
-  clusterView: ({ answers, cluster }): OdcClusterView => {
-    const owsConfigJson = `${JSON.stringify(owsConfig(cluster.domain), null, 2)}\n`;
+  clusterView: ({ answers, cluster, selected }): OdcClusterView => {
+    const owsConfigJson = `${JSON.stringify(owsConfig(cluster.domain, servedLayers(selected, answers)), null, 2)}\n`;
     const serviceAccount = irsaServiceAccount(cluster, 'odc');
     // OWS configures S3 access only when AWS_DEFAULT_REGION is set; unsigned (public data) unless
     // the cluster gives odc an IAM role. On EKS the IRSA webhook also injects the region.
+    // Requester-pays buckets (USGS Landsat) are read signed, billed to the cluster's account.
+    const requesterPays = selected.has(INDEXER) && chosenProducts(answers.data.products).some((p) => p.spec.bucket.requesterPays);
     const owsEnv = [
       ...(cluster.cloud === 'aws' && cluster.aws ? [{ name: 'AWS_DEFAULT_REGION', value: cluster.aws.region }] : []),
       ...(serviceAccount ? [{ name: 'AWS_NO_SIGN_REQUEST', value: 'no' }] : []),
+      ...(requesterPays ? [{ name: 'AWS_REQUEST_PAYER', value: 'requester' }] : []),
     ];
     return {
       ingress: { explorer: ingressFor(answers, cluster, 'explorer'), ows: ingressFor(answers, cluster, 'ows') },

@@ -1,8 +1,12 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import type { ComponentName } from '../names.js';
+import { chosenProducts } from '../products.js';
 
 const NAMESPACE = 'tileserver';
+/** The component that indexes the products whose COGs TiTiler may read. */
+const INDEXER: ComponentName = 'data';
 
 /**
  * TiTiler image, pinned here and rendered once into apps/base. 2.0.5 is the newest tag the
@@ -27,13 +31,16 @@ export const tileserver = defineComponent({
   secrets: () => [],
   images: { titiler: IMAGE },
   sharedView: (): TileserverView => ({ image: `${IMAGE.name}:${IMAGE.tag}` }),
-  clusterView: ({ answers, cluster }): TileserverClusterView => {
+  clusterView: ({ answers, cluster, selected }): TileserverClusterView => {
     const serviceAccount = irsaServiceAccount(cluster, 'tileserver');
     return {
       ingress: ingressFor(answers, cluster, 'tiles'),
       serviceAccount,
       // With an IAM role GDAL signs its S3 requests (private buckets); otherwise reads stay unsigned.
       signedS3: Boolean(serviceAccount),
+      // The same COGs OWS serves: a requester-pays bucket (USGS Landsat) needs GDAL's AWS_REQUEST_PAYER.
+      requesterPays:
+        Boolean(serviceAccount) && selected.has(INDEXER) && chosenProducts(answers.data.products).some((p) => p.spec.bucket.requesterPays),
     };
   },
 });
@@ -48,4 +55,5 @@ interface TileserverClusterView {
   readonly ingress: Ingress;
   readonly serviceAccount: ServiceAccountRole | undefined;
   readonly signedS3: boolean;
+  readonly requesterPays: boolean;
 }

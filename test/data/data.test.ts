@@ -120,7 +120,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
     const argo = docs.filter((d) => d.apiVersion === 'argoproj.io/v1alpha1');
     expect(argo.map((d) => d.kind).sort()).toEqual([
       ...DEFAULT_PRODUCTS.map(() => 'CronWorkflow'),
-      ...Array.from({ length: DEFAULT_PRODUCTS.length + 3 }, () => 'WorkflowTemplate'),
+      ...Array.from({ length: DEFAULT_PRODUCTS.length + 4 }, () => 'WorkflowTemplate'),
     ]);
     for (const d of docs) expect(d.metadata?.namespace, `${d.kind}/${d.metadata?.name}`).toBe('argo');
     const validate = await argoValidator();
@@ -152,5 +152,64 @@ describe('data answers', () => {
 
   it('a start that is not a date is refused', () => {
     expect(() => parseAnswers({ data: { products: [{ name: 'cop_dem_glo_30', start: '2024-13-01' }] } })).toThrow(/YYYY-MM-DD/);
+  });
+});
+
+describe('data: serving the products', () => {
+  const configMapJson = (text: string, key: string) => {
+    const doc = (loadAll(text) as { kind?: string; data?: Record<string, string> }[]).find((d) => d?.kind === 'ConfigMap')!;
+    return JSON.parse(doc.data![key]!) as Record<string, unknown>;
+  };
+  type Layer = { name: string; product_name: string; styling: { default_style: string; styles: { name: string }[] } };
+  const owsLayersOf = (files: ReadonlyMap<string, string>) => {
+    const cfg = configMapJson(files.get('apps/development/odc/ows-config.yaml')!, 'ows_cfg.json') as { layers: { layers: Layer[] }[] };
+    return cfg.layers.flatMap((folder) => folder.layers);
+  };
+
+  it('OWS serves one layer per chosen product, with true colour and NDVI for the reflectance products', async () => {
+    const { files } = await render();
+    const layers = owsLayersOf(files);
+    expect(layers.map((l) => l.product_name)).toEqual([...DEFAULT_PRODUCTS]);
+    const s2 = layers.find((l) => l.name === 's2_l2a_c1')!;
+    expect(s2.styling.default_style).toBe('true_colour');
+    expect(s2.styling.styles.map((s) => s.name)).toEqual(['true_colour', 'ndvi']);
+    // The range update after indexing reads the same layers.
+    const update = configMapJson(files.get('apps/base/data/workflow-templates.yaml')!, 'ows_cfg.json') as { layers: { layers: Layer[] }[] };
+    expect(update.layers.flatMap((f) => f.layers).map((l) => l.name)).toEqual(layers.map((l) => l.name));
+  });
+
+  it('every band an OWS style reads is a measurement (or alias) of the product’s definition', async () => {
+    const { files } = await render({ data: { products: PRODUCTS.map((p) => ({ name: p.name })) } });
+    const cfg = configMapJson(files.get('apps/development/odc/ows-config.yaml')!, 'ows_cfg.json') as { layers: { layers: (Layer & { bands: Record<string, unknown> })[] }[] };
+    for (const layer of cfg.layers.flatMap((f) => f.layers)) {
+      const definition = loadAll(files.get(`apps/base/data/products/${layer.product_name}.odc-product.yaml`)!).find(Boolean) as { measurements: { name: string; aliases?: string[] }[] };
+      const known = new Set(definition.measurements.flatMap((m) => [m.name, ...(m.aliases ?? [])]));
+      for (const band of Object.keys(layer.bands)) expect(known.has(band), `${layer.name}: ${band}`).toBe(true);
+    }
+  });
+
+  it('without the data component OWS serves no layers and Terria lists no products', async () => {
+    const { files } = await render({ components: { apps: ['odc', 'terria'] } });
+    expect([...files.keys()].some((p) => p.includes('/data/'))).toBe(false);
+    expect(owsLayersOf(files)).toEqual([]);
+    const init = configMapJson(files.get('apps/development/terria/terria-config.yaml')!, 'piksel.json') as { catalog: { id: string }[] };
+    expect(init.catalog.map((c) => c.id)).toEqual(['piksel-ows']);
+  });
+
+  it('Terria lists each product as a WMS layer of this cluster’s OWS', async () => {
+    const { files } = await render();
+    const init = configMapJson(files.get('apps/development/terria/terria-config.yaml')!, 'piksel.json') as {
+      catalog: { id: string; members?: { type: string; url: string; layers: string }[] }[];
+    };
+    const group = init.catalog.find((c) => c.id === 'piksel-products')!;
+    expect(group.members!.map((m) => m.layers)).toEqual([...DEFAULT_PRODUCTS]);
+    for (const m of group.members!) expect(m).toMatchObject({ type: 'wms', url: 'https://ows.dev.piksel.example.org/' });
+  });
+
+  it('requester-pays Landsat makes OWS sign and pay for its reads', async () => {
+    const { files } = await render();
+    expect(files.get('apps/development/odc/ows-patch.yaml')).toContain('AWS_REQUEST_PAYER');
+    const { files: noLandsat } = await render({ data: { products: [{ name: 's2_l2a_c1' }] } });
+    expect(noLandsat.get('apps/development/odc/ows-patch.yaml') ?? '').not.toContain('AWS_REQUEST_PAYER');
   });
 });

@@ -90,7 +90,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
       expect(templates.has(`index-${slug}`)).toBe(true);
       const cron = docs.find((d) => d.kind === 'CronWorkflow' && d.metadata?.name === `index-${slug}`);
       expect(cron?.spec?.schedules).toHaveLength(1);
-      expect((cron?.spec?.workflowSpec as { workflowTemplateRef: { name: string } }).workflowTemplateRef.name).toBe(`index-${slug}`);
+      expect(cron?.spec?.workflowSpec).toMatchObject({ workflowTemplateRef: { name: `index-${slug}` } });
     }
     const refs = docs.flatMap((d) => JSON.stringify(d).match(/"templateRef":\{"name":"[^"]+"/g) ?? []).map((r) => r.split('"').at(-2));
     expect(refs.length).toBeGreaterThan(0);

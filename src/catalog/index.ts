@@ -2,7 +2,7 @@ import type { ComponentSpec } from './component.js';
 import { argo } from './components/argo.js';
 import { certManager } from './components/cert-manager.js';
 import { clusterIssuers } from './components/cluster-issuers.js';
-import { data } from './components/data.js';
+import { indexing } from './components/indexing.js';
 import { dbProxy } from './components/db-proxy.js';
 import { ingressNginx } from './components/ingress-nginx.js';
 import { jupyterdask } from './components/jupyterdask.js';
@@ -31,7 +31,7 @@ export const CATALOG: readonly ComponentSpec[] = [
   stac,
   terria,
   tileserver,
-  data,
+  indexing,
 ];
 
 

@@ -5,7 +5,7 @@
  */
 export const CONTROLLER_NAMES = ['cert-manager', 'ingress-nginx', 'db-proxy', 'notifications', 'nvidia-device-plugin'] as const;
 export const CONFIG_NAMES = ['cluster-issuers'] as const;
-export const APP_NAMES = ['argo', 'jupyterhub', 'jupyterdask', 'monitoring', 'odc', 'stac', 'terria', 'tileserver', 'data'] as const;
+export const APP_NAMES = ['argo', 'jupyterhub', 'jupyterdask', 'monitoring', 'odc', 'stac', 'terria', 'tileserver', 'indexing'] as const;
 
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 export type AppName = (typeof APP_NAMES)[number];

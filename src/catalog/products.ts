@@ -1,7 +1,7 @@
 /**
  * The well-known public collections the platform can index on day one: plain data, a leaf module
  * (the answers schema reads the names, the data component the rest). Each product's ODC definition
- * is its publisher's file, kept verbatim under templates/apps/base/data/products/ with its source
+ * is its publisher's file, kept verbatim under templates/apps/base/indexing/products/ with its source
  * in a comment; nothing here invents a band.
  */
 

@@ -55,8 +55,8 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
   const docsOf = (path: string) => loadAll(files.get(path) ?? '').filter(Boolean) as Doc[];
 
   it('writes the default products’ definitions, one per product, and nothing for the others', () => {
-    const definitions = [...files.keys()].filter((p) => p.startsWith('apps/base/data/products/'));
-    expect(definitions.sort()).toEqual(DEFAULT_PRODUCTS.map((name) => `apps/base/data/products/${name}.odc-product.yaml`).sort());
+    const definitions = [...files.keys()].filter((p) => p.startsWith('apps/base/indexing/products/'));
+    expect(definitions.sort()).toEqual(DEFAULT_PRODUCTS.map((name) => `apps/base/indexing/products/${name}.odc-product.yaml`).sort());
     expect(PRODUCTS.length).toBeGreaterThan(DEFAULT_PRODUCTS.length);
   });
 
@@ -64,7 +64,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
     const validate = await productValidator();
     const all = await render({ data: { products: PRODUCTS.map((p) => ({ name: p.name })) } });
     for (const product of PRODUCTS) {
-      const text = all.files.get(`apps/base/data/products/${product.definition.file}`);
+      const text = all.files.get(`apps/base/indexing/products/${product.definition.file}`);
       expect(text, product.name).toBeDefined();
       const docs = loadAll(text!).filter(Boolean) as Record<string, unknown>[];
       expect(docs).toHaveLength(1);
@@ -77,14 +77,14 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
 
   it('the product schema is not a pass-through: a misspelt measurement field fails', async () => {
     const validate = await productValidator();
-    const doc = loadAll(files.get('apps/base/data/products/cop_dem_glo_30.odc-product.yaml')!).find(Boolean) as { measurements: Record<string, unknown>[] };
+    const doc = loadAll(files.get('apps/base/indexing/products/cop_dem_glo_30.odc-product.yaml')!).find(Boolean) as { measurements: Record<string, unknown>[] };
     doc.measurements[0] = { ...doc.measurements[0], nodta: 0 };
     expect(validate(doc)).toBe(false);
   });
 
   it('one index WorkflowTemplate (the backfill) and one daily CronWorkflow per product, each naming a defined template', () => {
-    const docs = docsOf('apps/base/data/products.yaml');
-    const templates = new Set([...docs, ...docsOf('apps/base/data/workflow-templates.yaml')].filter((d) => d.kind === 'WorkflowTemplate').map((d) => d.metadata?.name));
+    const docs = docsOf('apps/base/indexing/products.yaml');
+    const templates = new Set([...docs, ...docsOf('apps/base/indexing/workflow-templates.yaml')].filter((d) => d.kind === 'WorkflowTemplate').map((d) => d.metadata?.name));
     for (const name of DEFAULT_PRODUCTS) {
       const slug = name.replaceAll('_', '-');
       expect(templates.has(`index-${slug}`)).toBe(true);
@@ -99,23 +99,23 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
 
   it('the backfill starts at the answers’ start date, over the answers’ area', async () => {
     const { files: custom } = await render({ data: { products: [{ name: 'ls8_c2l2_sr', start: '2019-06-01' }], bbox: [106, -7, 107, -6] } });
-    const text = custom.get('apps/base/data/products.yaml')!;
+    const text = custom.get('apps/base/indexing/products.yaml')!;
     expect(text).toContain('value: "2019-06-01/.."');
     expect(text).toContain('value: "106,-7,107,-6"');
     expect(text).toContain('argo submit -n argo --from workflowtemplate/index-ls8-c2l2-sr');
-    expect(custom.has('apps/base/data/products/s2_l2a_c1.odc-product.yaml')).toBe(false);
+    expect(custom.has('apps/base/indexing/products/s2_l2a_c1.odc-product.yaml')).toBe(false);
   });
 
-  it('the data Kustomization waits for argo (its CRDs) and odc (the schema)', () => {
+  it('the indexing Kustomization waits for argo (its CRDs) and odc (the schema)', () => {
     const answers = parseAnswers({});
-    const data = clusterKustomizations(answers, answers.clusters[0]!, selectComponents(answers)).find((k) => k.name === 'data');
-    expect(data?.dependsOn).toEqual(['argo', 'odc']);
+    const indexing = clusterKustomizations(answers, answers.clusters[0]!, selectComponents(answers)).find((k) => k.name === 'indexing');
+    expect(indexing?.dependsOn).toEqual(['argo', 'odc']);
   });
 
   it.skipIf(!hasKubectl)('builds with kustomize, and every Argo object passes Argo’s strict schema', async () => {
     const dir = await tempDir();
     await renderTo(dir);
-    const built = await execa('kubectl', ['kustomize', `${dir}/apps/development/data`]);
+    const built = await execa('kubectl', ['kustomize', `${dir}/apps/development/indexing`]);
     const docs = loadAll(built.stdout).filter(Boolean) as Doc[];
     const argo = docs.filter((d) => d.apiVersion === 'argoproj.io/v1alpha1');
     expect(argo.map((d) => d.kind).sort()).toEqual([
@@ -135,7 +135,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
 
   it('the strict Argo schema rejects a misspelt field (the check can fail)', async () => {
     const validate = await argoValidator();
-    const cron = docsOf('apps/base/data/products.yaml').find((d) => d.kind === 'CronWorkflow')!;
+    const cron = docsOf('apps/base/indexing/products.yaml').find((d) => d.kind === 'CronWorkflow')!;
     expect(validate(cron)).toBe(true);
     expect(validate({ ...cron, spec: { ...cron.spec, schedule: '0 1 * * *' } })).toBe(false);
   });
@@ -174,7 +174,7 @@ describe('data: serving the products', () => {
     expect(s2.styling.default_style).toBe('true_colour');
     expect(s2.styling.styles.map((s) => s.name)).toEqual(['true_colour', 'ndvi']);
     // The range update after indexing reads the same layers.
-    const update = configMapJson(files.get('apps/base/data/workflow-templates.yaml')!, 'ows_cfg.json') as { layers: { layers: Layer[] }[] };
+    const update = configMapJson(files.get('apps/base/indexing/workflow-templates.yaml')!, 'ows_cfg.json') as { layers: { layers: Layer[] }[] };
     expect(update.layers.flatMap((f) => f.layers).map((l) => l.name)).toEqual(layers.map((l) => l.name));
   });
 
@@ -182,7 +182,7 @@ describe('data: serving the products', () => {
     const { files } = await render({ data: { products: PRODUCTS.map((p) => ({ name: p.name })) } });
     const cfg = configMapJson(files.get('apps/development/odc/ows-config.yaml')!, 'ows_cfg.json') as { layers: { layers: (Layer & { bands: Record<string, unknown> })[] }[] };
     for (const layer of cfg.layers.flatMap((f) => f.layers)) {
-      const definition = loadAll(files.get(`apps/base/data/products/${layer.product_name}.odc-product.yaml`)!).find(Boolean) as { measurements: { name: string; aliases?: string[] }[] };
+      const definition = loadAll(files.get(`apps/base/indexing/products/${layer.product_name}.odc-product.yaml`)!).find(Boolean) as { measurements: { name: string; aliases?: string[] }[] };
       const known = new Set(definition.measurements.flatMap((m) => [m.name, ...(m.aliases ?? [])]));
       for (const band of Object.keys(layer.bands)) expect(known.has(band), `${layer.name}: ${band}`).toBe(true);
     }
@@ -190,7 +190,7 @@ describe('data: serving the products', () => {
 
   it('without the data component OWS serves no layers and Terria lists no products', async () => {
     const { files } = await render({ components: { apps: ['odc', 'terria'] } });
-    expect([...files.keys()].some((p) => p.includes('/data/'))).toBe(false);
+    expect([...files.keys()].some((p) => p.includes('/indexing/'))).toBe(false);
     expect(owsLayersOf(files)).toEqual([]);
     const init = configMapJson(files.get('apps/development/terria/terria-config.yaml')!, 'piksel.json') as { catalog: { id: string }[] };
     expect(init.catalog.map((c) => c.id)).toEqual(['piksel-ows']);

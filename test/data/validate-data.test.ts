@@ -15,17 +15,17 @@ async function dataObjects(raw: Record<string, unknown> = {}, drop: { definition
   const { files } = await render(raw);
   const definitions = Object.fromEntries(
     [...files]
-      .filter(([path]) => path.startsWith('apps/base/data/products/') && !path.endsWith(`/${drop.definition}.odc-product.yaml`))
+      .filter(([path]) => path.startsWith('apps/base/indexing/products/') && !path.endsWith(`/${drop.definition}.odc-product.yaml`))
       .map(([path, text]) => [path.split('/').at(-1)!, text]),
   );
   const generated = stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odc-product-definitions', namespace: 'argo' }, data: definitions });
-  const products = files.get('apps/base/data/products.yaml')!;
+  const products = files.get('apps/base/indexing/products.yaml')!;
   const kept = drop.workflowsOf ? products.split('\n---\n').filter((doc) => !doc.includes(`index-${drop.workflowsOf}`)).join('\n---\n') : products;
   return [
-    ...objects('apps/base/data/workflow-templates.yaml', files.get('apps/base/data/workflow-templates.yaml')!),
-    ...objects('apps/base/data/products.yaml', kept),
+    ...objects('apps/base/indexing/workflow-templates.yaml', files.get('apps/base/indexing/workflow-templates.yaml')!),
+    ...objects('apps/base/indexing/products.yaml', kept),
     ...objects('apps/development/odc/ows-config.yaml', files.get('apps/development/odc/ows-config.yaml')!),
-    ...objects('apps/base/data/kustomization.yaml', generated),
+    ...objects('apps/base/indexing/kustomization.yaml', generated),
   ];
 }
 
@@ -42,7 +42,7 @@ describe('validate deploy: data products', () => {
   it('a workflow indexing a product no definition defines is an error at the parameter', async () => {
     const findings = brief(await dataObjects({}, { definition: 'cop_dem_glo_30' }));
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatch(/^error apps\/base\/data\/products\.yaml:\d+ the workflow indexes product 'cop_dem_glo_30', which no product definition defines/);
+    expect(findings[0]).toMatch(/^error apps\/base\/indexing\/products\.yaml:\d+ the workflow indexes product 'cop_dem_glo_30', which no product definition defines/);
   });
 
   it('a product OWS serves that no workflow indexes is an error at the OWS configuration', async () => {
@@ -54,7 +54,7 @@ describe('validate deploy: data products', () => {
   it.skipIf(!hasKubectl)('`validate` reports it for a repository on disk (through the kustomize build)', async () => {
     const { files } = await render();
     const edited = new Map(files);
-    edited.set('apps/base/data/kustomization.yaml', files.get('apps/base/data/kustomization.yaml')!.replace(/^ {6}- products\/s2_l2a_c1\.odc-product\.yaml\n/m, ''));
+    edited.set('apps/base/indexing/kustomization.yaml', files.get('apps/base/indexing/kustomization.yaml')!.replace(/^ {6}- products\/s2_l2a_c1\.odc-product\.yaml\n/m, ''));
     const report = await validate(await writeRepository(edited));
     const data = report.findings.filter((f) => f.check === 'deploy' && f.severity === 'error').map((f) => f.message);
     expect(data).toEqual([expect.stringContaining("product 's2_l2a_c1', which no product definition defines")]);

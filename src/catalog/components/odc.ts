@@ -78,7 +78,7 @@ function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = 
 }
 
 /** The component whose workflows index the products OWS serves: without it OWS serves no layers. */
-const INDEXER: ComponentName = 'data';
+const INDEXER: ComponentName = 'indexing';
 
 /** OWS layers for the products the data component indexes (none when it is not selected). */
 const servedLayers = (selected: ReadonlySet<string>, answers: Answers) =>

@@ -68,7 +68,7 @@ const initCatalog = (cluster: ClusterAnswers, withOws: boolean, products: readon
 };
 
 /** The component whose workflows index the products OWS serves. */
-const INDEXER: ComponentName = 'data';
+const INDEXER: ComponentName = 'indexing';
 
 const asJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

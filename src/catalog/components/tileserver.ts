@@ -6,7 +6,7 @@ import { chosenProducts } from '../products.js';
 
 const NAMESPACE = 'tileserver';
 /** The component that indexes the products whose COGs TiTiler may read. */
-const INDEXER: ComponentName = 'data';
+const INDEXER: ComponentName = 'indexing';
 
 /**
  * TiTiler image, pinned here and rendered once into apps/base. 2.0.5 is the newest tag the

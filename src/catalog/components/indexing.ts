@@ -1,5 +1,5 @@
 import type { Answers } from '../../answers/schema.js';
-import { dataAnswers } from '../../answers/sections/data.js';
+import { indexingAnswers } from '../../answers/sections/indexing.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
 import { chosenProducts } from '../products.js';
@@ -67,8 +67,8 @@ const productView = (answers: Answers) =>
     }),
   );
 
-export const data = defineComponent({
-  name: 'data',
+export const indexing = defineComponent({
+  name: 'indexing',
   layer: 'apps',
   title: 'Data (indexing workflows)',
   summary: 'Argo workflows that define the chosen ODC products, index them daily from public STAC APIs and refresh Explorer',
@@ -79,7 +79,7 @@ export const data = defineComponent({
   charts: {},
   hosts: [],
   images: IMAGES,
-  answers: dataAnswers,
+  answers: indexingAnswers,
   // The odc role's login, in the workflows' namespace (one group with odc's own copies).
   secrets: () => databaseSecrets('odc', argo.namespace, ODC_DATABASE).filter((s) => s.namespace === argo.namespace),
   sharedView: ({ answers, selected }): DataView => {
@@ -109,7 +109,7 @@ export const data = defineComponent({
   },
 });
 
-/** What data's templates see beside the common fields (apps/base/data/). */
+/** What data's templates see beside the common fields (apps/base/indexing/). */
 interface DataView {
   /** Product name → true, for the definition files' guards. */
   readonly products: Readonly<Record<string, true>>;

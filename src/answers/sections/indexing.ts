@@ -39,9 +39,9 @@ const showProducts = (value: unknown): string =>
 const readBbox = (text: string): unknown => text.split(',').map((n) => (n.trim() === '' ? Number.NaN : Number(n)));
 
 /** The data component's answers: which public collections to index, where, and from when. */
-export const dataAnswers = defineSection({
+export const indexingAnswers = defineSection({
   key: 'data',
-  component: 'data',
+  component: 'indexing',
   answers: z
     .strictObject({
       products: z
@@ -55,7 +55,7 @@ export const dataAnswers = defineSection({
   // The products are the repository's: every cluster indexes the same ones into its own data cube.
   clusterOverrides: z.undefined(),
   ask: async (q) => {
-    if (!q.selected('data')) return;
+    if (!q.selected('indexing')) return;
     q.section('Data (public Earth observation collections)');
     await q.text('data.products', `Products to index (${PRODUCT_NAMES.join(', ')}; name@YYYY-MM-DD sets the backfill start)`, {
       read: readProducts,

@@ -48,6 +48,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (options.json) print(JSON.stringify(summary, null, 2));
         return summary.mode === 'check' && summary.missing.length > 0 ? EXIT_CODES.step : EXIT_CODES.ok;
       }
+      case 'status': {
+        const [{ statusCommand }, { runProcess }] = await Promise.all([import('./commands/status.js'), import('./process.js')]);
+        const report = await statusCommand(options, { run: runProcess, reporter });
+        if (options.json) print(JSON.stringify(report, null, 2));
+        return report.exitCode;
+      }
       default:
         throw inputError(`'${options.command}' is not available in this version`);
     }

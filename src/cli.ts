@@ -39,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         const prompts = await terminalPrompts();
         const summary = await bootstrapCommand(options, defaultBootstrapDeps(prompts?.log ?? reporter, prompts));
         if (options.json) print(JSON.stringify(summary, null, 2));
-        return EXIT_CODES.ok;
+        // Waited and not healthy: as `status` says it (1 failed, 4 still progressing).
+        return summary.platform?.outcome === 'failed' ? EXIT_CODES.step : summary.platform?.outcome === 'progressing' ? EXIT_CODES.notReady : EXIT_CODES.ok;
       }
       case 'secrets': {
         const [{ secretsCommand }, { runProcess }] = await Promise.all([import('./commands/secrets.js'), import('./process.js')]);

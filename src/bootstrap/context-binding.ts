@@ -86,3 +86,30 @@ export function foreignSync(existing: FluxSync | undefined, expected: { url: str
   ].filter((d): d is string => d !== undefined);
   return differences.length > 0 ? differences.join(', ') : undefined;
 }
+
+/**
+ * Before Flux is installed: the context is not another cluster's (clusters[].context), and Flux
+ * there, if any, syncs this cluster's path from this repository and branch. --force skips both.
+ */
+export async function checkContextForBootstrap(
+  run: ProcessRunner,
+  answers: Answers,
+  cluster: ClusterAnswers,
+  context: string,
+  expected: { url: string; branch: string; path: string },
+  force: boolean,
+): Promise<void> {
+  if (force) return;
+  const other = answers.clusters.find((c) => c.name !== cluster.name && c.context === context);
+  if (other)
+    throw inputError(
+      `kubectl context '${context}' is the context of cluster ${other.name} (clusters[].context), not of ${cluster.name}: ` +
+        `pass --context with ${cluster.name}'s context${cluster.context ? ` (${cluster.context})` : ''}, or --force if this really is ${cluster.name}`,
+    );
+  const foreign = foreignSync(await readFluxSync(run, context), expected);
+  if (foreign)
+    throw inputError(
+      `Flux on kubectl context '${context}' already syncs ${foreign}: it is another cluster, or was bootstrapped from elsewhere; ` +
+        `nothing was installed. Choose ${cluster.name}'s context with --context, or pass --force to make it sync ${expected.path} instead`,
+    );
+}

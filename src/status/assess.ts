@@ -105,7 +105,8 @@ function assessKustomization(planned: PlannedKustomization, plan: StatusPlan, li
   if (object.spec?.suspend) return { ...base, state: 'suspended', reason: 'suspended: Flux does not apply it', details: [], next: `flux resume kustomization ${planned.name}`, children: [] };
   const ready = conditionOf(object, 'Ready');
   const current = object.status?.observedGeneration === undefined || object.metadata.generation === undefined || object.status.observedGeneration >= object.metadata.generation;
-  if (ready?.status === 'True' && current) return { ...base, state: 'ready', reason: line(ready.message), details: [], children: [] };
+  // Ready, but a Certificate of its ingresses (made by cert-manager, not by Flux) may still fail.
+  if (ready?.status === 'True' && current) return { ...base, state: 'ready', reason: line(ready.message), details: [], children: certificatesOf(planned, live) };
   const children = childrenOf(planned, plan, live);
   if (ready?.status === 'False' && ready.reason === 'DependencyNotReady') {
     const dependency = /dependency '(?:[^/']+\/)?([^']+)'/.exec(ready.message ?? '')?.[1] ?? planned.dependsOn.find((d) => done.get(d)?.state !== 'ready');
@@ -128,13 +129,15 @@ function childrenOf(planned: PlannedKustomization, plan: StatusPlan, live: LiveO
   const applied = (kind: string) => ofKind(live, kind).filter((o) => o.metadata.labels?.[KUSTOMIZATION_NAME_LABEL] === planned.name);
   const releases = applied('HelmRelease').map((r) => assessRelease(r, plan, live));
   const jobs = applied('Job').map((j) => assessJob(j, planned.name, plan, live));
-  const certificates = planned.namespaces.flatMap((ns) => ofKind(live, 'Certificate', ns)).map((c) => assessCertificate(c, live));
-  const children = [...releases, ...jobs, ...certificates].filter((c) => c.state !== 'ready');
-  if (children.length > 0 || planned.namespaces.includes(FLUX_SYSTEM)) return children;
+  const children = [...releases, ...jobs].filter((c) => c.state !== 'ready').concat(certificatesOf(planned, live));
+  if (children.length > 0) return children;
   // No release or Job to blame (plain Deployments): the pods of its namespaces that are not ready.
   const pods = planned.namespaces.flatMap((ns) => unhealthyPods(live, ns)).filter((p) => !isJobPod(p));
   return pods.map((p) => podNode(p, plan, live));
 }
+
+const certificatesOf = (planned: PlannedKustomization, live: LiveObjects) =>
+  planned.namespaces.flatMap((ns) => ofKind(live, 'Certificate', ns)).map((c) => assessCertificate(c, live)).filter((c) => c.state !== 'ready');
 
 function assessRelease(release: KubeObject, plan: StatusPlan, live: LiveObjects): StatusNode {
   const namespace = release.metadata.namespace ?? '';

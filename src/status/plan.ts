@@ -46,10 +46,13 @@ export function statusPlan(answers: Answers, cluster: ClusterAnswers, options: P
   const running = selection.components.filter((c) => c.runsOn?.(ctx) ?? true);
   const path = `clusters/${cluster.name}`;
   const graph = clusterKustomizations(answers, cluster, selection);
+  // `apps` applies only the apps' Kustomizations: their pods are each app's own.
   const namespacesOf = (layer: Layer, name: string, file: string) =>
     file === 'app'
       ? running.filter((c) => c.name === name).map((c) => c.namespace)
-      : [...new Set(running.filter((c) => c.layer === layer).map((c) => c.namespace))];
+      : file === 'apps'
+        ? []
+        : [...new Set(running.filter((c) => c.layer === layer).map((c) => c.namespace))];
   const kustomizations: PlannedKustomization[] = [
     { name: FLUX_SYSTEM, layer: 'flux', path: `./${path}`, dependsOn: [], namespaces: [FLUX_SYSTEM] },
     ...graph.map((k) => ({

@@ -72,7 +72,8 @@ export function assessPlatform(plan: StatusPlan, live: LiveObjects, repository: 
     source,
     kustomizations,
     drift: findDrift(plan, live, repository),
-    urls: plan.endpoints.map((e) => ({ component: e.component, url: e.url, ready: done.get(e.kustomization)?.state === 'ready' })),
+    // Up: its Kustomization is Ready and nothing below it (a Certificate) failed.
+    urls: plan.endpoints.map((e) => ({ component: e.component, url: e.url, ready: [done.get(e.kustomization)].every((k) => k?.state === 'ready' && k.children.length === 0) })),
   };
 }
 
@@ -80,6 +81,8 @@ const flatten = (n: StatusNode): StatusNode[] => [n, ...n.children.flatMap(flatt
 
 /** The first line of a Flux message (health check messages can be long lists). */
 const line = (text: string | undefined) => (text ?? '').split('\n')[0]!.trim();
+/** A message whose lines all matter (a drift summary), on one line. */
+const oneLine = (text: string | undefined) => (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 
 function assessSource(live: LiveObjects): StatusNode {
   const repo = findObject(live, 'GitRepository', FLUX_SYSTEM, FLUX_SYSTEM);
@@ -150,9 +153,9 @@ function assessRelease(release: KubeObject, plan: StatusPlan, live: LiveObjects)
   const pods = podsOfRelease(live, targetNamespace, releaseName).map((p) => podNode(p, plan, live));
   const message = line(ready?.message) || ready?.reason || 'not ready';
   const secret = missingSecretIn(ready?.message ?? '', namespace);
-  const next = secret ? secretHint(secret, plan) : pods.find((p) => p.next)?.next;
   const state: NodeState = ready?.status === 'False' ? 'failed' : 'progressing';
-  return { ...base, state, reason: message, details: [], ...(next ? { next } : {}), children: pods };
+  // The pods below say what to do about themselves; a values Secret Flux could not read is the release's own.
+  return { ...base, state, reason: message, details: [], ...(secret ? { next: secretHint(secret, plan) } : {}), children: pods };
 }
 
 function assessJob(job: KubeObject, kustomization: string, plan: StatusPlan, live: LiveObjects): StatusNode {
@@ -279,7 +282,7 @@ function schedulingHint(message: string, live: LiveObjects, pod: KubeObject): { 
   if (/unbound immediate PersistentVolumeClaims|unbound PersistentVolumeClaims/.test(message)) {
     const claims = pendingClaims(live, pod).join('\n');
     const missingClass = /storageclass[^"]*"([^"]+)" not found/i.exec(claims)?.[1];
-    if (missingClass) return { next: `StorageClass ${missingClass} does not exist on the cluster: create it, or set the storage class in the answers and upgrade the repository` };
+    if (missingClass) return { next: `StorageClass ${missingClass} does not exist on the cluster: create it (on EKS: the EBS CSI driver and a ${missingClass} StorageClass), or choose one that exists (clusters[].aws.storageClass) and upgrade the repository` };
     if (/no storage class is set/i.test(claims)) return { next: 'the cluster has no default StorageClass: mark one default (`kubectl annotate storageclass NAME storageclass.kubernetes.io/is-default-class=true`) or install a CSI driver' };
     return { next: 'a volume cannot be provisioned: check the cluster\'s StorageClasses (`kubectl get storageclass`)' };
   }
@@ -328,7 +331,7 @@ function findDrift(plan: StatusPlan, live: LiveObjects, repository: RepositorySt
     const ns = release.metadata.namespace ?? '';
     if (release.spec?.suspend) findings.push({ kind: 'HelmRelease', name: release.metadata.name, namespace: ns, message: 'suspended: Flux does not upgrade or repair it' });
     const drifted = conditionOf(release, 'Drifted');
-    if (drifted?.status === 'True') findings.push({ kind: 'HelmRelease', name: release.metadata.name, namespace: ns, message: `drifted: ${line(drifted.message)}` });
+    if (drifted?.status === 'True') findings.push({ kind: 'HelmRelease', name: release.metadata.name, namespace: ns, message: `drifted: ${oneLine(drifted.message)}` });
   }
   return findings;
 }

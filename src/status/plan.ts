@@ -73,7 +73,8 @@ export function statusPlan(answers: Answers, cluster: ClusterAnswers, options: P
     path,
     kustomizations,
     endpoints,
-    secrets: secretInventory(answers, selection).filter((s) => s.source.kind !== 'chart').map((s) => `${s.namespace}/${s.name}`),
+    // Only what `secrets` creates; the operator's own (an auth configuration) are theirs to write.
+    secrets: secretInventory(answers, selection).filter((s) => s.createdBy === 'bootstrap').map((s) => `${s.namespace}/${s.name}`),
     secretsCommand: options.secretsCommand,
     context: options.context,
   };

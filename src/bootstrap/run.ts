@@ -21,6 +21,7 @@ import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 import { checkContextForBootstrap } from './context-binding.js';
 import { DEFAULT_WAIT_TIMEOUT, type PlatformWait, waitForPlatform } from './wait.js';
 import { parseDuration, type Clock } from '../status/watch.js';
+import { FLUX_AND_WORKLOADS } from '../status/kubectl.js';
 
 /**
  * Bootstrap, step by step: preflight (placeholders, flux, token, kube context confirmed, flux
@@ -341,7 +342,7 @@ const platformWait: BootstrapStep = {
   describe: ({ context, options }) =>
     options.wait === false
       ? []
-      : [`${showCommand({ command: 'kubectl', args: [`--context=${context}`, 'get', 'KINDS', '--all-namespaces', '--output=json'] })}  # every 10s until every Kustomization is Ready (up to ${options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT})`],
+      : [`${showCommand({ command: 'kubectl', args: [`--context=${context}`, 'get', FLUX_AND_WORKLOADS.join(','), '--all-namespaces', '--output=json'] })}  # and cert-manager's kinds, Warning events, failing pods' logs: every 10s until every Kustomization is Ready (up to ${options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT})`],
   run: async (b) => {
     if (b.options.wait === false) return;
     const { target } = b;
@@ -362,7 +363,7 @@ const platformWait: BootstrapStep = {
 };
 
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
-const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, contextBinding, clusterChecks, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies, platformWait];
+const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies, platformWait];
 
 async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;

@@ -40,8 +40,10 @@ export async function waitForPlatform(input: WaitInput): Promise<PlatformWait> {
   const timeoutMs = parseDuration('--wait-timeout', timeout);
   const plan = statusPlan(input.answers, input.cluster, { context: input.context, secretsCommand: input.secretsCommand });
   const { reporter } = input;
-  const log = input.prompts?.taskLog(`waiting for the platform (up to ${timeout}; --no-wait skips this)`);
-  if (!log) reporter.info(`waiting for the platform to become healthy (up to ${timeout}, a look every ${WATCH_INTERVAL_MS / 1000}s; --no-wait skips this)`);
+  // The live log opens with the first look that could read the cluster.
+  let log: ReturnType<NonNullable<Prompts['taskLog']>> | undefined;
+  const title = `waiting for the platform to become healthy (up to ${timeout}, a look every ${WATCH_INTERVAL_MS / 1000}s; --no-wait skips this)`;
+  if (!input.prompts) reporter.info(title);
   let shown = '';
   try {
     const { status, timedOut } = await watchPlatform(
@@ -51,6 +53,7 @@ export async function waitForPlatform(input: WaitInput): Promise<PlatformWait> {
         const line = progressLine(s);
         if (line === shown) return;
         shown = line;
+        log ??= input.prompts?.taskLog(title);
         if (log) log.message(line);
         else reporter.detail(`  │ ${line}`);
       },

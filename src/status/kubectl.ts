@@ -7,7 +7,7 @@ import type { KubeObject, LiveObjects } from './objects.js';
  * The edge of `status`: one look at the cluster through kubectl (`get -o json`, read-only), then
  * the logs of the pods whose failure a log explains. Every call goes through the project's runner.
  */
-const FLUX_AND_WORKLOADS = [
+export const FLUX_AND_WORKLOADS = [
   'gitrepositories.source.toolkit.fluxcd.io',
   'kustomizations.kustomize.toolkit.fluxcd.io',
   'helmreleases.helm.toolkit.fluxcd.io',

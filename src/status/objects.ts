@@ -48,8 +48,6 @@ export const JOB_NAME_LABELS = ['batch.kubernetes.io/job-name', 'job-name'] as c
 export const conditionOf = (o: KubeObject | undefined, type: string): Condition | undefined =>
   (o?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
 
-export const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
 export const ofKind = (live: LiveObjects, kind: string, namespace?: string) =>
   live.items.filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace));
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { isPikselError } from '../../src/errors.js';
-import { bootstrap, captureReporter, generatedRepository, recordingRunner, scenario } from '../bootstrap/setup.js';
+import { bootstrap, captureReporter, generatedRepository, recordingRunner, scenario, secrets } from '../bootstrap/setup.js';
 import { installFakes } from '../bootstrap/fakes.js';
 import { runCli } from '../support/cli.js';
 import { installPlatform } from './fake-cluster.js';
@@ -155,6 +155,15 @@ describe('bootstrap refuses a context that is not this cluster\'s, before instal
     expect(outcome.error?.exitCode).toBe(2);
     expect(outcome.error?.message).toContain("kubectl context 'kind-piksel' is the context of cluster development (clusters[].context), not of staging");
     expect(installed(outcome.commands)).toEqual([]);
+  });
+
+  it('secrets, too, refuses the current context of another cluster, and uses the bound one', async () => {
+    const s = await scenario({ remote: 'empty', sets: ['clusters.0.context=kind-piksel', 'clusters.1.name=staging', 'clusters.1.domain=staging.piksel.id'] });
+    const refused = await secrets([s.dir, '--cluster', 'staging', '--check'], s.env());
+    expect(refused.error?.exitCode).toBe(2);
+    expect(refused.commands.filter((c) => c.args.includes('get'))).toEqual([]);
+    const bound = await secrets([s.dir, '--cluster', 'development', '--check'], s.env({ FAKE_KUBE_CONTEXT: 'kind-other', FAKE_KUBE_CONTEXTS: 'kind-piksel kind-other' }));
+    expect(bound.summary?.context).toBe('kind-piksel');
   });
 
   it("the cluster's own context is used when none is given", async () => {

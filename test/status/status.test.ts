@@ -45,7 +45,7 @@ describe('status: each recorded cluster state, the failing object and its reason
     const job = node(status, 'Job', 'database-setup')!;
     expect(job.state).toBe('failed');
     expect(job.reason).toBe('BackoffLimitExceeded: Job has reached the specified backoff limit');
-    // The newest failed pod's log, not the first one's.
+    // The newest failed pod's log (the fixture lists it first), not the last one listed.
     expect(job.details[0]).toBe('pod database-setup-z8r5n failed; its last log lines:');
     expect(job.details.join('\n')).toContain('password authentication failed for user "piksel_admin"');
     expect(job.next).toContain('kubectl --context=kind-piksel --namespace=database delete job database-setup && flux --context=kind-piksel reconcile kustomization database');
@@ -137,7 +137,7 @@ describe('status: each recorded cluster state, the failing object and its reason
   });
 
   it('the failed Job pods whose logs explain the failure are the ones asked for', () => {
-    expect(logsWanted(loadFixture('database-setup-failed')).map((w) => `${w.pod}/${w.container}/${w.previous}`)).toEqual(['database-setup-4xk2p/setup/false', 'database-setup-z8r5n/setup/false']);
+    expect(logsWanted(loadFixture('database-setup-failed')).map((w) => `${w.pod}/${w.container}/${w.previous}`)).toEqual(['database-setup-z8r5n/setup/false', 'database-setup-4xk2p/setup/false']);
   });
 });
 

@@ -363,7 +363,9 @@ const platformWait: BootstrapStep = {
 };
 
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
-const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies, platformWait];
+const INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
+/** Then the wait, after Flux is said to reconcile, so that the run ends with the apps' URLs. */
+const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [...INSTALL_STEPS, platformWait];
 
 async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
@@ -381,7 +383,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
     redact: (text) => redactor([])(text),
   };
   deps.reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
-  for (const step of BOOTSTRAP_STEPS) await step.run(b);
+  for (const step of INSTALL_STEPS) await step.run(b);
   const slackId = b.inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
   const secrets = b.secrets!;
   const slackSecret: SlackSecretOutcome = !slackId
@@ -392,6 +394,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
         ? 'kept'
         : 'not-given';
   deps.reporter.success(`Flux on context ${b.context} now reconciles ${clusterPath(cluster.name)} from ${b.remoteUrl} (${answers.repository.branch})`);
+  await platformWait.run(b);
   return {
     ...summaryBase(target),
     mode: 'bootstrap',

@@ -112,14 +112,19 @@ Options
       --no-git           do not init or commit
       --bootstrap        run flux bootstrap after generating (also under --yes)
       --no-bootstrap     do not offer to bootstrap
-      --force            write into a non-empty folder this tool did not generate
+      --force            write into a non-empty folder this tool did not generate; bootstrap,
+                         secrets, status: use a context bound to another cluster
       --allow-dirty      upgrade even with uncommitted changes
       --allow-detached   upgrade even on a detached HEAD (the commit is on no branch)
       --restore-deleted  upgrade: bring back generated files you deleted
       --strict           validate: missing tools are errors, not warnings
-      --context NAME     kubectl context for bootstrap and secrets
+      --context NAME     kubectl context for bootstrap, secrets and status
       --check            secrets: list present/missing Secrets (exit 1 if any is missing)
       --rotate NAME|all  bootstrap, secrets: new values for a Secret and its partners (repeatable)
+      --no-wait          bootstrap: end after the Secrets, without waiting for a healthy platform
+      --wait-timeout D   bootstrap: how long to wait for it (default 45m)
+      --watch            status: look again until every Kustomization is Ready
+      --timeout D        status --watch: how long (default 30m)
       --json             machine-readable summary on stdout
   -h, --help             this help (help COMMAND: a command's own)
   -v, --version          the version

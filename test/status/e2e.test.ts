@@ -112,6 +112,9 @@ describe('bootstrap waits for the platform', () => {
     expect(outcome.output).toContain('│ 14/15 Ready; failed jupyterhub');
     expect(outcome.output).toContain('the platform is healthy');
     expect(outcome.output).toMatch(/apps up:\n(.*\n)*\s+jupyterhub: https:\/\/jupyter\.dev\.piksel\.id/);
+    // It ends with them, after Flux is said to reconcile the cluster.
+    expect(outcome.output.indexOf('now reconciles clusters/development')).toBeLessThan(outcome.output.indexOf('apps up:'));
+    expect(outcome.output.trimEnd().split('\n').at(-1)).toBe('  tileserver: https://tiles.dev.piksel.id');
     // The watch starts after flux bootstrap and the Secrets.
     const order = outcome.commands.map((c) => `${c.command} ${c.args.filter((a) => !a.startsWith('--context')).slice(0, 2).join(' ')}`);
     expect(order.indexOf('kubectl get gitrepositories.source.toolkit.fluxcd.io,kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,jobs.batch,pods,persistentvolumeclaims')).toBeGreaterThan(

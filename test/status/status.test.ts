@@ -98,6 +98,21 @@ describe('status: each recorded cluster state, the failing object and its reason
     expect(node(assessPlatform(plan, renamed), 'Pod', 'hub-6d9c7b8f45-x2x7q')!.next).toMatch(/jupyterhub\/jupyterhub-auth is missing: it is the operator's to create/);
   });
 
+  it("a values Secret Flux could not read: the HelmRelease's own next step", () => {
+    const live = loadFixture('healthy');
+    const message = "could not resolve Secret chart values reference 'jupyterhub/jupyterhub-db' with key 'values.yaml': secrets \"jupyterhub-db\" not found";
+    const items = live.items.map((o) =>
+      o.kind === 'HelmRelease' && o.metadata.name === 'jupyterhub'
+        ? { ...o, status: { ...o.status, conditions: [{ type: 'Ready', status: 'False', reason: 'ValuesError', message }] } }
+        : o.kind === 'Kustomization' && o.metadata.name === 'jupyterhub'
+          ? { ...o, status: { ...o.status, conditions: [{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Reconciliation in progress' }] } }
+          : o,
+    );
+    const status = assessPlatform(plan, { ...live, items });
+    expect(node(status, 'Kustomization', 'jupyterhub')!.state).toBe('failed');
+    expect(node(status, 'HelmRelease', 'jupyterhub')!.next).toBe('Secret jupyterhub/jupyterhub-db is missing: create it with `npx create-piksel-gitops secrets piksel-gitops --cluster development`');
+  });
+
   it('a Certificate not issued: the ACME challenge state, and DNS named as the cause; the app is not listed as up', () => {
     const status = assess('certificate-dns');
     expect(statusExitCode(status)).toBe(1);
@@ -207,5 +222,17 @@ describe.skipIf(!haveFluxCrds)('status fixtures: Flux objects as the Flux 2.9 CR
 
   it('the check finds a field the CRD does not have', () => {
     expect(unknownFields({ status: { lastAppliedRevison: 'x' } }, schemas.Kustomization!, 'K')).toEqual(['K.status.lastAppliedRevison']);
+  });
+});
+
+describe('status usage', () => {
+  it('--timeout without --watch, and a duration that is not one, are bad input (exit 2) before kubectl runs', async () => {
+    const { parseCliArgs } = await import('../../src/cli/args.js');
+    const { statusCommand } = await import('../../src/commands/status.js');
+    const ran: string[] = [];
+    const deps = { run: async (c: string) => (ran.push(c), { exitCode: 0, stdout: '', stderr: '', notFound: false }), reporter: { info() {}, detail() {}, success() {}, warn() {} } };
+    await expect(statusCommand(parseCliArgs(['status', '--timeout', '5m']), deps)).rejects.toMatchObject({ exitCode: 2, message: '--timeout goes with --watch: add --watch, or drop --timeout' });
+    await expect(statusCommand(parseCliArgs(['status', '--watch', '--timeout', '5 minutes']), deps)).rejects.toMatchObject({ exitCode: 2 });
+    expect(ran).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { isPikselError } from '../../src/errors.js';
 import { bootstrap, captureReporter, generatedRepository, recordingRunner, scenario, secrets } from '../bootstrap/setup.js';
 import { installFakes } from '../bootstrap/fakes.js';
 import { runCli } from '../support/cli.js';
+import { scriptedPrompts } from '../support/prompts.js';
 import { installPlatform } from './fake-cluster.js';
 import { type FixtureName, loadFixture } from './fixtures.js';
 
@@ -120,6 +121,22 @@ describe('bootstrap waits for the platform', () => {
     expect(order.indexOf('kubectl get gitrepositories.source.toolkit.fluxcd.io,kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,jobs.batch,pods,persistentvolumeclaims')).toBeGreaterThan(
       order.lastIndexOf('kubectl apply --server-side'),
     );
+  });
+
+  it('in a terminal: a live task log of the changes, closed with success', async () => {
+    const s = await scenario({ remote: 'empty' });
+    await installPlatform(dirname(s.fakes.bin), (['progressing', 'healthy'] as const).map(loadFixture));
+    const logged: string[] = [];
+    const outcome = await bootstrap([s.dir], s.env(), {
+      clock: stepClock(),
+      prompts: scriptedPrompts({
+        confirm: async () => true,
+        taskLog: (title) => ({ message: (l) => logged.push(`${title}: ${l}`), success: (m) => logged.push(`done: ${m}`), error: (m) => logged.push(`error: ${m}`) }),
+      }),
+    });
+    expect(outcome.error, outcome.output).toBeUndefined();
+    const wait = 'waiting for the platform to become healthy (up to 45m, a look every 10s; --no-wait skips this)';
+    expect(logged.filter((l) => !l.includes('flux bootstrap'))).toEqual([`${wait}: 1/15 Ready; reconciling infra-controllers, database`, `${wait}: 15/15 Ready`, 'done: the platform is healthy']);
   });
 
   it('--no-wait ends after the Secrets: the cluster is not watched', async () => {

@@ -59,7 +59,7 @@ describe('status through kubectl', () => {
     const { report, output } = await status([dir, '--watch', '--timeout', '10m'], fakes.env());
     expect(report).toMatchObject({ exitCode: 0, outcome: 'ready', timedOut: false });
     const progress = output.split('\n').filter((l) => /^\d+\/15 Ready/.test(l));
-    expect(progress).toEqual(['1/15 Ready; reconciling infra-controllers, database', '14/15 Ready; failed jupyterhub', '15/15 Ready']);
+    expect(progress).toEqual(['1/15 Ready; reconciling infra-controllers, database', '13/15 Ready; reconciling apps; failed jupyterhub', '15/15 Ready']);
     expect(output).toContain('jupyterhub: https://jupyter.dev.piksel.id');
   });
 
@@ -110,7 +110,7 @@ describe('bootstrap waits for the platform', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.summary?.platform).toMatchObject({ outcome: 'ready', timedOut: false });
     expect(outcome.output).toContain('│ 1/15 Ready; reconciling infra-controllers, database');
-    expect(outcome.output).toContain('│ 14/15 Ready; failed jupyterhub');
+    expect(outcome.output).toContain('│ 13/15 Ready; reconciling apps; failed jupyterhub');
     expect(outcome.output).toContain('the platform is healthy');
     expect(outcome.output).toMatch(/apps up:\n(.*\n)*\s+jupyterhub: https:\/\/jupyter\.dev\.piksel\.id/);
     // It ends with them, after Flux is said to reconcile the cluster.

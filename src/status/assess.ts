@@ -57,7 +57,7 @@ export interface RepositoryState {
 export function assessPlatform(plan: StatusPlan, live: LiveObjects, repository: RepositoryState = {}): PlatformStatus {
   const source = assessSource(live);
   const done = new Map<string, KustomizationStatus>();
-  for (const planned of plan.kustomizations) done.set(planned.name, assessKustomization(planned, plan, live, done));
+  for (const planned of plan.kustomizations) done.set(planned.name, assessKustomization(planned, plan, live, done, source));
   const kustomizations = [...done.values()];
   const all = [source, ...kustomizations].flatMap(flatten);
   const outcome: Outcome = all.some((n) => n.state === 'failed' || n.state === 'suspended')
@@ -96,7 +96,13 @@ function assessSource(live: LiveObjects): StatusNode {
   return { ...base, state: 'progressing', reason: line(ready?.message) || 'fetching the repository' };
 }
 
-function assessKustomization(planned: PlannedKustomization, plan: StatusPlan, live: LiveObjects, done: ReadonlyMap<string, KustomizationStatus>): KustomizationStatus {
+function assessKustomization(
+  planned: PlannedKustomization,
+  plan: StatusPlan,
+  live: LiveObjects,
+  done: ReadonlyMap<string, KustomizationStatus>,
+  source: StatusNode,
+): KustomizationStatus {
   const base = { kind: 'Kustomization', name: planned.name, namespace: FLUX_SYSTEM, layer: planned.layer };
   const object = findObject(live, 'Kustomization', FLUX_SYSTEM, planned.name);
   if (!object) {
@@ -117,6 +123,9 @@ function assessKustomization(planned: PlannedKustomization, plan: StatusPlan, li
     const why = blocker && blocker.state !== 'ready' ? ` (${blocker.state === 'failed' ? 'failed' : blocker.state}${blocker.state === 'failed' ? ': see above' : ''})` : '';
     return { ...base, state: 'waiting', reason: `waiting for ${dependency ?? 'a dependency'}${why}`, details: [], children };
   }
+  // Without the repository's artifact nothing applies: the GitRepository says why (above).
+  if (ready?.status === 'False' && ready.reason === 'ArtifactFailed' && source.state !== 'ready')
+    return { ...base, state: 'waiting', reason: `waiting for GitRepository ${FLUX_SYSTEM} (${source.state}: see above)`, details: [], children: [] };
   const failedChild = children.find((c) => c.state === 'failed');
   if (ready?.status === 'False') {
     const reason = line(ready.message) || ready.reason || 'not ready';
@@ -153,7 +162,7 @@ function assessRelease(release: KubeObject, plan: StatusPlan, live: LiveObjects)
   const pods = podsOfRelease(live, targetNamespace, releaseName).map((p) => podNode(p, plan, live));
   const message = line(ready?.message) || ready?.reason || 'not ready';
   const secret = missingSecretIn(ready?.message ?? '', namespace);
-  const state: NodeState = ready?.status === 'False' ? 'failed' : 'progressing';
+  const state: NodeState = ready?.status !== 'False' ? 'progressing' : ready.reason === 'DependencyNotReady' ? 'waiting' : 'failed';
   // The pods below say what to do about themselves; a values Secret Flux could not read is the release's own.
   return { ...base, state, reason: message, details: [], ...(secret ? { next: secretHint(secret, plan) } : {}), children: pods };
 }

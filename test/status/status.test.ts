@@ -236,3 +236,28 @@ describe('status usage', () => {
     expect(ran).toEqual([]);
   });
 });
+
+describe('status: what waits is told apart from what failed', () => {
+  const edit = (live: LiveObjects, kind: string, name: string, change: (o: KubeObject) => KubeObject): LiveObjects => ({
+    ...live,
+    items: live.items.map((o) => (o.kind === kind && o.metadata.name === name ? change(o) : o)),
+  });
+  const ready = (status: 'True' | 'False' | 'Unknown', reason: string, message: string) => (o: KubeObject) => ({ ...o, status: { ...o.status, conditions: [{ type: 'Ready', status, reason, message }] } });
+
+  it('the repository cannot be fetched: the GitRepository fails, the Kustomizations without its artifact wait for it', () => {
+    let live = edit(loadFixture('healthy'), 'GitRepository', 'flux-system', ready('False', 'GitOperationFailed', 'failed to checkout and determine revision: unable to clone: authentication required'));
+    live = edit(live, 'Kustomization', 'database', ready('False', 'ArtifactFailed', 'Source is not ready, artifact not found, retrying in 30s'));
+    const status = assessPlatform(plan, live);
+    expect(status.source).toMatchObject({ state: 'failed', reason: 'failed to checkout and determine revision: unable to clone: authentication required' });
+    expect(node(status, 'Kustomization', 'database')).toMatchObject({ state: 'waiting', reason: 'waiting for GitRepository flux-system (failed: see above)' });
+    expect(statusExitCode(status)).toBe(1);
+  });
+
+  it('a HelmRelease waiting for another release waits; it has not failed', () => {
+    let live = edit(loadFixture('healthy'), 'HelmRelease', 'loki', ready('False', 'DependencyNotReady', "dependency 'monitoring/kube-prometheus-stack' is not ready"));
+    live = edit(live, 'Kustomization', 'monitoring', ready('Unknown', 'Progressing', 'Reconciliation in progress'));
+    const status = assessPlatform(plan, live);
+    expect(node(status, 'HelmRelease', 'loki')!.state).toBe('waiting');
+    expect(statusExitCode(status)).toBe(4);
+  });
+});

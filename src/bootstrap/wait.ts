@@ -48,7 +48,7 @@ export async function waitForPlatform(input: WaitInput): Promise<PlatformWait> {
   try {
     const { status, timedOut } = await watchPlatform(
       async () => assessPlatform(plan, await readLiveObjects(input.run, input.context)),
-      { timeoutMs, clock: input.clock },
+      { timeoutMs, clock: input.clock, onLookError: (e) => reporter.warn(`could not read the cluster this time (${e.message}): looking again`) },
       (s) => {
         const line = progressLine(s);
         if (line === shown) return;

@@ -204,6 +204,7 @@ Options
       --context NAME     kubectl context (default: the cluster's clusters[].context, else the current one)
       --watch            look again every 10s until everything is Ready or --timeout passes
       --timeout D        with --watch: how long (a Go duration, default 30m)
+      --force            read a context bound to another cluster
       --json             the report as JSON on stdout
   -h, --help             this help
 

@@ -52,7 +52,7 @@ export async function statusCommand(options: CliOptions, deps: StatusCommandDeps
   const look = async () => assessPlatform(plan, await readLiveObjects(run, context), { head });
   let shown = '';
   const { status, timedOut } = options.watch
-    ? await watchPlatform(look, { timeoutMs, clock: deps.clock }, (s) => {
+    ? await watchPlatform(look, { timeoutMs, clock: deps.clock, onLookError: (e) => deps.reporter.warn(`could not read the cluster this time (${e.message}): looking again`) }, (s) => {
         const line = progressLine(s);
         if (line !== shown) deps.reporter.info(line);
         shown = line;

@@ -91,7 +91,7 @@ function assessSource(live: LiveObjects): StatusNode {
   const ready = conditionOf(repo, 'Ready');
   const revision = repo.status?.artifact?.revision as string | undefined;
   if (repo.spec?.suspend) return { ...base, state: 'suspended', reason: 'suspended', next: `flux resume source git ${FLUX_SYSTEM}` };
-  if (ready?.status === 'True') return { ...base, state: 'ready', reason: `fetched ${revision ?? 'a revision'}` };
+  if (ready?.status === 'True') return { ...base, state: 'ready', reason: `fetched ${revision ? shortRevision(revision) : 'a revision'}` };
   if (ready?.status === 'False') return { ...base, state: 'failed', reason: line(ready.message) || ready.reason || 'not ready' };
   return { ...base, state: 'progressing', reason: line(ready?.message) || 'fetching the repository' };
 }

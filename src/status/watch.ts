@@ -1,5 +1,5 @@
 import { DURATION } from '../answers/formats.js';
-import { inputError } from '../errors.js';
+import { inputError, isPikselError, type PikselError } from '../errors.js';
 import type { PlatformStatus } from './assess.js';
 
 /** How often the cluster is looked at while watching: Flux itself retries every minute. */
@@ -21,17 +21,25 @@ export interface WatchResult {
 /**
  * Looks until everything is Ready or `timeoutMs` has passed. A failure does not stop the watch:
  * Flux retries, and a person fixing a Secret or a DNS record sees it turn Ready here.
- * `onLook` gets every look (callers decide what changed enough to show).
+ * `onLook` gets every look (callers decide what changed enough to show). A look that cannot read
+ * the cluster ends the watch if it is the first; later, the last picture stands until the next
+ * look (an API server restarting during an upgrade is no reason to stop watching).
  */
 export async function watchPlatform(
   look: () => Promise<PlatformStatus>,
-  options: { readonly timeoutMs: number; readonly intervalMs?: number; readonly clock?: Clock },
+  options: { readonly timeoutMs: number; readonly intervalMs?: number; readonly clock?: Clock; readonly onLookError?: (error: PikselError) => void },
   onLook: (status: PlatformStatus) => void,
 ): Promise<WatchResult> {
   const clock = options.clock ?? realClock;
   const deadline = clock.now() + options.timeoutMs;
+  let last: PlatformStatus | undefined;
   for (;;) {
-    const status = await look();
+    const status = await look().catch((e: unknown) => {
+      if (!last || !isPikselError(e)) throw e;
+      options.onLookError?.(e);
+      return last;
+    });
+    last = status;
     onLook(status);
     if (status.outcome === 'ready') return { status, timedOut: false };
     const left = deadline - clock.now();

@@ -261,3 +261,19 @@ describe('status: what waits is told apart from what failed', () => {
     expect(statusExitCode(status)).toBe(4);
   });
 });
+
+describe('status --watch when the cluster cannot be read', () => {
+  it('the first look failing ends the watch; a later one keeps the last picture and looks again', async () => {
+    const { stepError } = await import('../../src/errors.js');
+    let now = 0;
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    await expect(watchPlatform(async () => { throw stepError('connection refused'); }, { timeoutMs: 60_000, clock }, () => {})).rejects.toThrow('connection refused');
+    const looks: Array<() => PlatformStatus> = [() => assess('progressing'), () => { throw stepError('the server is currently unable to handle the request'); }, () => assess('healthy')];
+    const errors: string[] = [];
+    const seen: string[] = [];
+    const result = await watchPlatform(async () => looks.shift()!(), { timeoutMs: 60_000, clock, onLookError: (e) => errors.push(e.message) }, (s) => seen.push(s.outcome));
+    expect(errors).toEqual(['the server is currently unable to handle the request']);
+    expect(seen).toEqual(['progressing', 'progressing', 'ready']);
+    expect(result.status.outcome).toBe('ready');
+  });
+});

@@ -157,6 +157,16 @@ describe('bootstrap waits for the platform', () => {
     expect(outcome.output).toMatch(/something failed \(above\) after 2m: Flux keeps trying; follow it with `npx create-piksel-gitops status .* --cluster development --watch`/);
   });
 
+  it('the CLI: still progressing when the wait runs out is exit 4, failed is exit 1 (built CLI)', async () => {
+    for (const [state, exitCode] of [['progressing', 4], ['crash-loop', 1]] as const) {
+      const s = await scenario({ remote: 'empty' });
+      await installPlatform(dirname(s.fakes.bin), [loadFixture(state)]);
+      const run = await runCli(['bootstrap', s.dir, '--yes', '--wait-timeout', '1ms', '--json'], { env: s.env() });
+      expect(run.exitCode, run.stderr).toBe(exitCode);
+      expect(JSON.parse(run.stdout).platform).toMatchObject({ timedOut: true });
+    }
+  });
+
   it('a bad --wait-timeout is refused before anything runs (exit 2)', async () => {
     const s = await scenario({ remote: 'empty' });
     const outcome = await bootstrap(args(s.dir, '--wait-timeout', '2 days'), s.env());

@@ -59,7 +59,9 @@ export function assessPlatform(plan: StatusPlan, live: LiveObjects, repository: 
   const done = new Map<string, KustomizationStatus>();
   for (const planned of plan.kustomizations) done.set(planned.name, assessKustomization(planned, plan, live, done, source));
   const kustomizations = [...done.values()];
-  const all = [source, ...kustomizations].flatMap(flatten);
+  // Flux's objects, Jobs and Certificates decide; a pod is evidence (an image still pulling, a
+  // container restarting while its database comes up): Flux says when it has given up on it.
+  const all = [source, ...kustomizations].flatMap(flatten).filter((n) => n.kind !== 'Pod');
   const outcome: Outcome = all.some((n) => n.state === 'failed' || n.state === 'suspended')
     ? 'failed'
     : all.every((n) => n.state === 'ready')
@@ -126,7 +128,7 @@ function assessKustomization(
   // Without the repository's artifact nothing applies: the GitRepository says why (above).
   if (ready?.status === 'False' && ready.reason === 'ArtifactFailed' && source.state !== 'ready')
     return { ...base, state: 'waiting', reason: `waiting for GitRepository ${FLUX_SYSTEM} (${source.state}: see above)`, details: [], children: [] };
-  const failedChild = children.find((c) => c.state === 'failed');
+  const failedChild = children.find((c) => c.state === 'failed' && c.kind !== 'Pod');
   if (ready?.status === 'False') {
     const reason = line(ready.message) || ready.reason || 'not ready';
     return { ...base, state: 'failed', reason: failedChild ? `${failedChild.kind} ${failedChild.namespace}/${failedChild.name} failed: ${reason}` : reason, details: [], children };

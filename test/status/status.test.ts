@@ -277,3 +277,15 @@ describe('status --watch when the cluster cannot be read', () => {
     expect(result.status.outcome).toBe('ready');
   });
 });
+
+describe('status: a pod is evidence, Flux decides', () => {
+  it('a release still installing with a pod in ImagePullBackOff: progressing (exit 4), the pod shown with its image', () => {
+    const live = loadFixture('image-pull');
+    const installing = (o: KubeObject) => ({ ...o, status: { ...o.status, conditions: [{ type: 'Ready', status: 'Unknown', reason: 'Progressing', message: "Running 'install' action with timeout of 10m0s" }] } });
+    const items = live.items.map((o) => ((o.kind === 'HelmRelease' || o.kind === 'Kustomization') && o.metadata.name === 'jupyterhub' ? installing(o) : o));
+    const status = assessPlatform(plan, { ...live, items });
+    expect(statusExitCode(status)).toBe(4);
+    expect(node(status, 'Kustomization', 'jupyterhub')!.state).toBe('progressing');
+    expect(node(status, 'Pod', 'hub-6d9c7b8f45-x2x7q')!.reason).toMatch(/^ImagePullBackOff: image quay\.io\/jupyterhub\/k8s-hub:4\.4\.0-typo/);
+  });
+});

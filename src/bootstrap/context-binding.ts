@@ -1,5 +1,5 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
-import { inputError, stepError } from '../errors.js';
+import { inputError, isPikselError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { resolveKubeContext } from './preflight.js';
 
@@ -13,7 +13,14 @@ import { resolveKubeContext } from './preflight.js';
 export async function clusterContext(run: ProcessRunner, answers: Answers, cluster: ClusterAnswers, requested: string | undefined, force = false): Promise<string> {
   const owner = (context: string) => answers.clusters.find((c) => c.name !== cluster.name && c.context === context);
   const wanted = requested ?? cluster.context;
-  const context = await resolveKubeContext(run, wanted);
+  const context = await resolveKubeContext(run, wanted).catch((e: unknown) => {
+    // The bound context is from the answers, not from --context: say where to fix it.
+    if (requested || !isPikselError(e) || !/does not exist/.test(e.message)) throw e;
+    throw stepError(
+      `clusters.${answers.clusters.indexOf(cluster)}.context is '${cluster.context}', which kubectl does not know: ` +
+        `add it to your kubeconfig, pass --context NAME, or change the answer (--set clusters.${answers.clusters.indexOf(cluster)}.context=NAME) and upgrade the repository`,
+    );
+  });
   const other = owner(context);
   if (other && !force) {
     const how = requested ? `--context ${context}` : wanted ? `clusters.${answers.clusters.indexOf(cluster)}.context` : 'the current kubectl context';

@@ -196,6 +196,18 @@ describe('bootstrap refuses a context that is not this cluster\'s, before instal
     expect(bound.summary?.context).toBe('kind-piksel');
   });
 
+  it('a bound context kubectl does not know: bootstrap stops before installing; status and secrets name the answer to fix', async () => {
+    const s = await scenario({ remote: 'empty', sets: ['clusters.0.context=kind-gone'] });
+    const outcome = await bootstrap([s.dir, '--yes'], s.env());
+    expect(outcome.error?.exitCode).toBe(1);
+    expect(outcome.error?.message).toContain("kubectl context 'kind-gone' does not exist");
+    expect(installed(outcome.commands)).toEqual([]);
+    const looked = await status([s.dir], s.env());
+    expect(looked.error?.message).toMatch(/^clusters\.0\.context is 'kind-gone', which kubectl does not know: add it to your kubeconfig, pass --context NAME/);
+    const checked = await secrets([s.dir, '--check'], s.env());
+    expect(checked.error?.message).toMatch(/^clusters\.0\.context is 'kind-gone'/);
+  });
+
   it("the cluster's own context is used when none is given", async () => {
     const s = await scenario({ remote: 'empty', sets: ['clusters.0.context=kind-piksel', 'clusters.1.name=staging', 'clusters.1.domain=staging.piksel.id', 'clusters.1.context=kind-staging'] });
     const outcome = await bootstrap([s.dir, '--yes', '--cluster', 'staging', '--no-wait'], s.env({ FAKE_KUBE_CONTEXTS: 'kind-piksel kind-staging' }));

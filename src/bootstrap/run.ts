@@ -25,9 +25,10 @@ import { FLUX_AND_WORKLOADS } from '../status/kubectl.js';
 
 /**
  * Bootstrap, step by step: preflight (placeholders, flux, token, kube context confirmed, flux
- * check --pre, cloud prerequisites, which Secrets exist and the outside facts for missing ones) →
- * commit → origin → push → flux bootstrap → pull/rebase + push → Secrets (create what is missing,
- * rotate what --rotate names). Every process goes through the one runner, each tool with its own
+ * check --pre, the context not another cluster's nor syncing another path, cloud prerequisites,
+ * which Secrets exist and the outside facts for missing ones) → commit → origin → push → flux
+ * bootstrap → pull/rebase + push → Secrets (create what is missing, rotate what --rotate names) →
+ * wait until the platform is healthy (unless --no-wait). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
  */
 export interface BootstrapDeps {

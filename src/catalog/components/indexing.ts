@@ -4,7 +4,7 @@ import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
 import { chosenProducts } from '../products.js';
 import { ARGO_WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
-import { ODC_DATABASE, ODC_IMAGES, owsUpdateConfigJson } from './odc.js';
+import { ODC_DATABASE, ODC_IMAGES, odc, owsUpdateConfigJson } from './odc.js';
 
 /**
  * The images the workflows run. datacube-index bundles odc-apps-dc-tools (stac-to-dc) with
@@ -90,6 +90,7 @@ export const indexing = defineComponent({
       productList: products,
       bbox: answers.data.bbox.join(', '),
       odcSecret: databaseSecretName('odc'),
+      owsNamespace: odc.namespace,
       definitionFiles: chosenProducts(answers.data.products).map(({ spec }) => `products/${spec.definition.file}`),
       definitions: DEFINITIONS,
       images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
@@ -116,6 +117,7 @@ interface DataView {
   readonly productList: readonly ProductView[];
   readonly bbox: string;
   readonly odcSecret: string;
+  readonly owsNamespace: string;
   readonly definitionFiles: readonly string[];
   readonly definitions: typeof DEFINITIONS;
   readonly images: { readonly index: string; readonly explorer: string; readonly ows: string };

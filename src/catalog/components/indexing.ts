@@ -80,8 +80,12 @@ export const indexing = defineComponent({
   hosts: [],
   images: IMAGES,
   answers: indexingAnswers,
-  // The odc role's login, in the workflows' namespace (one group with odc's own copies).
-  secrets: () => databaseSecrets('odc', argo.namespace, ODC_DATABASE).filter((s) => s.namespace === argo.namespace),
+  // The odc role's login, in the workflows' namespace (one group with odc's own copies). Workflow
+  // pods read it when they start: a rotation restarts no Deployment of Argo's namespace.
+  secrets: () =>
+    databaseSecrets('odc', argo.namespace, ODC_DATABASE)
+      .filter((s) => s.namespace === argo.namespace)
+      .map((s) => ({ ...s, afterRotate: s.afterRotate?.filter((step) => !(step.kind === 'restart' && step.namespace === argo.namespace)) })),
   sharedView: ({ answers, selected }): DataView => {
     const db = pooledDatabase('odc', ODC_DATABASE);
     const products = productView(answers);

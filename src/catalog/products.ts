@@ -1,8 +1,8 @@
 /**
  * The well-known public collections the platform can index on day one: plain data, a leaf module
  * (the answers schema reads the names, the data component the rest). Each product's ODC definition
- * is its publisher's file, kept verbatim under templates/apps/base/indexing/products/ with its source
- * in a comment; nothing here invents a band.
+ * is its publisher's file under templates/apps/base/indexing/products/, values unchanged, with
+ * its source in a comment (one re-indented for yamllint); nothing here invents a band.
  */
 
 /** Where a product's items come from: a public STAC API collection. */

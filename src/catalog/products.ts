@@ -1,6 +1,6 @@
 /**
  * The well-known public collections the platform can index on day one: plain data, a leaf module
- * (the answers schema reads the names, the data component the rest). Each product's ODC definition
+ * (the answers schema reads the names, the indexing component the rest). Each product's ODC definition
  * is its publisher's file under templates/apps/base/indexing/products/, values unchanged, with
  * its source in a comment (one re-indented for yamllint); nothing here invents a band.
  */

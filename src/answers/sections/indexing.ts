@@ -38,7 +38,7 @@ const showProducts = (value: unknown): string =>
 
 const readBbox = (text: string): unknown => text.split(',').map((n) => (n.trim() === '' ? Number.NaN : Number(n)));
 
-/** The data component's answers: which public collections to index, where, and from when. */
+/** The indexing component's answers (key `data`): which public collections to index, where, and from when. */
 export const indexingAnswers = defineSection({
   key: 'data',
   component: 'indexing',

@@ -86,7 +86,7 @@ export const indexing = defineComponent({
     databaseSecrets('odc', argo.namespace, ODC_DATABASE)
       .filter((s) => s.namespace === argo.namespace)
       .map((s) => ({ ...s, afterRotate: s.afterRotate?.filter((step) => !(step.kind === 'restart' && step.namespace === argo.namespace)) })),
-  sharedView: ({ answers, selected }): DataView => {
+  sharedView: ({ answers, selected }): IndexingView => {
     const db = pooledDatabase('odc', ODC_DATABASE);
     const products = productView(answers);
     return {
@@ -114,8 +114,8 @@ export const indexing = defineComponent({
   },
 });
 
-/** What data's templates see beside the common fields (apps/base/indexing/). */
-interface DataView {
+/** What indexing's templates see beside the common fields (apps/base/indexing/). */
+interface IndexingView {
   /** Product name → true, for the definition files' guards. */
   readonly products: Readonly<Record<string, true>>;
   readonly productList: readonly ProductView[];

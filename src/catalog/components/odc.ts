@@ -24,7 +24,7 @@ const NAMESPACE = 'odc';
  * (scripts/system.py) then creates the schema without roles.
  */
 const DATABASE = { name: 'odc', pooling: 'session', extensions: ['postgis'], schema: true } as const;
-/** The data cube's database: the indexing workflows (the data component) write to it as the odc role. */
+/** The data cube's database: the indexing workflows (the indexing component) write to it as the odc role. */
 export const ODC_DATABASE = DATABASE;
 const DB_SECRET = databaseSecretName('odc');
 
@@ -46,7 +46,7 @@ const IMAGES = {
     source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v); another deployment names ghcr.io/opendatacube/ows:1.9.11 in the same form (tag list not read)',
   },
 } as const satisfies Record<string, ImageSpec>;
-/** The same images for the data component's workflows (Explorer's summary refresh), one pin. */
+/** The same images for the indexing component's workflows (Explorer's summary refresh), one pin. */
 export const ODC_IMAGES = IMAGES;
 
 /** OWS reads its layer configuration from the file DATACUBE_OWS_CFG names (a JSON file here). */
@@ -80,11 +80,11 @@ function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = 
 /** The component whose workflows index the products OWS serves: without it OWS serves no layers. */
 const INDEXER: ComponentName = 'indexing';
 
-/** OWS layers for the products the data component indexes (none when it is not selected). */
+/** OWS layers for the products the indexing component indexes (none when it is not selected). */
 const servedLayers = (selected: ReadonlySet<string>, answers: Answers) =>
   selected.has(INDEXER) ? owsLayers(chosenProducts(answers.data.products).map((p) => p.spec)) : [];
 
-/** The OWS configuration the data component's range updates read: the same layers, no host. */
+/** The OWS configuration the indexing component's range updates read: the same layers, no host. */
 export const owsUpdateConfigJson = (selected: ReadonlySet<string>, answers: Answers): string =>
   `${JSON.stringify(owsConfig('localhost', servedLayers(selected, answers)), null, 2)}\n`;
 

@@ -1,8 +1,9 @@
 /**
  * The well-known public collections the platform can index on day one: plain data, a leaf module
  * (the answers schema reads the names, the indexing component the rest). Each product's ODC definition
- * is its publisher's file under templates/apps/base/indexing/products/, values unchanged, with
- * its source in a comment (one re-indented for yamllint); nothing here invents a band.
+ * is its publisher's file, a partial under templates/_partials/products/ nested in the
+ * definitions ConfigMap: values unchanged, blank lines dropped, its source in a comment; nothing
+ * here invents a band.
  */
 
 /** Where a product's items come from: a public STAC API collection. */
@@ -30,7 +31,7 @@ export interface ProductSpec {
   readonly bucket: { readonly name: string; readonly region: string; readonly requesterPays: boolean };
   /** The first date a backfill indexes when the answers give none. */
   readonly defaultStart: string;
-  /** The definition file and where it was taken from (publisher, repository, commit, license). */
+  /** The definition (its key in the ConfigMap, its partial's name) and where it was taken from. */
   readonly definition: { readonly file: string; readonly source: string; readonly license: string };
   /** OWS: how nodata is marked, native resolution in degrees, styles (the first is the default). */
   readonly ows: { readonly nodata: 'value' | 'nan'; readonly resolution: number; readonly styles: readonly [ProductStyle, ...ProductStyle[]] };

@@ -106,7 +106,7 @@ export function checkDataProducts(objects: readonly LocatedObject[]): Finding[] 
       check: 'deploy',
       ...at(m),
       message: `the workflow indexes product '${m.product}', which no product definition defines: every run fails`,
-      hint: `add the publisher's definition of '${m.product}' to the product definitions ConfigMap (apps/base/indexing/products/ and its kustomization.yaml), or fix the name`,
+      hint: `add the publisher's definition of '${m.product}' to the product definitions ConfigMap (apps/base/indexing/product-definitions.yaml), or fix the name`,
     });
   }
   return findings;

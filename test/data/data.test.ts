@@ -44,6 +44,10 @@ async function productValidator(): Promise<ValidateFunction> {
   return ajv.compile(product);
 }
 
+/** The product definitions ConfigMap's data: definition file name → its text. */
+const definitionsOf = (files: ReadonlyMap<string, string>): Record<string, string> =>
+  (loadAll(files.get('apps/base/indexing/product-definitions.yaml')!) as { kind?: string; data?: Record<string, string> }[]).find((d) => d?.kind === 'ConfigMap')!.data!;
+
 const errorsOf = (validate: ValidateFunction) => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 
 describe('data: --yes generates products, workflows and daily indexing', () => {
@@ -55,8 +59,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
   const docsOf = (path: string) => loadAll(files.get(path) ?? '').filter(Boolean) as Doc[];
 
   it('writes the default products’ definitions, one per product, and nothing for the others', () => {
-    const definitions = [...files.keys()].filter((p) => p.startsWith('apps/base/indexing/products/'));
-    expect(definitions.sort()).toEqual(DEFAULT_PRODUCTS.map((name) => `apps/base/indexing/products/${name}.odc-product.yaml`).sort());
+    expect(Object.keys(definitionsOf(files))).toEqual(DEFAULT_PRODUCTS.map((name) => `${name}.odc-product.yaml`));
     expect(PRODUCTS.length).toBeGreaterThan(DEFAULT_PRODUCTS.length);
   });
 
@@ -64,7 +67,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
     const validate = await productValidator();
     const all = await render({ data: { products: PRODUCTS.map((p) => ({ name: p.name })) } });
     for (const product of PRODUCTS) {
-      const text = all.files.get(`apps/base/indexing/products/${product.definition.file}`);
+      const text = definitionsOf(all.files)[product.definition.file];
       expect(text, product.name).toBeDefined();
       const docs = loadAll(text!).filter(Boolean) as Record<string, unknown>[];
       expect(docs).toHaveLength(1);
@@ -77,7 +80,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
 
   it('the product schema is not a pass-through: a misspelt measurement field fails', async () => {
     const validate = await productValidator();
-    const doc = loadAll(files.get('apps/base/indexing/products/cop_dem_glo_30.odc-product.yaml')!).find(Boolean) as { measurements: Record<string, unknown>[] };
+    const doc = loadAll(definitionsOf(files)['cop_dem_glo_30.odc-product.yaml']!).find(Boolean) as { measurements: Record<string, unknown>[] };
     doc.measurements[0] = { ...doc.measurements[0], nodta: 0 };
     expect(validate(doc)).toBe(false);
   });
@@ -103,7 +106,7 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
     expect(text).toContain('value: "2019-06-01/.."');
     expect(text).toContain('value: "106,-7,107,-6"');
     expect(text).toContain('argo submit -n argo --from workflowtemplate/index-ls8-c2l2-sr');
-    expect(custom.has('apps/base/indexing/products/s2_l2a_c1.odc-product.yaml')).toBe(false);
+    expect(Object.keys(definitionsOf(custom))).toEqual(['ls8_c2l2_sr.odc-product.yaml']);
   });
 
   it('the indexing Kustomization waits for argo (its CRDs) and odc (the schema)', () => {
@@ -182,7 +185,7 @@ describe('data: serving the products', () => {
     const { files } = await render({ data: { products: PRODUCTS.map((p) => ({ name: p.name })) } });
     const cfg = configMapJson(files.get('apps/development/odc/ows-config.yaml')!, 'ows_cfg.json') as { layers: { layers: (Layer & { bands: Record<string, unknown> })[] }[] };
     for (const layer of cfg.layers.flatMap((f) => f.layers)) {
-      const definition = loadAll(files.get(`apps/base/indexing/products/${layer.product_name}.odc-product.yaml`)!).find(Boolean) as { measurements: { name: string; aliases?: string[] }[] };
+      const definition = loadAll(definitionsOf(files)[`${layer.product_name}.odc-product.yaml`]!).find(Boolean) as { measurements: { name: string; aliases?: string[] }[] };
       const known = new Set(definition.measurements.flatMap((m) => [m.name, ...(m.aliases ?? [])]));
       for (const band of Object.keys(layer.bands)) expect(known.has(band), `${layer.name}: ${band}`).toBe(true);
     }

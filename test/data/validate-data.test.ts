@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkDataProducts } from '../../src/validate/data.js';
 import type { LocatedObject } from '../../src/validate/types.js';
@@ -10,22 +9,19 @@ import { removeRepositories, validate, writeRepository } from '../validate/suppo
 const objects = (file: string, text: string): LocatedObject[] =>
   parseYamlFile(file, text).docs.filter(isObjectDoc).map((d) => ({ object: d.value, file, line: d.line, source: d }));
 
-/** What the data and odc folders apply, the definitions ConfigMap as kustomize's generator makes it. */
+/** What the indexing and odc folders apply, optionally without one product's definition or workflows. */
 async function dataObjects(raw: Record<string, unknown> = {}, drop: { definition?: string; workflowsOf?: string } = {}) {
   const { files } = await render(raw);
-  const definitions = Object.fromEntries(
-    [...files]
-      .filter(([path]) => path.startsWith('apps/base/indexing/products/') && !path.endsWith(`/${drop.definition}.odc-product.yaml`))
-      .map(([path, text]) => [path.split('/').at(-1)!, text]),
-  );
-  const generated = stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odc-product-definitions', namespace: 'argo' }, data: definitions });
+  const configMap = files.get('apps/base/indexing/product-definitions.yaml')!;
+  // The definitions ConfigMap without one product's key (its block of lines).
+  const definitions = drop.definition ? configMap.replace(new RegExp(`^  ${drop.definition}\\.odc-product\\.yaml: \\|\\n(    .*\\n)*`, 'm'), '') : configMap;
   const products = files.get('apps/base/indexing/products.yaml')!;
   const kept = drop.workflowsOf ? products.split('\n---\n').filter((doc) => !doc.includes(`index-${drop.workflowsOf}`)).join('\n---\n') : products;
   return [
     ...objects('apps/base/indexing/workflow-templates.yaml', files.get('apps/base/indexing/workflow-templates.yaml')!),
     ...objects('apps/base/indexing/products.yaml', kept),
     ...objects('apps/development/odc/ows-config.yaml', files.get('apps/development/odc/ows-config.yaml')!),
-    ...objects('apps/base/indexing/kustomization.yaml', generated),
+    ...objects('apps/base/indexing/product-definitions.yaml', definitions),
   ];
 }
 
@@ -54,7 +50,8 @@ describe('validate deploy: data products', () => {
   it.skipIf(!hasKubectl)('`validate` reports it for a repository on disk (through the kustomize build)', async () => {
     const { files } = await render();
     const edited = new Map(files);
-    edited.set('apps/base/indexing/kustomization.yaml', files.get('apps/base/indexing/kustomization.yaml')!.replace(/^ {6}- products\/s2_l2a_c1\.odc-product\.yaml\n/m, ''));
+    const configMap = files.get('apps/base/indexing/product-definitions.yaml')!;
+    edited.set('apps/base/indexing/product-definitions.yaml', configMap.replace(/^ {2}s2_l2a_c1\.odc-product\.yaml: \|\n( {4}.*\n)*/m, ''));
     const report = await validate(await writeRepository(edited));
     const data = report.findings.filter((f) => f.check === 'deploy' && f.severity === 'error').map((f) => f.message);
     expect(data).toEqual([expect.stringContaining("product 's2_l2a_c1', which no product definition defines")]);

@@ -44,6 +44,9 @@ interface ProductView {
   readonly query: string;
   readonly urlReplace: string;
   readonly schedule: string;
+  /** Its definition: the key in the definitions ConfigMap, and the partial that holds the text. */
+  readonly file: string;
+  readonly partial: string;
   /** Where the data lives, for the README. */
   readonly bucket: string;
   readonly start: string;
@@ -62,6 +65,8 @@ const productView = (answers: Answers) =>
       query: spec.stac.query ? JSON.stringify(spec.stac.query) : '',
       urlReplace: spec.stac.rewriteUrls ? spec.stac.rewriteUrls.join(',') : '',
       schedule: scheduleOf(index),
+      file: spec.definition.file,
+      partial: `products/${spec.definition.file}`,
       bucket: `s3://${spec.bucket.name} (${spec.bucket.region}${spec.bucket.requesterPays ? ', requester pays' : ''})`,
       start,
     }),
@@ -90,12 +95,10 @@ export const indexing = defineComponent({
     const db = pooledDatabase('odc', ODC_DATABASE);
     const products = productView(answers);
     return {
-      products: Object.fromEntries(products.map((p) => [p.name, true])),
       productList: products,
       bbox: answers.data.bbox.join(', '),
       odcSecret: databaseSecretName('odc'),
       owsNamespace: odc.namespace,
-      definitionFiles: chosenProducts(answers.data.products).map(({ spec }) => `products/${spec.definition.file}`),
       definitions: DEFINITIONS,
       images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
       owsUpdate: OWS_UPDATE_CONFIG,
@@ -116,13 +119,10 @@ export const indexing = defineComponent({
 
 /** What indexing's templates see beside the common fields (apps/base/indexing/). */
 interface IndexingView {
-  /** Product name → true, for the definition files' guards. */
-  readonly products: Readonly<Record<string, true>>;
   readonly productList: readonly ProductView[];
   readonly bbox: string;
   readonly odcSecret: string;
   readonly owsNamespace: string;
-  readonly definitionFiles: readonly string[];
   readonly definitions: typeof DEFINITIONS;
   readonly images: { readonly index: string; readonly explorer: string; readonly ows: string };
   readonly owsUpdate: typeof OWS_UPDATE_CONFIG;

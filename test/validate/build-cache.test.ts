@@ -44,7 +44,7 @@ describe.concurrent('kustomize build cache', () => {
     expect(hit.stats).toMatchObject({ builds: 0, reusedClusters: 0 });
     expect(hit.stats.cachedBuilds).toBeGreaterThan(0);
     expect(hitRunner.kustomizeRuns).toBe(0);
-    expect((await readdir(join(cacheDir, 'kustomize-build-v1'))).length).toBe(fresh.stats.builds);
+    expect((await readdir(join(cacheDir, 'kustomize-build-v2'))).length).toBe(fresh.stats.builds);
   });
 
   it('builds afresh when an input changes, and reports what the change broke', async () => {
@@ -54,10 +54,11 @@ describe.concurrent('kustomize build cache', () => {
     const first = await validateRepository(dir, { runner: countingRunner(), cacheDir });
     expect(first.ok).toBe(true);
 
-    // One file that several builds read: a kustomization listing a resource that is not there.
+    // One file that several builds read: a kustomization listing a resource kustomize refuses (an object without a name).
     const k = 'infrastructure/controllers/kustomization.yaml';
-    editDoc(files, { file: k, index: 0 }, (doc) => doc.addIn(['resources'], 'ghost-controller.yaml'));
+    editDoc(files, { file: k, index: 0 }, (doc) => doc.addIn(['resources'], 'nameless.yaml'));
     await writeFile(join(dir, k), files.get(k)!);
+    await writeFile(join(dir, 'infrastructure/controllers/nameless.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n');
     const runner = countingRunner();
     const second = await validateRepository(dir, { runner, cacheDir });
     expect(second.ok).toBe(false);

@@ -58,7 +58,8 @@ export function isOwn(info: Pick<Stats, 'uid' | 'mode'>): boolean {
 export async function ownFolder(path: string): Promise<boolean> {
   await mkdir(path, { recursive: true, mode: 0o700 }).catch(() => undefined);
   const info = await stat(path).catch(() => undefined);
-  return info !== undefined && info.isDirectory() && isOwn(info);
+  if (!info?.isDirectory()) return false;
+  return isOwn(info);
 }
 
 /** Entries not written for this long are removed when their folder is pruned. */

@@ -69,17 +69,20 @@ const PLUGIN_PATH_FIELDS = new Set(['files', 'envs', 'env', 'path', 'paths', 'va
 const PLUGIN_OTHER_FIELDS = new Set(['metadata', 'fieldSpecs', 'target', 'targets', 'source', 'select', 'reject', 'options', 'literals', 'valuesInline', 'valuesLocal', 'patch']);
 
 /** The file names in plugin configurations (inline or in a file): each is checked as an entry of the kustomization, at the line of the plugin entry. */
-function pluginEntries(text: string, at: Entry): Entry[] {
+function pluginEntries(text: string, at: Entry, from: string): Entry[] {
   const found: Entry[] = [];
   const walk = (value: unknown, field?: string) => {
     if (typeof value === 'string') {
-      if (field !== undefined) found.push({ value: field === 'files' ? fileSource(value) : value, path: at.path, role: 'input', via: field });
+      if (field !== undefined) found.push({ value: field === 'files' ? fileSource(value) : value, path: at.path, role: 'input', via: `${field} of ${from}` });
     } else if (Array.isArray(value)) value.forEach((v) => walk(v, field));
     else if (isMap(value))
       for (const [key, v] of Object.entries(value)) if (!PLUGIN_OTHER_FIELDS.has(key)) walk(v, PLUGIN_PATH_FIELDS.has(key) ? key : undefined);
   };
   try {
-    for (const doc of parseAllDocuments(text)) walk(doc.toJS({ maxAliasCount: 100 }));
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw doc.errors[0];
+      walk(doc.toJS({ maxAliasCount: 100 }));
+    }
   } catch {
     found.push({ value: '', path: at.path, role: 'plugin', via: '(unreadable)' });
   }
@@ -116,13 +119,13 @@ export function readKustomization(source: SourceDoc, repo: RepoIndex, readText: 
   const pending = entriesOf(k);
   for (let n = 0; n < pending.length; n++) {
     const entry = pending[n]!;
-    const listed = `${fieldOf(entry)}${entry.via ? ` (${entry.via} of its plugin configuration)` : ''} entry '${entry.value}'`;
+    const listed = `${fieldOf(entry)}${entry.via ? ` (${entry.via})` : ''} entry '${entry.value}'`;
     if (entry.via === '(unreadable)') {
       fail(entry, `${fieldOf(entry)}: a plugin configuration that is not valid YAML`, 'fix the YAML of the configuration');
       continue;
     }
     if (entry.role === 'plugin' && entry.value.includes('\n')) {
-      pending.push(...pluginEntries(entry.value, entry));
+      pending.push(...pluginEntries(entry.value, entry, 'its inline plugin configuration'));
       continue;
     }
     if (isRemoteEntry(entry.value)) {
@@ -151,7 +154,7 @@ export function readKustomization(source: SourceDoc, repo: RepoIndex, readText: 
         inputFiles.push(target);
         const text = readText(target);
         if (text === undefined) fail(entry, `${listed}: the plugin configuration ${target} could not be read (binary or too large)`, 'keep plugin configurations small YAML files');
-        else pending.push(...pluginEntries(text, entry));
+        else pending.push(...pluginEntries(text, entry, `the plugin configuration ${target}`));
       }
     } else if (entry.role === 'input') {
       if (kind === 'dir') fail(entry, `${listed} is a folder, not a file`, 'point the entry at a file');

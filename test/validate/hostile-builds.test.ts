@@ -131,6 +131,25 @@ describe('validate never builds what reads outside the repository', () => {
     expect(kubectl.builtIn(dir)).not.toContain('clusters/test'); // the cluster root itself builds; never app through it
   });
 
+  it.each([
+    { field: 'crds', body: 'crds:\n  - ../../outside/crd.yaml\n' },
+    { field: 'configurations', body: 'configurations:\n  - /etc/kustomize.yaml\n' },
+    { field: 'openapi.path', body: 'openapi:\n  path: /proc/self/environ\n' },
+    { field: 'replacements.path', body: 'replacements:\n  - path: ../../outside/replacement.yaml\n' },
+    { field: 'patchesStrategicMerge', body: 'patchesStrategicMerge:\n  - ../../outside/patch.yaml\n' },
+    { field: 'secretGenerator.envs', body: 'secretGenerator:\n  - name: s\n    envs:\n      - ../.git/config\n' },
+    { field: 'helmCharts.valuesFile', body: 'helmCharts:\n  - name: podinfo\n    valuesFile: /etc/passwd\n' },
+    { field: 'generators (path of its plugin configuration)', body: 'generators:\n  - |\n    apiVersion: builtin\n    kind: ConfigMapGenerator\n    metadata:\n      name: leak\n    files:\n      - /proc/self/environ\n' },
+    { field: 'transformers (path of its plugin configuration)', body: 'transformers:\n  - patch-transformer.yaml\n', file: 'apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: leak\npath: ../../outside/patch.yaml\ntarget:\n  kind: ConfigMap\n' },
+  ])('an entry of $field reading outside the repository is a finding, and the folder is never built', async ({ field, body, file }) => {
+    const dir = await repository({ 'app/kustomization.yaml': kustomization(`resources:\n  - cm.yaml\n${body}`), ...(file ? { 'app/patch-transformer.yaml': file } : {}) });
+    const kubectl = recordingKubectl(false);
+    const report = await validateRepository(dir, { runner: kubectl.runner });
+    const name = field.split(' ')[0]!.replace('.', '\\.');
+    expect(kustomizeFindings(report)).toEqual([expect.stringMatching(new RegExp(`^app/kustomization\\.yaml: ${name}(\\.path)? .*entry '.*' (leaves the repository|points into \\.git)$`))]);
+    expect(kubectl.builtIn(dir)).not.toContain('app');
+  });
+
   it('a resource that is a link to /dev/zero, a FIFO, or a file through a linked folder is refused before any build', async () => {
     const dir = await repository({ 'app/kustomization.yaml': kustomization('resources:\n  - cm.yaml\n  - zero.yaml\n  - pipe.yaml\n  - linked/hosts\n') });
     await symlink('/dev/zero', join(dir, 'app/zero.yaml'));

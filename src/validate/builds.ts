@@ -36,6 +36,14 @@ export interface BuildRequest {
   readonly images?: readonly unknown[];
 }
 
+/** What the builder asks about a request's inputs (build-cache.ts, BuildInputs, answers it). */
+export interface VettedInputs {
+  /** Why the request must never reach kubectl; undefined: it may. */
+  refusal(request: BuildRequest): string | undefined;
+  /** Every file it can read; undefined: unbounded. */
+  closure(request: BuildRequest): ReadonlySet<RepoPath> | undefined;
+}
+
 /** A built object and the repository file it came from (kustomize's origin annotation). */
 export interface BuiltObject {
   readonly object: KubeObject;
@@ -249,8 +257,8 @@ export class KustomizeBuilder {
     private readonly batchInputs?: (request: BuildRequest) => BatchInputs | undefined,
     /** Writes a build's inputs before kubectl reads them; none: the tree is on disk. */
     private readonly writeInputs?: InputWriter,
-    /** Why a request must not reach kubectl (BuildInputs.refusal); undefined: it may. */
-    private readonly refusal: (request: BuildRequest) => string | undefined = () => undefined,
+    /** What a request reads (BuildInputs): why it must not reach kubectl, and the files its objects may come from. */
+    private readonly vetted?: VettedInputs,
   ) {
     this.limit = createLimiter(concurrency);
   }
@@ -290,7 +298,7 @@ export class KustomizeBuilder {
     if (this.unavailable) return { status: 'unavailable' };
     if (request.resources.length === 0) return { status: 'ok', objects: [] };
     // Never built, never cached: what it would read is outside the repository, remote or special.
-    const refused = this.refusal(request);
+    const refused = this.vetted?.refusal(request);
     if (refused !== undefined) return { status: 'failed', message: `not built: ${refused}` };
     this.lookups++;
     let key: string | undefined;
@@ -454,7 +462,17 @@ export class KustomizeBuilder {
         outcome: { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) },
         cacheable: cacheable && result.exitCode === 1 && result.stderr.trim() !== '',
       };
-    return { outcome: { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) }, cacheable };
+    return { outcome: { status: 'ok', objects: this.ownFiles(request, parseBuildOutput(result.stdout, wrapperDir, this.root)) }, cacheable };
+  }
+
+  /**
+   * An object's origin annotation can be written by hand (`commonAnnotations`): one naming a file
+   * the build cannot read is not believed (the object is then located by its build, not by that
+   * file, which would otherwise count as checked).
+   */
+  private ownFiles(request: BuildRequest, objects: BuiltObject[]): BuiltObject[] {
+    const files = this.vetted?.closure(request);
+    return files ? objects.map((b) => (b.file === undefined || files.has(b.file) ? b : { object: b.object })) : objects;
   }
 
   /**

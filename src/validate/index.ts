@@ -88,7 +88,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
   const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, sources.hashOf, process.env, options.runner ?? runProcess);
   const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(sources, tool!), cache, sources.repo);
   const writeInputs = options.writeOnDemand && inputWriter(options.writeOnDemand, inputs);
-  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request), writeInputs, (request) => inputs.refusal(request));
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request), writeInputs, inputs);
   try {
     const { expected, findings: answersFindings } = expectedFromAnswers(sources.texts.find((t) => t.path === ANSWERS_FILE));
     const checkedClusters = options.cluster ? [options.cluster] : clusters;

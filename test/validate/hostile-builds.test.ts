@@ -202,6 +202,26 @@ describe('builds in one kubectl run are split by kustomize’s own annotation, w
   });
 });
 
+describe('an origin annotation naming a file its build cannot read', () => {
+  it('is not believed: that file is still checked as written, and its error reported', async () => {
+    const dir = join(await tempDir('piksel-hostile-'), 'repo');
+    const origin = `config.kubernetes.io/origin: "path: ${join(dir, 'notes/broken.yaml')}"`;
+    const files: Record<string, string> = {
+      'clusters/test/apps.yaml':
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+      'app/kustomization.yaml': kustomization(`resources:\n  - cm.yaml\ncommonAnnotations:\n  ${origin}\n`),
+      'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  namespace: default\ndata:\n  a: b\n',
+      'notes/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: default\ndata: 5\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const report = await validateRepository(dir, { runner: runProcess });
+    expect(report.findings).toContainEqual(expect.objectContaining({ severity: 'error', check: 'schema', file: 'notes/broken.yaml' }));
+  });
+});
+
 describe('a build that did not end on its own', () => {
   it('killed by a signal after printing a warning: reported, never cached as the folder’s failure', async () => {
     const dir = await repository({ 'app/kustomization.yaml': kustomization('resources:\n  - cm.yaml\n') });

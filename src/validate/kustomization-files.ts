@@ -28,9 +28,9 @@ export interface KustomizationModel {
 /**
  * A string of a kustomization file that names something kustomize reads. `role`: what it must be
  * (a folder or manifest, a component folder, a file read as input, a plugin configuration: a
- * file, or inline YAML); `via`: the plugin configuration field it was found in, if any.
+ * file, or inline YAML; `any`: a file or a folder, such as helm's chart home); `via`: the plugin configuration field it was found in, if any.
  */
-type Entry = { value: string; path: (string | number)[]; role: 'resource' | 'component' | 'input' | 'plugin'; via?: string };
+type Entry = { value: string; path: (string | number)[]; role: 'resource' | 'component' | 'input' | 'plugin' | 'any'; via?: string };
 
 const strings = (v: unknown) => (Array.isArray(v) ? v : []);
 
@@ -56,16 +56,18 @@ function entriesOf(k: Record<string, unknown>): Entry[] {
   // kubectl kustomize inflates no chart (it is never given --enable-helm), but a chart's repository is still a fetch, and its files still reads.
   strings(k.helmCharts).forEach((c, i) => {
     if (!isMap(c)) return;
-    for (const field of ['repo', 'valuesFile']) add(c[field], ['helmCharts', i, field]);
+    add(c.repo, ['helmCharts', i, 'repo'], 'any');
+    add(c.valuesFile, ['helmCharts', i, 'valuesFile']);
     strings(c.additionalValuesFiles).forEach((v, j) => add(v, ['helmCharts', i, 'additionalValuesFiles', j]));
   });
-  if (isMap(k.helmGlobals)) for (const field of ['chartHome', 'configHome']) add(k.helmGlobals[field], ['helmGlobals', field]);
-  strings(k.helmChartInflationGenerator).forEach((c, i) => isMap(c) && ['chartRepoUrl', 'chartHome', 'values'].forEach((field) => add(c[field], ['helmChartInflationGenerator', i, field])));
+  if (isMap(k.helmGlobals)) for (const field of ['chartHome', 'configHome']) add(k.helmGlobals[field], ['helmGlobals', field], 'any');
+  strings(k.helmChartInflationGenerator).forEach((c, i) => isMap(c) && ['chartRepoUrl', 'chartHome', 'values'].forEach((field) => add(c[field], ['helmChartInflationGenerator', i, field], 'any')));
   return entries;
 }
 
-/** Fields of kustomize's built-in plugin configurations (generators, transformers) that name files, and the subtrees that never do. */
-const PLUGIN_PATH_FIELDS = new Set(['files', 'envs', 'env', 'path', 'paths', 'valuesFile', 'additionalValuesFiles', 'chartHome', 'configHome', 'repo', 'chartRepoUrl', 'values']);
+/** Fields of kustomize's built-in plugin configurations (generators, transformers) that name files (or folders: helm's), and the subtrees that never do. */
+const PLUGIN_PATH_FIELDS = new Set(['files', 'envs', 'env', 'path', 'paths', 'valuesFile', 'additionalValuesFiles']);
+const PLUGIN_ANY_FIELDS = new Set(['chartHome', 'configHome', 'repo', 'chartRepoUrl', 'values']);
 const PLUGIN_OTHER_FIELDS = new Set(['metadata', 'fieldSpecs', 'target', 'targets', 'source', 'select', 'reject', 'options', 'literals', 'valuesInline', 'valuesLocal', 'patch']);
 
 /** The file names in plugin configurations (inline or in a file): each is checked as an entry of the kustomization, at the line of the plugin entry. */
@@ -73,10 +75,11 @@ function pluginEntries(text: string, at: Entry, from: string): Entry[] {
   const found: Entry[] = [];
   const walk = (value: unknown, field?: string) => {
     if (typeof value === 'string') {
-      if (field !== undefined) found.push({ value: field === 'files' ? fileSource(value) : value, path: at.path, role: 'input', via: `${field} of ${from}` });
+      if (field !== undefined)
+        found.push({ value: field === 'files' ? fileSource(value) : value, path: at.path, role: PLUGIN_ANY_FIELDS.has(field) ? 'any' : 'input', via: `${field} of ${from}` });
     } else if (Array.isArray(value)) value.forEach((v) => walk(v, field));
     else if (isMap(value))
-      for (const [key, v] of Object.entries(value)) if (!PLUGIN_OTHER_FIELDS.has(key)) walk(v, PLUGIN_PATH_FIELDS.has(key) ? key : undefined);
+      for (const [key, v] of Object.entries(value)) if (!PLUGIN_OTHER_FIELDS.has(key)) walk(v, PLUGIN_PATH_FIELDS.has(key) || PLUGIN_ANY_FIELDS.has(key) ? key : undefined);
   };
   try {
     for (const doc of parseAllDocuments(text)) {
@@ -156,6 +159,8 @@ export function readKustomization(source: SourceDoc, repo: RepoIndex, readText: 
         if (text === undefined) fail(entry, `${listed}: the plugin configuration ${target} could not be read (binary or too large)`, 'keep plugin configurations small YAML files');
         else pending.push(...pluginEntries(text, entry, `the plugin configuration ${target}`));
       }
+    } else if (entry.role === 'any') {
+      if (kind === 'file') inputFiles.push(target);
     } else if (entry.role === 'input') {
       if (kind === 'dir') fail(entry, `${listed} is a folder, not a file`, 'point the entry at a file');
       else inputFiles.push(target);

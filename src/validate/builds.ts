@@ -146,7 +146,9 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
 export function kustomizeEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const kept = ['PATH', 'HOME', 'TMPDIR', 'GOGC', 'GOMEMLIMIT', ...(process.platform === 'win32' ? ['SYSTEMROOT', 'TEMP', 'TMP'] : [])];
   const out: Record<string, string | undefined> = {};
-  for (const name of new Set([...Object.keys(process.env), ...Object.keys(env)])) out[name] = kept.includes(name) ? env[name] : undefined;
+  // Windows spells them as it likes (`Path`) and matches them in any case.
+  const keeps = (name: string) => kept.includes(process.platform === 'win32' ? name.toUpperCase() : name);
+  for (const name of new Set([...Object.keys(process.env), ...Object.keys(env)])) out[name] = keeps(name) ? env[name] : undefined;
   return env.GOGC === undefined && env.GOMEMLIMIT === undefined ? { ...out, GOGC: 'off', GOMEMLIMIT: '256MiB' } : out;
 }
 

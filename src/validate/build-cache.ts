@@ -144,6 +144,8 @@ export class BuildInputs {
     if (!direct) {
       direct = { files: this.repo.filesUnder(dir), dirs: [], bounded: true };
       const model = this.modelByDir.get(dir);
+      // What plugin configurations name (inline ones are not among the strings below): kustomization-files.ts found them.
+      if (model) direct.files.push(...(model.inputFiles ?? []));
       if (model)
         for (const entry of stringsOf(model.source.value)) {
           if (isRemoteEntry(entry)) direct.bounded = false;

@@ -5,7 +5,9 @@ import { BuildInputs } from '../../src/validate/build-cache.js';
 import { KustomizeBuilder, type BuildCache, type BuildOutcome, type InputWriter } from '../../src/validate/builds.js';
 import { runProcess } from '../../src/process.js';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
+import { readKustomization } from '../../src/validate/kustomization-files.js';
 import { RepoIndex } from '../../src/validate/repo-paths.js';
+import { parseYamlFile } from '../../src/validate/yaml.js';
 import { defaultFiles, editDoc, findDoc, FLUX_CLUSTER, isKind, removeRepositories, writeRepository, type Files } from './support.js';
 import { cacheFolders, countingRunner } from '../support/kubectl.js';
 
@@ -185,5 +187,13 @@ describe.concurrent('kustomize build cache', () => {
     );
     // The same through the include cycle, from the other end.
     expect([...inputs.closure({ resources: ['lib'] })!].sort()).toEqual([...inputs.closure({ resources: ['app'] })!].sort());
+  });
+
+  it('counts the files an inline plugin configuration names, wherever they are', () => {
+    const repo = new RepoIndex(['app/kustomization.yaml', 'app/a.yaml', 'shared/settings.env']);
+    const text = 'resources:\n  - a.yaml\ngenerators:\n  - |\n    apiVersion: builtin\n    kind: ConfigMapGenerator\n    metadata:\n      name: settings\n    envs:\n      - ../shared/settings.env\n';
+    const model = readKustomization(parseYamlFile('app/kustomization.yaml', text).docs[0]!, repo);
+    expect(model.findings).toEqual([]);
+    expect(new BuildInputs(repo, new Map([['app', model]])).closure({ resources: ['app'] })).toContain('shared/settings.env');
   });
 });

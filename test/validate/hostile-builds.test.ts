@@ -165,6 +165,16 @@ describe('validate never builds what reads outside the repository', () => {
     expect(kubectl.builtIn(dir)).not.toContain('app');
   });
 
+  it('a build whose files come to more than 16 MiB is never run (kustomize’s time and memory grow faster than its input)', async () => {
+    const dir = await repository({ 'app/kustomization.yaml': kustomization('resources:\n  - cm.yaml\n  - big.yaml\n') });
+    await writeFile(join(dir, 'app/big.yaml'), '');
+    await truncate(join(dir, 'app/big.yaml'), 20 * 1024 * 1024); // sparse
+    const kubectl = recordingKubectl(false);
+    const report = await validateRepository(dir, { runner: kubectl.runner });
+    expect(kustomizeFindings(report)).toContainEqual(expect.stringMatching(/^app\/kustomization\.yaml: kustomize build of app fails: not built: its files come to 20 MiB, more than kustomize is given here \(16 MiB\)/));
+    expect(kubectl.builtIn(dir)).not.toContain('app');
+  });
+
   it('a Flux Kustomization patch with a path (not in its CRD, dropped by the API server) is not handed to kustomize', async () => {
     const dir = await repository({ 'app/kustomization.yaml': kustomization('resources:\n  - cm.yaml\n') });
     const ks = readFileSync(join(dir, 'clusters/test/apps.yaml'), 'utf8');

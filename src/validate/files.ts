@@ -31,6 +31,7 @@ export async function readRepositoryFiles(
   const paths = (listed ? [...listed].filter(isListed) : await listFiles(root, root)).sort();
   const large: string[] = [];
   const sizes = new Map<string, number>();
+  const notRegular = new Set<string>();
   // Files open at once: well under the smallest common limit (256 on macOS), however large the repository.
   const limit = createLimiter(64);
   const files = await Promise.all(
@@ -43,7 +44,7 @@ export async function readRepositoryFiles(
       const full = join(root, path);
       // Not through a link, and never a FIFO or device (reading one never ends): such a path is not read.
       const info = await lstat(full);
-      if (!info.isFile()) return undefined;
+      if (!info.isFile()) return void notRegular.add(path);
       const size = info.size;
       sizes.set(path, size);
       const yaml = /\.ya?ml$/.test(path);
@@ -56,7 +57,7 @@ export async function readRepositoryFiles(
       return { path, text: buffer.toString('utf8'), inDotDir: isInDotDir(path) };
     })),
   );
-  return { paths, texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort(), sizes };
+  return { paths: paths.filter((p) => !notRegular.has(p)), texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort(), sizes };
 }
 
 /**

@@ -329,3 +329,29 @@ describe('repository files the reader must not hang or fail on', () => {
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('a staged tree (the check before a write) read from disk', () => {
+  it('a path that is a link on disk is not a file of the repository: a kustomization naming it is not built', async () => {
+    const dir = await tempDir('piksel-staged-');
+    const outside = join(await tempDir('piksel-outside-'), 'leak.yaml');
+    await writeFile(outside, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n  namespace: default\ndata:\n  token: ${MARKER}\n`);
+    const written = new Map<string, string>([
+      ['clusters/test/apps.yaml', 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n'],
+      ['app/kustomization.yaml', kustomization('resources:\n  - leak.yaml\n')],
+      // Text that does not read back as written (a lone surrogate): the checks read it from disk, where a link stands.
+      ['app/leak.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n  annotations:\n    note: "\uD800"\n'],
+    ]);
+    const writeOnDemand = async (paths?: Iterable<string>) => {
+      for (const path of paths ?? written.keys()) {
+        await mkdir(dirname(join(dir, path)), { recursive: true });
+        if (path === 'app/leak.yaml') await symlink(outside, join(dir, path)).catch(() => undefined);
+        else await writeFile(join(dir, path), written.get(path)!);
+      }
+    };
+    const kubectl = recordingKubectl(true);
+    const report = await validateRepository(dir, { runner: kubectl.runner, written, writeOnDemand });
+    expect(kustomizeFindings(report)).toContainEqual(expect.stringMatching(/^app\/kustomization\.yaml: resources entry 'leak\.yaml' goes through a symbolic link/));
+    expect(kubectl.builtIn(dir)).not.toContain('app');
+    expect(JSON.stringify(report)).not.toContain(MARKER);
+  });
+});

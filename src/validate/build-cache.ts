@@ -106,7 +106,8 @@ export class BuildInputs {
       const model = this.modelByDir.get(dir);
       const kustomization = model?.source.value as Record<string, unknown> | undefined;
       if (!model || !kustomization || Object.keys(kustomization).some((field) => !BATCHABLE_FIELDS.has(field))) return undefined;
-      if ([model.file, ...model.resourceFiles, ...model.inputFiles].some(mentions)) return undefined;
+      // The parsed kustomization too: YAML may spell the key with escapes (`config.kubernetes.io\u002Forigin`).
+      if (JSON.stringify(kustomization).includes(KUSTOMIZE_ANNOTATIONS) || [model.file, ...model.resourceFiles, ...model.inputFiles].some(mentions)) return undefined;
       model.resourceFiles.forEach((f) => found.add(f));
       schemaFree &&= patchesSkipSchema(kustomization, (path) => {
         const file = resolveRepoPath(dir, path);

@@ -9,7 +9,7 @@ import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { disjointGroups, splitBatch, type BatchInputs, type BatchMember } from './build-batches.js';
 import { createLimiter } from '../limiter.js';
-import { holdsSecret, isMap, str } from './objects.js';
+import { holdsSecret, isMap, kindOf, nameOf, str } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { KubeObject } from './types.js';
 
@@ -381,7 +381,7 @@ export class KustomizeBuilder {
     }
     this.processes++;
     // Origin paths are relative to the top kustomization (wrappers are its siblings).
-    const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group) : undefined;
+    const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group, (b) => `${kindOf(b.object)}/${nameOf(b.object)}`) : undefined;
     if (!parts) return group.forEach((m) => this.runAlone(m));
     this.runs += group.length;
     group.forEach((m, i) => m.item.resolve({ outcome: { status: 'ok', objects: parts[i]! }, cacheable: true }));

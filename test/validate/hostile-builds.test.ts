@@ -188,10 +188,14 @@ describe('validate never builds what reads outside the repository', () => {
 });
 
 describe('builds in one kubectl run are split by kustomize’s own annotation, which a repository may not write', () => {
-  it('a hand-written config.kubernetes.io/origin keeps its build out of batches: the cluster’s defects are found', async () => {
+  it.each([
+    { spelling: 'config.kubernetes.io/origin', key: 'config.kubernetes.io/origin' },
+    // YAML's escape for '/': the text never says config.kubernetes.io/, the annotation still is.
+    { spelling: 'an escaped key', key: '"config.kubernetes.io\\u002Forigin"' },
+  ])('a hand-written origin ($spelling) cannot move objects to another build: the cluster’s defects are found', async ({ key }) => {
     const dir = join(await tempDir('piksel-hostile-'), 'repo');
     const files: Record<string, string> = {
-      'clusters/test/kustomization.yaml': kustomization(`resources:\n  - apps.yaml\ncommonAnnotations:\n  config.kubernetes.io/origin: "path: ${join(dir, 'other/cm.yaml')}"\n`),
+      'clusters/test/kustomization.yaml': kustomization(`resources:\n  - apps.yaml\ncommonAnnotations:\n  ${key}: "path: ${join(dir, 'other/cm.yaml')}"\n`),
       'clusters/test/apps.yaml':
         'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  dependsOn:\n    - name: ghost\n  path: ./missing\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
       'other/kustomization.yaml': kustomization('resources:\n  - cm.yaml\n'),

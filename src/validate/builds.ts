@@ -128,9 +128,10 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
 
 /**
  * kubectl's environment for a build: PATH, HOME and TMPDIR (SYSTEMROOT, TEMP and TMP too on
- * Windows, where Go needs them), nothing else. A kustomization can read files (and, before
- * kustomization-files.ts refused them, /proc/self/environ): the tokens, passwords and webhooks
- * in the user's environment are none of a build's business. The runner merges over
+ * Windows, where Go needs them), and what a version manager's shim needs to pick the kubectl the
+ * user chose (ASDF_*, MISE_*, the XDG base folders), nothing else. A kustomization can read files
+ * (and, before kustomization-files.ts refused them, /proc/self/environ): the tokens, passwords
+ * and webhooks in the user's environment are none of a build's business. The runner merges over
  * process.env, so every other variable is set to undefined, which removes it.
  *
  * A kustomize run this short spends about as long collecting garbage as building. With GOGC off
@@ -147,7 +148,10 @@ export function kustomizeEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   const kept = ['PATH', 'HOME', 'TMPDIR', 'GOGC', 'GOMEMLIMIT', ...(process.platform === 'win32' ? ['SYSTEMROOT', 'TEMP', 'TMP'] : [])];
   const out: Record<string, string | undefined> = {};
   // Windows spells them as it likes (`Path`) and matches them in any case.
-  const keeps = (name: string) => kept.includes(process.platform === 'win32' ? name.toUpperCase() : name);
+  const keeps = (name: string) => {
+    const upper = process.platform === 'win32' ? name.toUpperCase() : name;
+    return kept.includes(upper) || /^(ASDF|MISE|XDG)_/.test(upper);
+  };
   for (const name of new Set([...Object.keys(process.env), ...Object.keys(env)])) out[name] = keeps(name) ? env[name] : undefined;
   return env.GOGC === undefined && env.GOMEMLIMIT === undefined ? { ...out, GOGC: 'off', GOMEMLIMIT: '256MiB' } : out;
 }

@@ -97,7 +97,9 @@ export function checkDataProducts(objects: readonly LocatedObject[]): Finding[] 
       hint: `add '${m.product}' to data.products in the answers and re-run create-piksel-gitops, or remove the layer`,
     });
   }
-  for (const m of indexed) {
+  // A repository with no data cube (no definitions, no OWS) may use `product` for anything else.
+  const dataCube = defined.size > 0 || served.length > 0;
+  for (const m of dataCube ? indexed : []) {
     const key = `indexed\0${m.product}`;
     if (defined.has(m.product) || seen.has(key)) continue;
     seen.add(key);

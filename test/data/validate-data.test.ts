@@ -47,6 +47,14 @@ describe('validate deploy: data products', () => {
     expect(findings.every((f) => /OWS serves product 'ls9_c2l2_sr', but no workflow indexes it/.test(f))).toBe(true);
   });
 
+  it('a workflow parameter named product in a repository without a data cube is not a finding', () => {
+    const unrelated = objects(
+      'apps/ci/release.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: release\nspec:\n  arguments:\n    parameters:\n      - name: product\n        value: widget\n',
+    );
+    expect(brief(unrelated)).toEqual([]);
+  });
+
   it.skipIf(!hasKubectl)('`validate` reports it for a repository on disk (through the kustomize build)', async () => {
     const { files } = await render();
     const edited = new Map(files);

@@ -76,7 +76,7 @@ export const indexing = defineComponent({
   name: 'indexing',
   layer: 'apps',
   title: 'Data (indexing workflows)',
-  summary: 'Argo workflows that define the chosen ODC products, index them daily from public STAC APIs and refresh Explorer',
+  summary: 'Argo workflows that define the chosen ODC products, index them daily from public STAC APIs, and refresh Explorer and OWS',
   // The workflows run where Argo's controller watches and its workflow service account lives.
   namespace: argo.namespace,
   needs: ['argo', 'odc'],

@@ -153,6 +153,10 @@ describe('data answers', () => {
     expect(() => parseAnswers({ data: { bbox: [141, -11, 95, 6] } })).toThrow(/data\.bbox/);
   });
 
+  it('an empty product list is refused, pointing at components.apps', () => {
+    expect(() => parseAnswers({ data: { products: [] } })).toThrow(/data\.products.*components\.apps/s);
+  });
+
   it('a start that is not a date is refused', () => {
     expect(() => parseAnswers({ data: { products: [{ name: 'cop_dem_glo_30', start: '2024-13-01' }] } })).toThrow(/YYYY-MM-DD/);
   });

@@ -46,6 +46,7 @@ export const indexingAnswers = defineSection({
     .strictObject({
       products: z
         .array(product)
+        .min(1, { error: 'needs at least one product: to index nothing, leave indexing out of components.apps' })
         .refine((l) => new Set(l.map((p) => p.name)).size === l.length, { error: 'lists a product twice' })
         .default(DEFAULT_PRODUCTS.map((name) => ({ name })))
         .describe('Products to index from public STAC APIs, each with an optional start date'),

@@ -80,4 +80,14 @@ describe('child environments', () => {
     expect(childEnv('kubectl', {}).SOME_OTHER_TOKEN).toBeUndefined();
     delete process.env.SOME_OTHER_TOKEN;
   });
+
+  it('flux sees the ssh-agent socket and known_hosts files (`flux bootstrap git` over SSH), kubectl does not', () => {
+    const ssh = { ...env, SSH_AUTH_SOCK: '/run/user/1000/ssh-agent.sock', SSH_KNOWN_HOSTS: '/home/me/.ssh/known_hosts', SSH_ASKPASS: '/bin/askpass' };
+    const flux = childEnv('flux', ssh);
+    expect(Object.keys(flux).filter((k) => flux[k] !== undefined).sort()).toEqual([
+      'AWS_PROFILE', 'HOME', 'HTTPS_PROXY', 'KUBECONFIG', 'LC_ALL', 'PATH', 'SSH_AUTH_SOCK', 'SSH_KNOWN_HOSTS',
+    ]);
+    const kubectl = childEnv('kubectl', ssh);
+    expect([kubectl.SSH_AUTH_SOCK, kubectl.SSH_KNOWN_HOSTS]).toEqual([undefined, undefined]);
+  });
 });

@@ -14,6 +14,7 @@ import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, reportSecrets, type MissingSecret, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
+import { planGroups, rotationTargets } from '../secrets/plan.js';
 import { chooseCluster } from './bootstrap.js';
 
 export interface SecretsCommandDeps {
@@ -53,6 +54,8 @@ export async function secretsCommand(options: CliOptions, deps: SecretsCommandDe
   const { reporter } = deps;
 
   if (options.dryRun) {
+    // The names --rotate gives are checked as the real run checks them (exit 2), though nothing runs.
+    planGroups(inventory, () => false, rotationTargets(inventory, options.rotate));
     const planned = inventory.map((s) => ({
       secret: secretId(s),
       createdBy: s.createdBy,

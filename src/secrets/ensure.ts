@@ -1,3 +1,4 @@
+import { shellQuote } from '../bootstrap/command-line.js';
 import type { SecretRequirement } from '../catalog/component.js';
 import { inputError } from '../errors.js';
 import type { Prompts } from '../prompts.js';
@@ -150,7 +151,7 @@ async function valuesFor(plan: GroupPlan, facts: OutsideFacts, backend: SecretBa
 
 /** One line, typed without echo, passed through the shell's builtin printf to kubectl's stdin. */
 export function manualCommand(secret: SecretRequirement, context?: string): { env: string[]; command: string } {
-  const ctx = context ? ` --context=${context}` : '';
+  const ctx = context ? ` ${shellQuote(`--context=${context}`)}` : '';
   const create = `kubectl${ctx} --namespace=${secret.namespace} create secret generic ${secret.name}`;
   const envMap = secret.source.kind === 'external' ? secret.source.env : {};
   const files = secret.keys.filter((k) => k.includes('.') && !envMap[k]);

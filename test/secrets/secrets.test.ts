@@ -97,6 +97,21 @@ describe('Secrets: create what is missing, keep what exists, rotate on purpose',
     expect(result.error?.message).toMatch(/--rotate odc-database: no such Secret .*odc-db/);
     expect((await s.fakes.calls()).filter((c) => c.args[1] === 'apply' || c.args[1] === 'get')).toEqual([]);
   });
+
+  it('--dry-run checks the --rotate names as the real run does: an unknown or operator-made one is exit 2, one line', async () => {
+    const s = await scenario({ remote: 'empty' });
+    for (const [name, message] of [
+      ['nosuch', /^--rotate nosuch: no such Secret in this repository: use one of .*odc-db/],
+      ['jupyterhub-auth', /^--rotate jupyterhub-auth: the operator creates this Secret/],
+    ] as const) {
+      const result = await secrets([s.dir, '--dry-run', '--rotate', name], s.env());
+      expect(result.error?.exitCode).toBe(2);
+      expect(result.error?.message).toMatch(message);
+      expect([result.error?.message.includes('\n'), result.error?.details]).toEqual([false, []]);
+    }
+    expect((await secrets([s.dir, '--dry-run', '--rotate', 'odc-db'], s.env())).error).toBeUndefined();
+    expect(await s.fakes.rawLog()).toBe('');
+  });
 });
 
 describe('secrets through the CLI', { timeout: 180_000 }, () => {

@@ -202,8 +202,12 @@ interface FakeModule {
   runFake(tool: 'flux' | 'kubectl', argv: readonly string[], options: { env: NodeJS.ProcessEnv; stdin: string; root: string }): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-/** The fakes' bin folders → their root and module, for the in-process runner. */
-const installed = new Map<string, { root: string; module: Promise<FakeModule> }>();
+/**
+ * The fakes' bin folders → their root and module, for the in-process runner. The module is
+ * imported when a command first runs in-process, not at install: an import started and never
+ * awaited fails unhandled (failing the whole run) when the file's folder is removed first.
+ */
+const installed = new Map<string, { root: string; module: () => Promise<FakeModule> }>();
 
 /**
  * runProcess, except that a flux or kubectl the given PATH finds among the fakes' scripts runs in
@@ -216,7 +220,7 @@ export const fakeAwareRunner: ProcessRunner = async (command, args, options = {}
   const fake = dir === undefined ? undefined : installed.get(dir);
   if (!fake || (command !== 'flux' && command !== 'kubectl')) return runProcess(command, args, options);
   if (command === 'kubectl' && args[0] === 'kustomize') return runProcess(command, args, { ...options, env: { ...options.env, PATH: env.FAKE_REAL_PATH ?? process.env.PATH } });
-  const out = await (await fake.module).runFake(command, args, { env, stdin: options.input ?? '', root: fake.root });
+  const out = await (await fake.module()).runFake(command, args, { env, stdin: options.input ?? '', root: fake.root });
   if (options.onLine) for (const line of `${out.stdout}${out.stderr}`.split('\n')) if (line.trim() !== '') options.onLine(line);
   return { exitCode: out.code, stdout: out.stdout, stderr: out.stderr, notFound: false };
 };
@@ -262,7 +266,11 @@ export async function installFakes(): Promise<Fakes> {
     await writeFile(join(dir, name), script(name, root));
     await chmod(join(dir, name), 0o755);
   }
-  const module = import(pathToFileURL(join(root, 'fake-tools.mjs')).href) as Promise<FakeModule>;
+  let loaded: Promise<FakeModule> | undefined;
+  const module = () => {
+    loaded ??= import(pathToFileURL(join(root, 'fake-tools.mjs')).href) as Promise<FakeModule>;
+    return loaded;
+  };
   installed.set(bin, { root, module });
   installed.set(binWithoutFlux, { root, module });
   const statePath = join(root, 'kube-state.json');

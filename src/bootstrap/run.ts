@@ -96,7 +96,7 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.prompts !== undefined);
-  checkPlaceholders(target.answers, target.cluster);
+  checkPlaceholders(target.answers, target.cluster, target.shownDir);
   return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
 }
 

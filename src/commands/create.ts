@@ -202,7 +202,7 @@ const render: CreateStep = async (c) => {
   const placeholders = placeholderAnswers(answers);
   if (placeholders.length > 0)
     deps.reporter.warn(`placeholders in the answers (fine to look around; bootstrap refuses them): ${placeholders.map((p) => `${p.path} (${p.value})`).join(', ')}`);
-  if (options.bootstrap && !options.dryRun) checkPlaceholders(answers, answers.clusters.find((cl) => cl.name === options.cluster) ?? answers.clusters[0]!);
+  if (options.bootstrap && !options.dryRun) checkPlaceholders(answers, answers.clusters.find((cl) => cl.name === options.cluster) ?? answers.clusters[0]!, options.dir);
 };
 
 /** A generated repository: plan against its merge base, confirm, apply and commit. */

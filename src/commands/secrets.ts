@@ -15,7 +15,7 @@ import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, repor
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
 import { planGroups, rotationTargets } from '../secrets/plan.js';
-import { chooseCluster } from './bootstrap.js';
+import { chooseCluster, refuseAnswers } from './bootstrap.js';
 
 export interface SecretsCommandDeps {
   readonly run: ProcessRunner;
@@ -43,6 +43,7 @@ export interface SecretsSummary {
  * (bootstrap does the same after flux bootstrap), `--check` them, or `--rotate` some on purpose.
  */
 export async function secretsCommand(options: CliOptions, deps: SecretsCommandDeps): Promise<SecretsSummary> {
+  refuseAnswers(options);
   const dir = resolve(options.dir);
   const target = await inspectTarget(dir);
   if (target.kind !== 'generated')

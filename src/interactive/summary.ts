@@ -1,5 +1,6 @@
 import type { Answers } from '../answers/schema.js';
 import { tokenVariable } from '../bootstrap/flux-args.js';
+import { clusterPlaceholders, placeholderFix } from '../bootstrap/preflight.js';
 import type { SecretRequirement } from '../catalog/component.js';
 
 /**
@@ -64,8 +65,11 @@ export function nextStepsText(dir: string, answers: Answers, secrets: readonly S
   // Typed without echo and never on a command line, so the values stay out of shell history.
   const env = variables.map((v) => `read -rs ${v} && export ${v}`);
   const operatorSecrets = secrets.filter((s) => s.createdBy === 'operator');
+  // What bootstrap would refuse, and the one command that replaces it.
+  const placeholders = clusterPlaceholders(answers, answers.clusters[0]!);
   return [
     `cd ${dir}`,
+    ...(bootstrapped || placeholders.length === 0 ? [] : ['', 'Replace the placeholders first (bootstrap refuses them):', `  ${placeholderFix(placeholders, '.')}`]),
     ...(bootstrapped
       ? []
       : [

@@ -16,12 +16,12 @@ import type { Prompts } from '../prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
 import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
-import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
+import { ensureCommitted, ensureOrigin, gitCredentialEnv, probeRemote, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession, type RemoteState } from './remote.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
 /**
- * Bootstrap, step by step: preflight (placeholders, flux, token, kube context confirmed, flux
- * check --pre, cloud prerequisites, which Secrets exist and the outside facts for missing ones) →
+ * Bootstrap, step by step: preflight (placeholders, flux, token, kube context, the hosted
+ * repository reachable (or definitely missing), the context confirmed, flux check --pre, cloud prerequisites, which Secrets exist and the outside facts for missing ones) →
  * commit → origin → push → flux bootstrap → pull/rebase + push → Secrets (create what is missing,
  * rotate what --rotate names). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
@@ -119,6 +119,7 @@ interface BootstrapRun {
   facts?: Awaited<ReturnType<typeof collectOutsideFacts>>;
   redact: (text: string) => string;
   session?: GitSession;
+  remote?: RemoteState;
   origin?: Awaited<ReturnType<typeof ensureOrigin>>;
   push?: Awaited<ReturnType<typeof pushBranch>>;
   secrets?: SecretsReport;
@@ -164,6 +165,28 @@ const localChecks: BootstrapStep = {
   },
 };
 
+/**
+ * Preflight, read-only: the hosted repository answers (or says it does not exist, and flux
+ * bootstrap will create it). A name that does not resolve, a refused connection or refused
+ * credentials stop here, before anything changes.
+ */
+const remoteCheck: BootstrapStep = {
+  describe: ({ remoteUrl }) => [git(['ls-remote', '--heads', remoteUrl], "origin's URL instead, when origin is set")],
+  run: async (b) => {
+    const repo = b.target.answers.repository;
+    b.session = {
+      run: b.run,
+      dir: b.target.dir,
+      redact: (text) => b.redact(text),
+      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.prompts ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
+    };
+    b.redact = redactor([b.token]);
+    b.remote = await probeRemote(b.session, b.remoteUrl);
+    if (b.remote === 'missing' && repo.provider === 'git')
+      throw stepError(`the repository ${b.remoteUrl} does not exist (or these credentials cannot see it): create the (empty) repository on your Git server and check your credentials, then re-run`);
+  },
+};
+
 /** The person confirms the context (or --yes takes it), then the cluster is checked. */
 const clusterChecks: BootstrapStep = {
   describe: ({ context }) => [showCommand({ command: 'flux', args: ['check', '--pre', `--context=${context}`] })],
@@ -177,7 +200,7 @@ const clusterChecks: BootstrapStep = {
       });
       if (!ok) throw cancelled();
     } else b.deps.reporter.info(`kubectl context: ${context}`);
-    await checkClusterPrerequisites(b.run, context, (t) => redactor([b.token])(t));
+    await checkClusterPrerequisites(b.run, context, b.redact);
     b.deps.reporter.success(`flux check --pre passed for context ${context}`);
     if (cluster.cloud !== 'aws') return;
     const missing = await checkAwsPrerequisites(b.run, context);
@@ -220,13 +243,7 @@ const publish: BootstrapStep = {
   run: async (b) => {
     const repo = b.target.answers.repository;
     const { reporter } = b.deps;
-    const session: GitSession = {
-      run: b.run,
-      dir: b.target.dir,
-      redact: b.redact,
-      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.prompts ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
-    };
-    b.session = session;
+    const session = b.session!;
     const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
     if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
     if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
@@ -234,13 +251,9 @@ const publish: BootstrapStep = {
     b.origin = origin;
     if (origin.added) reporter.success(`origin set to ${origin.url}`);
     if (origin.differs) reporter.warn(`origin is ${origin.url}, but flux bootstrap will use ${b.remoteUrl} (from the answers): make sure they are the same repository`);
-    const push = await pushBranch(session, repo.branch);
-    b.push = push;
-    if (push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
-    else if (repo.provider === 'git')
-      throw stepError(`could not push to ${origin.url}: create the (empty) repository on your Git server and check your credentials, then re-run`, push.output);
-    else
-      reporter.info(`origin is not reachable yet (${push.output[0] ?? 'git push failed'}): flux bootstrap will create ${b.remoteUrl}, then the repository is pushed on top`);
+    b.push = await pushBranch(session, repo.branch, b.remote!);
+    if (b.push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
+    else reporter.info(`the hosted repository does not exist yet: flux bootstrap will create ${b.remoteUrl}, then the repository is pushed on top`);
   },
 };
 
@@ -307,7 +320,7 @@ const secretApplies: BootstrapStep = {
 };
 
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
-const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
+const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, remoteCheck, clusterChecks, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
 
 async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
@@ -438,14 +451,14 @@ function bootstrapFailure(
   target: BootstrapTarget,
   options: Pick<BootstrapOptions, 'context'>,
   output: readonly string[],
-  push: { outcome: string; output: string[] },
+  push: { outcome: 'pushed' | 'deferred' },
   context: string,
   variable: string | undefined,
 ): Error {
   const text = output.join('\n');
   const cause = fluxFailure(text) ?? 'no output';
   const hint = FAILURE_HINTS.find(([pattern]) => pattern.test(text))?.[1]({ branch: target.answers.repository.branch, context, variable });
-  const pushNote = push.outcome === 'pushed' ? [] : ['the repository was not pushed yet (origin was not reachable before bootstrap):', ...push.output.map((l) => `  ${l}`)];
+  const pushNote = push.outcome === 'pushed' ? [] : ['the repository was not pushed yet (the hosted repository did not exist before bootstrap)'];
   return stepError(`flux bootstrap failed: ${cause}`, [
     ...lastLines(text).map((l) => `│ ${l}`),
     ...pushNote,

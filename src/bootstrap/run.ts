@@ -459,8 +459,8 @@ function bootstrapFailure(
   const cause = fluxFailure(text) ?? 'no output';
   const hint = FAILURE_HINTS.find(([pattern]) => pattern.test(text))?.[1]({ branch: target.answers.repository.branch, context, variable });
   const pushNote = push.outcome === 'pushed' ? [] : ['the repository was not pushed yet (the hosted repository did not exist before bootstrap)'];
+  // flux's lines were shown as they came (its live log, or a line each): not again here.
   return stepError(`flux bootstrap failed: ${cause}`, [
-    ...lastLines(text).map((l) => `│ ${l}`),
     ...pushNote,
     `next: ${hint ?? 'fix the cause above'}; the repository is committed and unchanged, and bootstrap is idempotent, so re-run: ${rerunCommand(target, options)}`,
   ]);

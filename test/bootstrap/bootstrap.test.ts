@@ -173,11 +173,19 @@ describe('bootstrap', { timeout: 60_000 }, () => {
       expect(await head(s.dir)).toBe(await git(s.bare, 'rev-parse', 'main'));
     });
 
-    it('a failing bootstrap shows flux\'s last lines and the next step', async () => {
+    it('a failing bootstrap shows flux\'s lines once, as they came, then the cause and the next step', async () => {
       const s = await scenario({ remote: 'empty' });
       const failed = await bootstrap([s.dir, '--yes'], s.env({ FAKE_FLUX_FAIL: 'bootstrap' }));
-      expect(failed.error?.details.join('\n')).toMatch(/► connecting to the Git provider/);
+      expect(failed.output.split('► connecting to the Git provider')).toHaveLength(2);
+      expect(failed.output.split('protected branch hook declined')).toHaveLength(3); // flux's line, then the cause in the message
       expect(failed.error?.details.at(-1)).toMatch(/branch main is protected: .*re-run: npx create-piksel-gitops bootstrap .* --cluster development/);
+
+      const logged: string[] = [];
+      const live = await bootstrap([s.dir], s.env({ FAKE_FLUX_FAIL: 'bootstrap' }), {
+        prompts: scriptedPrompts({ confirm: async () => true, taskLog: () => ({ message: (l) => logged.push(l), success: () => undefined, error: () => undefined }) }),
+      });
+      expect(logged).toContain('► connecting to the Git provider');
+      expect(live.output).not.toContain('► connecting to the Git provider');
     });
   });
 

@@ -15,7 +15,7 @@ import { scopedRunner } from './child-env.js';
 import type { Prompts } from '../prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
-import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
+import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure } from './preflight.js';
 import { ensureCommitted, ensureOrigin, gitCredentialEnv, probeRemote, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession, type RemoteState } from './remote.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 

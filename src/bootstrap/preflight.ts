@@ -121,7 +121,7 @@ export function clusterPlaceholders(answers: Answers, cluster: ClusterAnswers): 
 }
 
 /** The command that replaces them: create, run again in the repository, updates it. */
-export const placeholderFix = (placeholders: readonly { path: string }[], dir: string): string =>
+const placeholderFix = (placeholders: readonly { path: string }[], dir: string): string =>
   `npx create-piksel-gitops ${shellQuote(dir)} ${placeholders.map((p) => `--set ${p.path}=…`).join(' ')}`;
 
 /**

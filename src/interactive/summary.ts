@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/schema.js';
 import { tokenVariable } from '../bootstrap/flux-args.js';
-import { clusterPlaceholders, placeholderFix } from '../bootstrap/preflight.js';
+import { clusterPlaceholders } from '../bootstrap/preflight.js';
 import type { SecretRequirement } from '../catalog/component.js';
 
 /**
@@ -69,7 +69,9 @@ export function nextStepsText(dir: string, answers: Answers, secrets: readonly S
   const placeholders = clusterPlaceholders(answers, answers.clusters[0]!);
   return [
     `cd ${dir}`,
-    ...(bootstrapped || placeholders.length === 0 ? [] : ['', 'Replace the placeholders first (bootstrap refuses them):', `  ${placeholderFix(placeholders, '.')}`]),
+    ...(bootstrapped || placeholders.length === 0
+      ? []
+      : ['', 'Replace the placeholders first (bootstrap refuses them):', '  npx create-piksel-gitops . \\', ...placeholders.map((p, i) => `    --set ${p.path}=…${i < placeholders.length - 1 ? ' \\' : ''}`)]),
     ...(bootstrapped
       ? []
       : [

@@ -41,8 +41,8 @@ describe('bootstrap refuses placeholders and reports missing AWS prerequisites',
     expect(created.exitCode, created.stderr).toBe(0);
     const warned = /placeholders in the answers[^:]*: (.*)/.exec(created.stderr)?.[1]?.split(', ').map((p) => p.split(' ')[0]);
     expect(warned).toEqual(['certManager.email', 'database.host', 'clusters.0.domain']);
-    const fix = `npx create-piksel-gitops . ${warned!.map((p) => `--set ${p}=…`).join(' ')}`;
-    expect(created.stderr).toContain(fix);
+    const nextSteps = created.stderr.slice(created.stderr.indexOf('Next steps'));
+    expect(nextSteps).toContain(`npx create-piksel-gitops . \\\n${warned!.map((p) => `      --set ${p}=…`).join(' \\\n')}\n`);
     const refused = await bootstrap([dir, '--yes'], process.env);
     expect(refused.error?.message).toContain(`${warned!.length} answers are placeholders`);
     for (const path of warned!) expect(refused.error?.message).toContain(`--set ${path}=…`);

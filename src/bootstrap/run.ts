@@ -9,6 +9,7 @@ import type { ProcessRunner } from '../process.js';
 import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, reportSecrets, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
+import { planGroups, rotationTargets } from '../secrets/plan.js';
 import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
 import { commitMessage } from '../repository/git.js';
 import { scopedRunner } from './child-env.js';
@@ -97,6 +98,8 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.prompts !== undefined);
   checkPlaceholders(target.answers, target.cluster, target.shownDir);
+  // --rotate names are checked before anything runs, in a dry run too (exit 2, as the real run's lookups would).
+  planGroups(secretInventory(target.answers), () => false, rotationTargets(secretInventory(target.answers), options.rotate ?? []));
   return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
 }
 

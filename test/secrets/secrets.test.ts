@@ -137,6 +137,11 @@ describe('Secrets: create what is missing, keep what exists, rotate on purpose',
       expect([result.error?.message.includes('\n'), result.error?.details]).toEqual([false, []]);
     }
     expect((await secrets([s.dir, '--dry-run', '--rotate', 'odc-db'], s.env())).error).toBeUndefined();
+    // bootstrap takes --rotate too: checked before anything runs, dry run or not.
+    for (const args of [['--dry-run'], ['--yes']]) {
+      const result = await bootstrap([s.dir, ...args, '--rotate', 'nosuch'], s.env());
+      expect([result.error?.exitCode, result.error?.message]).toEqual([2, expect.stringMatching(/^--rotate nosuch: no such Secret/)]);
+    }
     expect(await s.fakes.rawLog()).toBe('');
   });
 });

@@ -100,6 +100,7 @@ function keep(script, cache) {
     }
     if (!trustedFolder(cache)) return; // someone else's, or open to others: leave it alone
     const temp = join(folder, `${name}.${process.pid}.tmp`);
+    rmSync(temp, { force: true }); // a killed run's, with this pid
     // 'wx': a new file, never through an existing name or link; 0600 whatever the umask.
     const fd = openSync(temp, 'wx', 0o600);
     try {

@@ -22,7 +22,8 @@ import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
 /**
  * Bootstrap, step by step: preflight (placeholders, flux, token, kube context, the hosted
- * repository reachable (or definitely missing), the context confirmed, flux check --pre, cloud prerequisites, which Secrets exist and the outside facts for missing ones) →
+ * repository reachable or definitely missing, the context confirmed, flux check --pre, cloud
+ * prerequisites, which Secrets exist and the outside facts for missing ones) →
  * commit → origin → push → flux bootstrap → pull/rebase + push → Secrets (create what is missing,
  * rotate what --rotate names). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).

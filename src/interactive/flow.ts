@@ -66,8 +66,12 @@ class Flow implements SectionQuestions {
   }
 
   isOpen = (path: string) => getAt(this.given, path) === undefined;
-  /** The value with defaults applied (defaults may follow earlier answers, e.g. the domain). */
-  current = (path: string) => getAt(completed(this.raw), path);
+  /**
+   * The value with defaults applied (defaults may follow earlier answers, e.g. the domain). While
+   * an answer the last one made required is still open (a git host's URL), the answers do not
+   * complete: then what was answered so far.
+   */
+  current = (path: string) => getAt(completed(this.raw) ?? this.raw, path);
   set = (path: string, value: unknown) => (this.raw = setAt(this.raw, path, value));
 
   async text(path: string, message: string, q: TextQuestion = {}): Promise<void> {
@@ -110,12 +114,15 @@ async function repository(flow: Flow): Promise<void> {
     'bitbucket-server': 'self-hosted Bitbucket',
     git: 'any Git server, by URL',
   }));
-  const provider = flow.current('repository.provider');
+  // Chosen or given, it is in the raw answers now; git and bitbucket-server leave an answer open
+  // (URL, server name) until asked next, so the answers do not complete before then.
+  const provider = getAt(flow.raw, 'repository.provider');
   if (provider === 'git') await flow.text('repository.url', 'Clone URL (ssh://… or https://…)');
   if (provider === 'bitbucket-server') await flow.text('repository.hostname', 'Bitbucket server name');
   if (provider === 'gitlab' || provider === 'gitea')
     await flow.text('repository.hostname', `Self-hosted ${provider} server name (empty for ${provider}.com)`, { optional: true });
-  await flow.text('repository.owner', provider === 'bitbucket-server' ? 'Project key' : 'Owner (user, organisation or group)');
+  // A plain git server is reached by its URL alone: it has no owner or account kind to ask about.
+  if (provider !== 'git') await flow.text('repository.owner', provider === 'bitbucket-server' ? 'Project key' : 'Owner (user, organisation or group)');
   await flow.text('repository.name', 'Repository name');
   await flow.text('repository.branch', 'Branch Flux follows');
   if (provider !== 'git') {

@@ -14,7 +14,11 @@ const CASES: readonly { name: string; args: string[]; expect: RegExp[] }[] = [
   { name: 'email', args: ['--set', 'certManager.email=not-an-email'], expect: [/certManager\.email/, /e-mail/] },
   { name: 'interval in days', args: ['--set', 'clusters.0.intervals.apps=1d'], expect: [/clusters\.0\.intervals\.apps/, /Go duration/] },
   { name: 'interval not a duration', args: ['--set', 'clusters.0.intervals.controllers=soon'], expect: [/intervals\.controllers/, /Go duration/] },
-  { name: 'port out of range', args: ['--set', 'database.port=70000'], expect: [/database\.port/] },
+  { name: 'port out of range', args: ['--set', 'database.port=70000'], expect: [/database\.port/, /whole number from 1 to 65535/] },
+  { name: 'port zero', args: ['--set', 'database.port=0'], expect: [/^✖ invalid answers: database\.port: 0 is not a port: use a whole number from 1 to 65535$/] },
+  { name: 'GPU time slicing zero', args: ['--set', 'gpu.timeSlicing=0'], expect: [/^✖ invalid answers: gpu\.timeSlicing: 0 is not .*: use a whole number from 1 to 48$/] },
+  { name: 'GPU time slicing too many', args: ['--set', 'gpu.timeSlicing=100'], expect: [/gpu\.timeSlicing: 100 is not .*from 1 to 48/] },
+  { name: 'a cluster flag that is no DNS label', args: ['--cluster', 'Staging2'], expect: [/^✖ --cluster Staging2: not a valid cluster name: use 1-63 lowercase letters/] },
   { name: 'provider', args: ['--set', 'repository.provider=svn'], expect: [/repository\.provider/, /github/] },
   { name: 'branch with ..', args: ['--set', 'repository.branch=main..x'], expect: [/repository\.branch/, /branch name/] },
   { name: 'severity', args: ['--set', 'slack.severity=warning'], expect: [/slack\.severity/, /info/] },
@@ -68,6 +72,14 @@ describe('bad input: exit 2, one line naming the field and the fix, nothing writ
     const run = await runCli([join(parent, 'repo')]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/missing answers: repository\.owner, clusters\.0\.domain, certManager\.email, database\.host/);
+    expect(await listTree(parent)).toEqual([]);
+  });
+
+  it('without a terminal, a plain git server needs its URL, not an owner', async () => {
+    const parent = await tempDir();
+    const run = await runMain([join(parent, 'repo'), '--set', 'repository.provider=git', '--set', 'repository.url=ssh://git@git.example.org/geo/gitops.git']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^✖ missing answers: clusters\.0\.domain, certManager\.email, database\.host:/);
     expect(await listTree(parent)).toEqual([]);
   });
 });

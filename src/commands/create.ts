@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
+import { DNS_LABEL } from '../answers/formats.js';
 import type { CliOptions } from './options.js';
 import type { Prompts } from '../prompts.js';
 import { askFolder, askOpenAnswers, confirmPlan, finish, withProgress } from '../interactive/dialogue.js';
@@ -53,6 +54,8 @@ type Raw = Record<string, unknown>;
 /** `--cluster NAME` for a cluster the answers do not have yet adds it; its other answers default. */
 function withCluster(raw: Raw, name: string | undefined): Raw {
   if (!name) return raw;
+  // Named by the flag, not as clusters.2.name: the person typed --cluster, not a list index.
+  if (!DNS_LABEL.pattern.test(name)) throw inputError(`--cluster ${name}: not a valid cluster name: ${DNS_LABEL.hint} (it becomes clusters/<name>/)`);
   if (!Array.isArray(raw.clusters)) return { ...raw, clusters: [{ name }] }; // a new repository's first cluster
   const clusters = raw.clusters as Raw[];
   if (clusters.some((c) => c.name === name)) return raw;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listTree, runCli, tempDir } from './support/cli.js';
 import { runMain } from './support/main.js';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 
 /** Each case: CLI arguments, and the words the one-line error must contain (the field and the fix). */
 const CASES: readonly { name: string; args: string[]; expect: RegExp[] }[] = [
@@ -81,5 +81,41 @@ describe('bad input: exit 2, one line naming the field and the fix, nothing writ
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/^✖ missing answers: clusters\.0\.domain, certManager\.email, database\.host:/);
     expect(await listTree(parent)).toEqual([]);
+  });
+});
+
+describe('a mistyped command is not a new repository', () => {
+  const inFolder = async <T>(dir: string, work: () => Promise<T>): Promise<T> => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      return await work();
+    } finally {
+      process.chdir(cwd);
+    }
+  };
+
+  it.each([
+    ['valdiate', 'validate'],
+    ['bootsrap', 'bootstrap'],
+    ['secret', 'secrets'],
+    ['hlep', 'help'],
+  ])('%s: did you mean %s?, exit 2, nothing written', async (typed, meant) => {
+    const parent = await tempDir();
+    const run = await inFolder(parent, () => runMain([typed, '--yes']));
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(`✖ '${typed}' is not a command: did you mean ${meant}? (to create a repository in a folder of that name, write ./${typed})`);
+    expect(await listTree(parent)).toEqual([]);
+  });
+
+  it('a folder of that name that exists, or a path, is a folder', async () => {
+    const parent = await tempDir();
+    await mkdir(join(parent, 'valdiate'));
+    const existing = await inFolder(parent, () => runMain(['valdiate', '--yes', '--dry-run', '--no-git']));
+    expect(existing.exitCode, existing.stderr).toBe(0);
+    const path = await inFolder(parent, () => runMain(['./secret', '--yes', '--dry-run', '--no-git']));
+    expect(path.exitCode, path.stderr).toBe(0);
+    const unrelated = await inFolder(parent, () => runMain(['geo-gitops', '--yes', '--dry-run', '--no-git']));
+    expect(unrelated.exitCode, unrelated.stderr).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nearestName } from '../answers/suggest.js';
+import { editDistance, nearestName } from '../answers/suggest.js';
 import type { CliOptions, Command } from '../commands/options.js';
 import { inputError } from '../errors.js';
 
@@ -53,6 +54,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       throw inputError(`no help for '${topic}': commands are create, ${COMMANDS.join(', ')} (see --help)`);
   }
   const command = COMMANDS.includes(positionals[0] as Command) ? (positionals.shift() as Command) : 'create';
+  if (command === 'create' && !helpAsked && positionals[0] !== undefined) refuseMistypedCommand(positionals[0]);
   if (helpAsked && positionals[0] === 'create') positionals.shift();
   if (positionals.length > 1) throw inputError(`unexpected argument '${positionals[1]}': give at most one folder (see --help)`);
   if (v.bootstrap && v['no-bootstrap']) throw inputError('--bootstrap and --no-bootstrap contradict each other: pass one');
@@ -80,6 +82,21 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     help: helpAsked || (v.help ?? false),
     version: v.version ?? false,
   };
+}
+
+/**
+ * `valdiate` would otherwise ask where to host a new repository in ./valdiate. A bare word a
+ * couple of edits from a command, naming nothing that exists, is taken for that command mistyped;
+ * `./valdiate` (a path) or an existing folder is still a folder.
+ */
+function refuseMistypedCommand(word: string): void {
+  if (!/^[a-z][a-z-]*$/i.test(word) || existsSync(word)) return;
+  const near = [...COMMANDS, 'help']
+    .map((command) => ({ command, distance: editDistance(word.toLowerCase(), command) }))
+    .filter((c) => c.distance <= Math.min(2, word.length - 2))
+    .sort((a, b) => a.distance - b.distance);
+  const meant = near[0]?.command;
+  if (meant) throw inputError(`'${word}' is not a command: did you mean ${meant}? (to create a repository in a folder of that name, write ./${word})`);
 }
 
 const EXIT_CODES_TEXT = `Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,

@@ -99,8 +99,10 @@ function refuseMistypedCommand(word: string): void {
   if (meant) throw inputError(`'${word}' is not a command: did you mean ${meant}? (to create a repository in a folder of that name, write ./${word})`);
 }
 
+/** Only create (an upgrade) leaves conflicts: 3 is listed where it can happen. */
 const EXIT_CODES_TEXT = `Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,
 130 cancelled.`;
+const NO_CONFLICT_EXIT_CODES_TEXT = 'Exit codes: 0 done, 1 a step failed, 2 bad input, 130 cancelled.';
 
 /** `--help`, and `help` / `help create`: the tool's usage and the create options. */
 export const HELP = `create-piksel-gitops: a Flux CD GitOps repository for the Piksel platform
@@ -157,8 +159,10 @@ Exit codes: 0 valid, 1 errors found, 2 bad input.`,
 Usage
   create-piksel-gitops bootstrap [dir] --cluster NAME
 
-Checks flux, kubectl, the kube context and the git token first (all at once), commits and pushes
-the repository, creates the missing Secrets, then runs flux bootstrap with --path=clusters/NAME.
+In order: checks flux, the git token and the kube context (all at once); asks you to confirm the
+context and runs flux check --pre; looks up which Secrets exist (asking now for the values only you
+have); commits and pushes the repository; runs flux bootstrap with --path=clusters/NAME; pulls the
+commit flux made; then creates the missing Secrets.
 
 Options
       --cluster NAME     the cluster to bootstrap (needed when the repository has several)
@@ -170,7 +174,7 @@ Options
       --json             machine-readable summary on stdout
   -h, --help             this help
 
-${EXIT_CODES_TEXT}`,
+${NO_CONFLICT_EXIT_CODES_TEXT}`,
   secrets: `create-piksel-gitops secrets: create a cluster's missing Secrets
 
 Usage
@@ -189,7 +193,7 @@ Options
       --json             machine-readable summary on stdout
   -h, --help             this help
 
-${EXIT_CODES_TEXT}`,
+${NO_CONFLICT_EXIT_CODES_TEXT}`,
 };
 
 /** The help of one command: its own usage and options. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { realpath, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
+import { applySets, mergeAnswers, parseAnswers, parseAnswersText } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
 import { DNS_LABEL } from '../answers/formats.js';
@@ -16,7 +16,8 @@ import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { assertClean, inspectTarget, readProjectFiles, type TargetState } from '../project/open.js';
+import { readWholeFile } from '../project/read.js';
+import { assertClean, inspectTarget, readProjectFiles, type ProjectFiles, type TargetState } from '../project/open.js';
 import { applyPlan, recoverInterruptedUpdate, removeAbandonedCreations } from '../repository/write.js';
 import { baseFileText, rememberBase } from '../project/base.js';
 import { planUpgrade, type UpgradePlan } from '../upgrade/plan.js';
@@ -69,7 +70,7 @@ export async function resolveAnswers(
   prompts?: Prompts,
 ): Promise<{ answers: Answers; bootstrap?: boolean }> {
   const stored = target.kind === 'generated' ? target.storedAnswers : {};
-  const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
+  const fromFile = options.answersFile ? await answersFromFile(options.answersFile) : {};
   const given = applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets);
   const answers = parseAnswers(given); // bad flags or files fail before any question
   const rerun = target.kind === 'generated';
@@ -88,6 +89,16 @@ export async function resolveAnswers(
         : `missing answers: ${missing.join(', ')}: pass --answers FILE or --set KEY=VALUE for each, or --yes to take the defaults`,
     );
   return { answers };
+}
+
+/** `--answers FILE`: a regular file of a sensible size (a FIFO would wait for ever, /dev/zero never ends). */
+async function answersFromFile(path: string): Promise<Raw> {
+  const label = `--answers ${path}`;
+  const text = await readWholeFile(path).catch(() => {
+    throw inputError(`${label}: cannot read the file: check the path`);
+  });
+  if (typeof text !== 'string') throw inputError(`${label}: ${text.why.replace(/^is /, '')}: save the answers to a file and pass its path`);
+  return parseAnswersText(text, label);
 }
 
 /**
@@ -136,7 +147,7 @@ interface CreateRun {
   summary?: Omit<CreateSummary, 'mode' | 'committed'>;
   done?: CreateSummary;
   /** A generated repository's files, being read since the folder was opened. */
-  filesRead?: Promise<Map<string, string>>;
+  filesRead?: Promise<ProjectFiles>;
   /** A generated repository's git state, checked (assertClean) since the folder was opened. */
   gitState?: Promise<void>;
 }

@@ -12,7 +12,8 @@ import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { applyPlan, openFilesLimit, writeTree } from '../repository/write.js';
 import { baseFileText, readBase, rememberBase } from '../project/base.js';
-import { readProjectFiles } from '../project/open.js';
+import { readProjectFiles, type ProjectFiles } from '../project/open.js';
+import { tooLarge } from '../project/read.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { defaultCacheDir, type WriteOnDemand } from '../validate/index.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
@@ -54,15 +55,25 @@ interface UpgradeRun {
   /** Scratch trees of the pre-write check, removed while the upgrade goes on; awaited before it returns. */
   readonly removing: Promise<void>[];
   /** The project's files, when the caller started reading them early (create starts it when it opens the folder). */
-  readonly filesRead?: Promise<Map<string, string>>;
+  readonly filesRead?: Promise<ProjectFiles>;
 }
 
 /** One step of an upgrade: a short function over the run. */
 type UpgradeStep = (run: UpgradeRun) => Promise<void>;
 
-/** The recorded merge base and the files as they are; markers left from the last upgrade are refused. */
+/**
+ * The recorded merge base and the files as they are; markers left from the last upgrade are
+ * refused. A file too large to read is left untouched, unless it stands where the tool writes.
+ */
 const readProject: UpgradeStep = async (u) => {
-  [u.base, u.disk] = await Promise.all([readBase(u.dir, defaultCacheDir()), u.filesRead ?? readProjectFiles(u.dir)]);
+  let project: ProjectFiles;
+  [u.base, project] = await Promise.all([readBase(u.dir, defaultCacheDir()), u.filesRead ?? readProjectFiles(u.dir)]);
+  const generated = [...project.tooLarge].find(([path]) => u.next.has(path) || u.base!.files.has(path));
+  if (generated) {
+    const [path, bytes] = generated;
+    throw inputError(`${path} ${tooLarge(bytes)}: it is a file this tool generates: restore it with \`git checkout -- ${path}\` (or move it away), then re-run`);
+  }
+  u.disk = project.files;
   assertResolved(u.disk, u.next, u.options);
 };
 
@@ -159,7 +170,7 @@ export async function upgradeRepository(
   branch: string,
   repositoryName: string,
   prompts?: Prompts,
-  filesRead?: Promise<Map<string, string>>,
+  filesRead?: Promise<ProjectFiles>,
 ): Promise<UpgradeSummary> {
   const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts, removing: [], filesRead };
   try {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { realpath, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, parseAnswersText } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import type { Answers } from '../answers/schema.js';
-import { DNS_LABEL } from '../answers/formats.js';
+import { DNS_LABEL, REPOSITORY_NAME } from '../answers/formats.js';
 import type { CliOptions } from './options.js';
 import type { Prompts } from '../prompts.js';
 import { askFolder, askOpenAnswers, confirmPlan, finish, withProgress } from '../interactive/dialogue.js';
@@ -30,6 +30,8 @@ import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
 import { defaultCacheDir } from '../validate/index.js';
 import { abortable } from '../interactive/progress.js';
+import { completed } from '../interactive/answer-paths.js';
+import { selectComponents } from '../catalog/selection.js';
 import type { CommandDeps } from './deps.js';
 
 export interface CreateDeps extends CommandDeps {
@@ -72,13 +74,15 @@ export async function resolveAnswers(
   const stored = target.kind === 'generated' ? target.storedAnswers : {};
   const fromFile = options.answersFile ? await answersFromFile(options.answersFile) : {};
   const given = applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets);
-  const answers = parseAnswers(given); // bad flags or files fail before any question
+  parseAnswers(given); // bad flags or files fail before any question
   const rerun = target.kind === 'generated';
-  if (options.yes) return { answers };
+  // A default, not an answer: the question is still asked, with the folder's name offered.
+  const withDefaults = rerun ? given : mergeAnswers(folderDefaults(options.dir), given);
+  if (options.yes) return { answers: parseAnswers(withDefaults) };
   if (prompts) {
     // Bootstrap is offered for a new repository or a cluster being added, not for every re-run.
     const askBootstrap = options.bootstrap === undefined && !options.dryRun && options.git && (!rerun || options.cluster !== undefined);
-    const asked = await askOpenAnswers(prompts, given, { rerun, askBootstrap });
+    const asked = await askOpenAnswers(prompts, given, { rerun, askBootstrap, defaults: withDefaults });
     return { answers: parseAnswers(asked.raw), bootstrap: asked.bootstrap };
   }
   const missing = rerun ? newAnswers(given) : missingRequiredAnswers(given);
@@ -88,7 +92,13 @@ export async function resolveAnswers(
         ? `answers this re-run still needs: ${missing.join(', ')}: pass --yes to take their defaults, or --set KEY=VALUE`
         : `missing answers: ${missing.join(', ')}: pass --answers FILE or --set KEY=VALUE for each, or --yes to take the defaults`,
     );
-  return { answers };
+  return { answers: parseAnswers(withDefaults) };
+}
+
+/** A new repository is named after its folder, when the folder's name is a valid repository name. */
+function folderDefaults(dir: string): Raw {
+  const name = basename(resolve(dir));
+  return REPOSITORY_NAME.pattern.test(name) ? { repository: { name } } : {};
 }
 
 /** `--answers FILE`: a regular file of a sensible size (a FIFO would wait for ever, /dev/zero never ends). */
@@ -212,12 +222,23 @@ const render: CreateStep = async (c) => {
     notes: result.selection.notes,
     secrets: result.secrets,
   };
-  for (const note of result.selection.notes) deps.reporter.info(`note: ${note}`);
+  for (const note of newNotes(result.selection.notes, c.target!)) deps.reporter.info(`note: ${note}`);
   const placeholders = placeholderAnswers(answers);
   if (placeholders.length > 0)
     deps.reporter.warn(`placeholders in the answers (fine to look around; bootstrap refuses them): ${placeholders.map((p) => `${p.path} (${p.value})`).join(', ')}`);
   if (options.bootstrap && !options.dryRun) checkPlaceholders(answers, answers.clusters.find((cl) => cl.name === options.cluster) ?? answers.clusters[0]!);
 };
+
+/**
+ * What the answers brought in ("added ingress-nginx") is said when the answers bring it in: a
+ * re-run leaves out what the stored answers already brought in, so it is not said every time.
+ */
+function newNotes(notes: readonly string[], target: TargetState): readonly string[] {
+  const stored = target.kind === 'generated' ? completed(target.storedAnswers) : undefined;
+  if (!stored) return notes;
+  const said = new Set(selectComponents(stored).notes);
+  return notes.filter((note) => !said.has(note));
+}
 
 /** A generated repository: plan against its merge base, confirm, apply and commit. */
 const upgrade: CreateStep = async (c) => {
@@ -263,10 +284,28 @@ const bootstrap: CreateStep = async (c) => {
   c.done = await withBootstrap(c.done!, c.answers!, c.options, c.deps);
 };
 
-/** A new repository ends with what to do next: in the prompts' outro, or as plain lines. */
+/**
+ * A new repository, or a cluster added to one, ends with what to do next: in the prompts' outro,
+ * or as plain lines.
+ */
 const nextSteps: CreateStep = async (c) => {
-  if (c.done!.mode !== 'create') return;
-  const text = nextStepsText(c.options.dir, c.answers!, c.result!.secrets, c.done!.bootstrap !== undefined);
+  const { options, answers, target, done } = c;
+  const storedClusters = target!.kind === 'generated' ? ((target!.storedAnswers.clusters ?? []) as { name?: unknown }[]) : [];
+  const addedCluster = done!.mode === 'upgrade' && options.cluster !== undefined && !storedClusters.some((cl) => cl.name === options.cluster);
+  if (done!.mode === 'dry-run') return;
+  if (done!.mode === 'upgrade' && !addedCluster) {
+    if (c.prompts) finish(c.prompts, '', '');
+    return;
+  }
+  const text = nextStepsText({
+    answers: answers!,
+    secrets: c.result!.secrets,
+    cluster: addedCluster ? options.cluster! : answers!.clusters[0]!.name,
+    // A re-run is usually made from inside the repository.
+    cd: addedCluster && c.dir === resolve('.') ? undefined : options.dir,
+    publish: addedCluster ? (done!.committed ? 'push' : 'commit') : undefined,
+    bootstrapped: done!.bootstrap !== undefined,
+  });
   if (c.prompts) finish(c.prompts, 'Next steps', text);
   else {
     c.deps.reporter.info('Next steps:');

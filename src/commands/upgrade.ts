@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliOptions } from './options.js';
 import type { Prompts } from '../prompts.js';
-import { confirmPlan, finish, withProgress } from '../interactive/dialogue.js';
+import { confirmPlan, withProgress } from '../interactive/dialogue.js';
 import { PikselError, cancelled, inputError } from '../errors.js';
 import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
@@ -17,7 +17,7 @@ import { tooLarge } from '../project/read.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { defaultCacheDir, type WriteOnDemand } from '../validate/index.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
-import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
+import { changes, countOutcomes, fileDiff, planLines, upToDateLine, writtenChanges } from '../upgrade/report.js';
 import type { CommandDeps } from './deps.js';
 
 export interface UpgradeSummary {
@@ -96,18 +96,20 @@ const showDryRun: UpgradeStep = async (u) => {
   if (!u.options.dryRun) return;
   const { reporter } = u.deps;
   const changed = changes(u.plan!);
-  reporter.info(changed.length === 0 ? 'already up to date: nothing would change' : 'upgrade plan (nothing written):');
+  reporter.info(writtenChanges(u.plan!).length === 0 ? upToDateLine(u.plan!, 'would change') : 'upgrade plan (nothing written):');
   for (const line of planLines(u.plan!)) reporter.detail(`  ${line}`);
   for (const file of changed) if (file.text !== undefined || file.outcome === 'removed') reporter.detail(fileDiff(file));
   u.finished = true;
 };
 
-/** Nothing changes (files and merge base alike): say so and stop. */
+/**
+ * Nothing would be written (files and merge base alike): say so and stop, without asking. Files
+ * the person edited are kept either way, and no reason to ask.
+ */
 const stopIfUpToDate: UpgradeStep = async (u) => {
   u.nextBase = baseFileText(u.next, u.version);
-  if (changes(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== u.nextBase) return;
-  u.deps.reporter.success('already up to date: nothing changed');
-  if (u.prompts) finish(u.prompts, '', '');
+  if (writtenChanges(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== u.nextBase) return;
+  u.deps.reporter.success(upToDateLine(u.plan!, 'changed'));
   u.finished = true;
 };
 
@@ -155,13 +157,15 @@ const report: UpgradeStep = async (u) => {
   if (u.committed) u.deps.reporter.success(`Committed: ${u.message}`);
   const identity = u.committed ? await fallbackIdentityWarning(u.deps.run, u.dir) : undefined;
   if (identity) u.deps.reporter.warn(identity);
-  if (u.prompts) finish(u.prompts, '', '');
 };
 
 /** An upgrade, in order: each step takes the run and leaves what the next one needs. */
 const UPGRADE_STEPS: readonly UpgradeStep[] = [readProject, plan, showDryRun, stopIfUpToDate, prepareWrites, confirm, apply, report];
 
-/** Re-run in a generated repository: plan against the recorded base, then apply all or nothing. */
+/**
+ * Re-run in a generated repository: plan against the recorded base, then apply all or nothing.
+ * The caller closes the conversation (next steps, outro): it knows what the run was for.
+ */
 export async function upgradeRepository(
   dir: string,
   options: CliOptions,

@@ -13,6 +13,8 @@ export interface FlowOptions {
   readonly rerun: boolean;
   /** Ask "bootstrap now?" at the end (the command line did not decide it). */
   readonly askBootstrap: boolean;
+  /** `given` with defaults of the run's own (the folder's name as the repository's): offered, still asked. */
+  readonly defaults?: Raw;
 }
 
 export interface FlowResult {
@@ -25,7 +27,7 @@ export interface FlowResult {
  * validation come from the answers schema, so a question accepts exactly what `--set` accepts.
  */
 export async function askAnswers(given: Raw, prompts: Prompts, options: FlowOptions): Promise<FlowResult> {
-  const flow = new Flow(given, lazySections(prompts));
+  const flow = new Flow(given, lazySections(prompts), options.defaults);
   if (options.rerun) await askStillNeeded(flow, newAnswers(given));
   else for (const group of GROUPS) await group(flow);
   const bootstrap = options.askBootstrap
@@ -61,8 +63,9 @@ class Flow implements SectionQuestions {
   constructor(
     private readonly given: Raw,
     readonly prompts: Prompts,
+    defaults: Raw = given,
   ) {
-    this.raw = structuredClone(given);
+    this.raw = structuredClone(defaults);
   }
 
   isOpen = (path: string) => getAt(this.given, path) === undefined;

@@ -107,7 +107,8 @@ async function answersFromFile(path: string): Promise<Raw> {
   const text = await readWholeFile(path).catch(() => {
     throw inputError(`${label}: cannot read the file: check the path`);
   });
-  if (typeof text !== 'string') throw inputError(`${label}: ${text.why.replace(/^is /, '')}: save the answers to a file and pass its path`);
+  if (typeof text !== 'string')
+    throw inputError(`${label}: ${text.why.replace(/^is /, '')}: ${text.kind === 'large' ? 'answers take a few KB: check the path' : 'save the answers to a file and pass its path'}`);
   return parseAnswersText(text, label);
 }
 

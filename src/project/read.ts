@@ -10,6 +10,8 @@ export const MAX_READ_BYTES = 64 * 1024 * 1024;
 
 /** Why a file is not read: the middle of a one-line message whose caller names the file and the fix. */
 export interface Unreadable {
+  /** A pipe, device, folder or socket; a symbolic link where none may be; or too large. */
+  readonly kind: 'special' | 'link' | 'large';
   readonly why: string;
 }
 
@@ -33,14 +35,14 @@ export async function readWholeFile(path: string, { followLinks = true } = {}): 
   try {
     handle = await open(path, flags);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP' && !followLinks) return { why: 'is a symbolic link, not a file this tool writes' };
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP' && !followLinks) return { kind: 'link', why: 'is a symbolic link, not a file this tool writes' };
     throw e;
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return { why: `is not a regular file (${stats.isFIFO() ? 'a pipe' : stats.isDirectory() ? 'a folder' : 'a device or socket'})` };
+    if (!stats.isFile()) return { kind: 'special', why: `is not a regular file (${stats.isFIFO() ? 'a pipe' : stats.isDirectory() ? 'a folder' : 'a device or socket'})` };
     const large = tooLarge(stats.size);
-    if (large) return { why: large };
+    if (large) return { kind: 'large', why: large };
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

@@ -129,6 +129,10 @@ describe('files the project reader must not read whole', { timeout: 30_000 }, ()
       expect(run.exitCode).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`^✖ --answers ${file}: not a regular file .*: save the answers to a file and pass its path\\n$`));
     }
-    expect(await listTree(parent)).toEqual(['answers.yaml']);
+    await sparse(join(parent, 'large.yaml'), MB700);
+    const large = await runMain([join(parent, 'repo'), '--yes', '--answers', join(parent, 'large.yaml')]);
+    expect(large.exitCode).toBe(2);
+    expect(large.stderr).toMatch(/^✖ --answers \S+large\.yaml: 700 MB, more than the \d+ MB this tool reads: answers take a few KB: check the path\n$/);
+    expect(await listTree(parent)).toEqual(['answers.yaml', 'large.yaml']);
   });
 });

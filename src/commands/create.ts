@@ -304,7 +304,8 @@ const nextSteps: CreateStep = async (c) => {
     cluster: addedCluster ? options.cluster! : answers!.clusters[0]!.name,
     // A re-run is usually made from inside the repository.
     cd: addedCluster && c.dir === resolve('.') ? undefined : options.dir,
-    publish: addedCluster ? (done!.committed ? 'push' : 'commit') : undefined,
+    // Bootstrap pushes: after it, nothing is left to publish.
+    publish: addedCluster && done!.bootstrap === undefined ? (done!.committed ? 'push' : 'commit') : undefined,
     bootstrapped: done!.bootstrap !== undefined,
   });
   if (c.prompts) finish(c.prompts, 'Next steps', text);

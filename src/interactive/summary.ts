@@ -83,7 +83,7 @@ export function nextStepsText({ answers, secrets, cluster, cd, publish, bootstra
     bootstrapped
       ? []
       : [
-          `Bootstrap Flux${publish ? ` on ${cluster}` : ''} (type each value at read -rs, then Enter: not echoed):`,
+          'Bootstrap Flux (type each value at read -rs, then Enter: not echoed):',
           ...env.map((line) => `  ${line}`),
           `  npx create-piksel-gitops bootstrap --cluster ${cluster}`,
         ],

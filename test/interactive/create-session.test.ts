@@ -119,6 +119,7 @@ describe('re-runs say what matters, once', () => {
     const atTerminal = watched();
     await createCommand(parseCliArgs([dir, '--cluster', 'staging', '--no-bootstrap']), { run: runProcess, reporter: atTerminal.reporter, prompts: atTerminal.prompts });
     expect(atTerminal.prompts.shown.at(-1)).toMatch(/^Next steps\n(cd .*\n)?[\s\S]*git push\n[\s\S]*npx create-piksel-gitops bootstrap --cluster staging\n/);
+    expect(atTerminal.prompts.shown.at(-1)!.split('\n').every((line) => line.length <= 76)).toBe(true);
     const plain = watched();
     await createCommand(parseCliArgs([dir, '--cluster', 'prod', '--yes']), { run: runProcess, reporter: plain.reporter });
     const steps = plain.lines.slice(plain.lines.indexOf('Next steps:')).join('\n');

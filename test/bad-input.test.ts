@@ -103,6 +103,7 @@ describe('a mistyped command is not a new repository', () => {
     ['bootsrap', 'bootstrap'],
     ['secret', 'secrets'],
     ['hlep', 'help'],
+    ['stauts', 'status'],
   ])('%s: did you mean %s?, exit 2, nothing written', async (typed, meant) => {
     const parent = await tempDir();
     const run = await inFolder(parent, () => runMain([typed, '--yes']));

@@ -35,7 +35,7 @@ describe('help', () => {
   it('`help nonsense` is one line, exit 2', async () => {
     const result = await runCli(['help', 'nonsense'], { cwd: await tempDir() });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(["✖ no help for 'nonsense': commands are create, validate, bootstrap, secrets (see --help)"]);
+    expect(result.stderr.trim().split('\n')).toEqual(["✖ no help for 'nonsense': commands are create, validate, bootstrap, secrets, status (see --help)"]);
   });
 });
 
@@ -124,9 +124,13 @@ async function pathWithout(name: string): Promise<string> {
 }
 
 describe('what help and the generated docs say matches what runs', () => {
-  it('exit code 3 (conflicts) is listed only for create, the one command that upgrades', () => {
-    expect(helpFor('create')).toMatch(/3 upgrade left conflicts/);
-    for (const command of ['validate', 'bootstrap', 'secrets'] as const) expect(helpFor(command), command).not.toMatch(/\b3\b/);
+  it('each help lists the exit codes its command can return: 3 (conflicts) only for create, 4 (not Ready) only where something waits', () => {
+    const codes = (command: Parameters<typeof helpFor>[0]) => [...helpFor(command).split('Exit codes:')[1]!.matchAll(/\b(\d+) /g)].map((m) => Number(m[1]));
+    expect(codes('create')).toEqual([0, 1, 2, 3, 130]);
+    expect(codes('validate')).toEqual([0, 1, 2]);
+    expect(codes('bootstrap')).toEqual([0, 1, 2, 4, 130]);
+    expect(codes('secrets')).toEqual([0, 1, 2, 130]);
+    expect(codes('status')).toEqual([0, 1, 2, 4]);
   });
 
   it('`help bootstrap` and the cluster README give bootstrap’s steps in the order its dry run lists them', async () => {
@@ -138,17 +142,20 @@ describe('what help and the generated docs say matches what runs', () => {
     // Each step as the dry run shows it, and as the docs name it.
     const steps: readonly [RegExp, RegExp][] = [
       [/^flux check --pre/, /flux check --pre/],
+      [/ get gitrepositories\S*\/flux-system /, /syncs no other repository or path/],
       [/ get secret /, /which (of the )?Secrets (above )?exist/],
       [/^git push/, /pushes/],
       [/flux bootstrap/, /runs `?flux bootstrap/],
       [/^git pull/, /pulls/],
       [/ apply /, /creates the missing Secrets/],
+      [/ get \S+ --all-namespaces/, /waits until every Kustomization is Ready/],
     ];
     const runOrder = steps.map(([command]) => plan.commands.findIndex((c) => command.test(c)));
     expect(runOrder.every((at, i) => at >= 0 && (i === 0 || at > runOrder[i - 1]!)), plan.commands.join('\n')).toBe(true);
     const bootstrapSection = files.get(`clusters/${cluster.name}/README.md`)!.split('## Bootstrap')[1]!;
     for (const [name, text] of [['help bootstrap', helpFor('bootstrap')], ['cluster README', bootstrapSection]] as const) {
-      const docOrder = steps.map(([, words]) => text.search(words));
+      const flat = text.replace(/\s+/g, ' '); // words wrapped across lines
+      const docOrder = steps.map(([, words]) => flat.search(words));
       expect(docOrder.every((at, i) => at >= 0 && (i === 0 || at > docOrder[i - 1]!)), `${name}:\n${text}`).toBe(true);
     }
   });

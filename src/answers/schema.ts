@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterSettings } from './cluster-settings.js';
 import { didYouMean, withArticle } from './suggest.js';
 import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/names.js';
 import { CLOUDS, PROVIDERS } from './choices.js';
@@ -120,7 +121,25 @@ export const answersSchema = z
         seen[key].set(c[key], i);
       }
     });
+    refuseSharedDatabaseNames(a, ctx);
   });
+
+/** Two clusters on one PostgreSQL server with the same role names would reset each other's passwords. */
+function refuseSharedDatabaseNames(a: Answers, ctx: z.RefinementCtx) {
+  const seen = new Map<string, number>();
+  a.clusters.forEach((c, i) => {
+    const { host, port, prefix } = clusterSettings(a, c).database;
+    const key = `${host}:${port}/${prefix}`;
+    const first = seen.get(key);
+    if (first !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters', i, 'database', 'prefix'],
+        message: `clusters.${first} uses the same PostgreSQL server (${host}:${port}) with the same role and database names: give clusters.${i}.database.prefix a value of its own`,
+      });
+    seen.set(key, i);
+  });
+}
 
 /** Environment and domain default from the name (and from the first cluster's domain). */
 function completeCluster(c: z.infer<typeof cluster>, index: number, first: z.infer<typeof cluster>) {

@@ -69,10 +69,19 @@ export interface DatabaseNeed {
   readonly name: string;
   /** PgBouncer pool mode: session for clients that use prepared statements or temporary tables. */
   readonly pooling: 'session' | 'transaction';
+  /** Server connections per db-proxy replica for this database (each replica has its own pool). */
+  readonly poolSize: number;
+  /** Why that size, printed beside it in pgbouncer.ini. */
+  readonly poolReason: string;
   /** Extensions the setup Job creates as the admin (an app role may not). */
   readonly extensions: readonly string[];
   /** Whether the app has a schema-initialisation Job (templates/infrastructure/schemas/<app>/). */
   readonly schema: boolean;
+  /**
+   * SQL the setup Job runs as the administrator in the app's database, after its role, database
+   * and extensions: roles the app's tools expect but may not create. `:"role_name"` is the app's role.
+   */
+  readonly adminSql?: readonly string[];
 }
 
 /** A kustomize patch carried by a cluster's Flux Kustomization (per-cluster differences of shared folders). */
@@ -88,6 +97,8 @@ export interface RenderContext {
   readonly selected: ReadonlySet<string>;
   /** The same components' specs, in catalog order (the database layer serves those that declare one). */
   readonly components: readonly ComponentSpec[];
+  /** The cluster a bootstrap creates Secrets for (absent: the repository-wide inventory). */
+  readonly cluster?: ClusterAnswers;
 }
 
 export interface ClusterContext extends RenderContext {

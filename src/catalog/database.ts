@@ -1,4 +1,5 @@
-import type { DatabaseNeed, ImageSpec, RotationStep, SecretRequirement } from './component.js';
+import { clusterSettings } from '../answers/cluster-settings.js';
+import type { DatabaseNeed, ImageSpec, RenderContext, RotationStep, SecretRequirement } from './component.js';
 
 /** The namespace of the database layer: db-proxy, the setup Job and the schema Jobs run here. */
 export const DATABASE_NAMESPACE = 'database';
@@ -29,6 +30,18 @@ export type EnvVar =
  */
 export const DATABASE_VARIABLES = { host: 'DATABASE_HOST', port: 'DATABASE_PORT' } as const;
 
+/**
+ * An app's database name on the server differs per cluster (a prefix on a shared server), while
+ * the app keeps asking db-proxy for its plain name: each cluster fills this variable in.
+ */
+export const databaseNameVariable = (app: string): string => `DATABASE_NAME_${app.toUpperCase().replace(/-/g, '_')}`;
+
+/** A role or database name on the server: the cluster's prefix (if any), then the app's name. */
+export const prefixedName = (prefix: string, name: string): string => (prefix ? `${prefix}_${name}` : name);
+
+/** The role-name prefix of the cluster a Secret is made for ('' repository-wide). */
+const prefixOf = (ctx: RenderContext): string => (ctx.cluster ? clusterSettings(ctx.answers, ctx.cluster).database.prefix : '');
+
 /** The PostgreSQL administrator login: a fact from outside the cluster, asked once at bootstrap. */
 export const DATABASE_ADMIN_SECRET: SecretRequirement = {
   name: 'database-admin',
@@ -54,7 +67,7 @@ export const pooledDatabase = (app: string, need: DatabaseNeed): PooledDatabase 
  * one in its namespace; db-proxy (its auth file) and the setup Job (the role's password) read the
  * one in `database`. Rotating it restarts both readers and re-runs the setup Job.
  */
-export function databaseSecrets(app: string, appNamespace: string, need: DatabaseNeed): SecretRequirement[] {
+export function databaseSecrets(app: string, appNamespace: string, need: DatabaseNeed, ctx: RenderContext): SecretRequirement[] {
   const afterRotate: RotationStep[] = [
     { kind: 'rerun-job', namespace: DATABASE_NAMESPACE, job: DATABASE_SETUP_JOB, kustomization: DATABASE_KUSTOMIZATION },
     { kind: 'restart', namespace: DATABASE_NAMESPACE, deployment: DB_PROXY_NAME },
@@ -66,7 +79,8 @@ export function databaseSecrets(app: string, appNamespace: string, need: Databas
     keys: ['username', 'password'],
     purpose: `PostgreSQL login of ${app} for database '${need.name}' (${reader})`,
     createdBy: 'bootstrap',
-    source: { kind: 'generated', values: { username: { fixed: need.name }, password: { random: 40 } } },
+    // The setup Job names the role after this value: on a shared server it carries the cluster's prefix.
+    source: { kind: 'generated', values: { username: { fixed: prefixedName(prefixOf(ctx), need.name) }, password: { random: 40 } } },
     group: `database-${app}`,
     afterRotate,
   });

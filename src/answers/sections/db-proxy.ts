@@ -6,6 +6,12 @@ import { defineSection } from './section.js';
 
 const port = () => z.coerce.number().int().min(1).max(65535);
 
+/** Starts every role and database name of a cluster that shares its PostgreSQL server with another. */
+const PREFIX: f.Format = {
+  pattern: /^[a-z][a-z0-9_]{0,19}$/,
+  hint: "use 1-20 lowercase letters, digits and '_', starting with a letter",
+};
+
 /** db-proxy's answers: the PostgreSQL server it fronts. */
 export const dbProxyAnswers = defineSection({
   key: 'database',
@@ -20,6 +26,9 @@ export const dbProxyAnswers = defineSection({
     .strictObject({
       host: matching(f.HOSTNAME).optional().describe('PostgreSQL host of this cluster (default: database.host)'),
       port: port().optional().describe('PostgreSQL port of this cluster (default: database.port)'),
+      prefix: matching(PREFIX)
+        .optional()
+        .describe("Prefix of this cluster's role and database names (<prefix>_odc); default: the cluster name when an earlier cluster uses the same server"),
     })
     .optional()
     .describe("This cluster's database, when it differs from the repository's"),

@@ -3,7 +3,14 @@ import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
 import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
 
-const DATABASE = { name: 'argo', pooling: 'transaction', extensions: [], schema: false } as const;
+const DATABASE = {
+  name: 'argo',
+  pooling: 'transaction',
+  poolSize: 5,
+  poolReason: 'the workflow controller archives workflows in short transactions: a few connections serve it',
+  extensions: [],
+  schema: false,
+} as const;
 
 const NAMESPACE = 'argo';
 
@@ -13,6 +20,7 @@ export const argo = defineComponent({
   title: 'Argo Workflows',
   summary: 'Workflow engine for data processing pipelines (indexing, product updates)',
   namespace: NAMESPACE,
+  keepsData: "its database login Secret (the role's password in PostgreSQL)",
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {
     argoWorkflows: {
@@ -26,7 +34,7 @@ export const argo = defineComponent({
   hosts: ['argo'],
   database: DATABASE,
   timeout: '10m',
-  secrets: () => databaseSecrets('argo', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
+  secrets: (ctx) => databaseSecrets('argo', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
   sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE) }),
   clusterView: ({ answers, cluster }): ArgoClusterView => ({
     ingress: ingressFor(answers, cluster, 'argo'),

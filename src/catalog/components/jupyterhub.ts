@@ -26,7 +26,14 @@ const OAUTH_CLIENT_SECRET: SecretRequirement = {
 /** Without jupyterhub.oauth: Helm values choosing and configuring any authenticator, from the operator. */
 const AUTH_VALUES_SECRET = 'jupyterhub-auth';
 /** The hub keeps its state in PostgreSQL (SQLAlchemy sessions): session pooling. */
-const DATABASE = { name: 'jupyterhub', pooling: 'session', extensions: [], schema: false } as const;
+const DATABASE = {
+  name: 'jupyterhub',
+  pooling: 'session',
+  poolSize: 15,
+  poolReason: "one hub process; SQLAlchemy's default pool (5, overflow 10) holds each connection for a session",
+  extensions: [],
+  schema: false,
+} as const;
 /** pangeo-notebook: JupyterLab with the Pangeo geoscience stack and the dask-gateway client. */
 const SINGLEUSER_IMAGE = {
   name: 'docker.io/pangeo/pangeo-notebook',
@@ -94,9 +101,9 @@ export const jupyterhub = defineComponent({
   images: { singleuser: SINGLEUSER_IMAGE },
   database: DATABASE,
   timeout: '10m',
-  secrets: ({ answers, selected }) => [
-    ...databaseSecrets('jupyterhub', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-    answers.jupyterhub?.oauth ? OAUTH_CLIENT_SECRET : {
+  secrets: (ctx) => [
+    ...databaseSecrets('jupyterhub', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
+    ctx.answers.jupyterhub?.oauth ? OAUTH_CLIENT_SECRET : {
       name: AUTH_VALUES_SECRET,
       namespace: NAMESPACE,
       keys: ['values.yaml'],
@@ -116,7 +123,7 @@ export const jupyterhub = defineComponent({
       createdBy: 'chart',
       source: { kind: 'chart', by: 'the jupyterhub chart' },
     },
-    ...(selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
+    ...(ctx.selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
   ],
   sharedView: ({ answers, selected }): JupyterhubView => ({
     db: pooledDatabase('jupyterhub', DATABASE),

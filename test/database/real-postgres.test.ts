@@ -131,7 +131,7 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
    */
   async function runSchemaJobs(c: ClusterRun) {
     const odc = c.apps.get('odc')!;
-    const odcDb: Login = { host: '127.0.0.1', port, user: odc.user, password: odc.password, database: c.substitute.DATABASE_NAME_ODC! };
+    const odcDb: Login = { host: '127.0.0.1', port, user: odc.user, password: odc.password, database: dbName(c, 'odc') };
     // datacube system init --no-init-users: its schema and tables, as the odc role.
     await psql(odcDb, 'CREATE SCHEMA IF NOT EXISTS odc; CREATE TABLE IF NOT EXISTS odc.dataset (id uuid PRIMARY KEY); SELECT postgis_version()');
     // datacube-ows-update --schema --write-role <odc role>.
@@ -151,9 +151,11 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     // pypgstac migrate, as the administrator: pgstac's own migration when one is given
     // (PIKSEL_PGSTAC_MIGRATION: src/pgstac/migrations/pgstac.<version>.sql), else the statements
     // of it that need privileges.
-    const stacDb = admin(c.substitute.DATABASE_NAME_STAC!);
+    const stacDb = admin(dbName(c, 'stac'));
     const migration = process.env.PIKSEL_PGSTAC_MIGRATION;
-    if (migration && existsSync(migration)) {
+    // pypgstac applies a base migration only to a database without pgstac (it then steps by version).
+    const migrated = (await psql(stacDb, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgstac'")) === '1';
+    if (migration && existsSync(migration) && !migrated) {
       await run('psql', ['--no-psqlrc', '-X', '-q', '--set=ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', ADMIN.user, '-d', stacDb.database, '-f', migration], {
         env: { PATH: process.env.PATH ?? '', PGPASSWORD: ADMIN.password },
       });
@@ -184,7 +186,7 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
       .concat('unix_socket_dir =\n');
     await writeOwned(t, path.join(c.dir, 'pgbouncer.ini'), ini);
     c.pgbouncer = await startProcess(t, t.pgbouncer, [path.join(c.dir, 'pgbouncer.ini')], () =>
-      psql({ host: '127.0.0.1', port: c.pgbouncerPort!, user: 'nobody', password: 'x', database: 'argo' }).then(
+      psql({ host: '127.0.0.1', port: c.pgbouncerPort!, user: 'nobody', password: 'x', database: 'argo' }, 'SELECT 1').then(
         () => true,
         (e: Error) => !/could not connect|Connection refused/i.test(e.message),
       ),
@@ -201,23 +203,24 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
           () => 'refused',
         );
         lines.push(`${app} → ${target.alias}: ${result}`);
+        if (process.env.PIKSEL_DEBUG_DB) console.log(c.name, app, target.alias, result);
       }
     return lines;
   }
 
   const expectedMatrix = (c: ClusterRun) =>
     [...c.apps].flatMap(([app]) =>
-      [...c.apps].map(([other, target]) => `${app} → ${target.alias}: ${app === other ? `connects to ${c.substitute[`DATABASE_NAME_${other.toUpperCase()}`]}` : 'refused'}`),
+      [...c.apps].map(([other, target]) => `${app} → ${target.alias}: ${app === other ? `connects to ${dbName(c, other)}` : 'refused'}`),
     );
 
   it('sets up the first cluster twice, initialises the schemas, and isolates every app', async () => {
     const staging = clusters.get('staging')!;
     await runSetup(staging);
     await runSetup(staging);
-    await runSchemaJobs(staging);
-    await runSchemaJobs(staging);
     await startPgBouncer(staging);
     expect(await matrix(staging)).toEqual(expectedMatrix(staging));
+    await runSchemaJobs(staging);
+    await runSchemaJobs(staging);
     // A name db-proxy does not list is refused by PgBouncer itself.
     const argo = staging.apps.get('argo')!;
     await expect(psql({ host: '127.0.0.1', port: staging.pgbouncerPort!, user: argo.user, password: argo.password, database: 'postgres' }, 'SELECT 1')).rejects.toThrow(
@@ -228,7 +231,7 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
   it('a second cluster on the same server gets its own names and leaves the first one working', async () => {
     const staging = clusters.get('staging')!;
     const production = clusters.get('production')!;
-    expect(production.substitute.DATABASE_NAME_ODC).not.toBe(staging.substitute.DATABASE_NAME_ODC);
+    expect(dbName(production, 'odc')).not.toBe(dbName(staging, 'odc'));
     await runSetup(production);
     await runSetup(production);
     await runSchemaJobs(production);
@@ -238,14 +241,14 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     expect(await matrix(staging)).toEqual(expectedMatrix(staging));
     // Directly on the server too, no cluster's role reaches the other's database.
     const odc = staging.apps.get('odc')!;
-    await expect(psql({ host: '127.0.0.1', port, user: odc.user, password: odc.password, database: production.substitute.DATABASE_NAME_ODC! }, 'SELECT 1')).rejects.toThrow(
+    await expect(psql({ host: '127.0.0.1', port, user: odc.user, password: odc.password, database: dbName(production, 'odc') }, 'SELECT 1')).rejects.toThrow(
       /permission denied|not have CONNECT/,
     );
   }, 60_000);
 
   it('the ODC roles read what they should: a member of odc_user reads the index and Explorer, nothing more', async () => {
     const staging = clusters.get('staging')!;
-    const db = staging.substitute.DATABASE_NAME_ODC!;
+    const db = dbName(staging, 'odc');
     await psql(superuser(), `CREATE ROLE reader_check LOGIN PASSWORD 'reader' IN ROLE odc_user; GRANT CONNECT ON DATABASE "${db}" TO reader_check`);
     const reader: Login = { host: '127.0.0.1', port, user: 'reader_check', password: 'reader', database: db };
     expect(await psql(reader, 'SELECT count(*) FROM odc.dataset; SELECT count(*) FROM cubedash.product')).toBe('0\n0');
@@ -263,6 +266,9 @@ async function settingsNewerThanInstalled(pgbouncer: string): Promise<RegExp> {
   const newer = [...(minor < 20 && major === 1 ? ['track_extra_parameters'] : []), ...(minor < 21 && major === 1 ? ['max_prepared_statements'] : [])];
   return newer.length > 0 ? new RegExp(`^(${newer.join('|')}) = .*$`, 'gm') : /(?!)/;
 }
+
+/** An app's database name on the server for a cluster (its plain name where nothing is substituted). */
+const dbName = (c: { substitute: Record<string, string> }, app: string) => c.substitute[`DATABASE_NAME_${app.toUpperCase()}`] ?? app;
 
 /** `${VAR}` → value, as Flux's postBuild substitution does. */
 const substitute = (text: string, vars: Record<string, string>) => text.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => vars[name] ?? '');

@@ -82,6 +82,20 @@ export interface DatabaseNeed {
    * and extensions: roles the app's tools expect but may not create. `:"role_name"` is the app's role.
    */
   readonly adminSql?: readonly string[];
+  /** A read-only login to this database for another component's pods, when that one is selected. */
+  readonly reader?: DatabaseReader;
+}
+
+/** A second, read-only login to an app's database (notebooks reading the data cube). */
+export interface DatabaseReader {
+  /** Its role's name (before a cluster's prefix) and, with '-', its Secret's (`<login>-db`). */
+  readonly login: string;
+  /** The component whose pods use it; the login exists only when that one is selected. */
+  readonly readBy: ComponentName;
+  /** SQL the setup Job runs for it as the administrator, in the database; `:"reader_name"` is its role. */
+  readonly sql: readonly string[];
+  /** The environment the reading pods get (z2jh's extraEnv form), given db-proxy's address and the login Secret. */
+  readonly env: (login: { readonly host: string; readonly port: number; readonly database: string; readonly secret: string }) => Readonly<Record<string, unknown>>;
 }
 
 /** A kustomize patch carried by a cluster's Flux Kustomization (per-cluster differences of shared folders). */

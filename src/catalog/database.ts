@@ -1,5 +1,5 @@
 import { clusterSettings } from '../answers/cluster-settings.js';
-import type { DatabaseNeed, ImageSpec, RenderContext, RotationStep, SecretRequirement } from './component.js';
+import type { DatabaseNeed, DatabaseReader, ImageSpec, RenderContext, RotationStep, SecretRequirement } from './component.js';
 
 /** The namespace of the database layer: db-proxy, the setup Job and the schema Jobs run here. */
 export const DATABASE_NAMESPACE = 'database';
@@ -85,6 +85,39 @@ export function databaseSecrets(app: string, appNamespace: string, need: Databas
     afterRotate,
   });
   return [copy(appNamespace, `read by ${app}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
+}
+
+/** The Secret of a reader's login: `odc_read` → `odc-read-db`, in `database` and the reader's namespace. */
+export const readerSecretName = (reader: DatabaseReader): string => databaseSecretName(reader.login.replace(/_/g, '-'));
+
+/** A reader's namespace, when the component that reads is selected. */
+export const readerNamespace = (reader: DatabaseReader, ctx: RenderContext): string | undefined =>
+  ctx.selected.has(reader.readBy) ? ctx.components.find((c) => c.name === reader.readBy)?.namespace : undefined;
+
+/**
+ * A reader's login, generated at bootstrap like an app's: one copy for db-proxy and the setup Job,
+ * one for the reading component. Rotating it restarts db-proxy and the reader's pods.
+ */
+export function readerSecrets(need: DatabaseNeed, ctx: RenderContext): SecretRequirement[] {
+  const reader = need.reader;
+  const namespace = reader && readerNamespace(reader, ctx);
+  if (!reader || !namespace) return [];
+  const afterRotate: RotationStep[] = [
+    { kind: 'rerun-job', namespace: DATABASE_NAMESPACE, job: DATABASE_SETUP_JOB, kustomization: DATABASE_KUSTOMIZATION },
+    { kind: 'restart', namespace: DATABASE_NAMESPACE, deployment: DB_PROXY_NAME },
+    { kind: 'restart', namespace },
+  ];
+  const copy = (ns: string, who: string): SecretRequirement => ({
+    name: readerSecretName(reader),
+    namespace: ns,
+    keys: ['username', 'password'],
+    purpose: `read-only PostgreSQL login to database '${need.name}' for ${reader.readBy} (${who})`,
+    createdBy: 'bootstrap',
+    source: { kind: 'generated', values: { username: { fixed: prefixedName(prefixOf(ctx), reader.login) }, password: { random: 40 } } },
+    group: `database-${reader.login}`,
+    afterRotate,
+  });
+  return [copy(namespace, `read by ${reader.readBy}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
 }
 
 /** The PostgreSQL client image of every database Job (setup, stac's grants): one tag to bump. */

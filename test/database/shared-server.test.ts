@@ -21,15 +21,16 @@ function names(answers: ReturnType<typeof parseAnswers>, index: number) {
 describe('two clusters on one PostgreSQL server', () => {
   it('the second gets its own role and database names by default; the first keeps the plain ones', () => {
     const answers = twoClusters();
-    expect(names(answers, 0)).toEqual({ roles: ['argo', 'jupyterhub', 'odc', 'stac'], databases: ['argo', 'jupyterhub', 'odc', 'stac'] });
+    // odc_read: the notebooks' read-only login to the data cube.
+    expect(names(answers, 0)).toEqual({ roles: ['argo', 'jupyterhub', 'odc', 'odc_read', 'stac'], databases: ['argo', 'jupyterhub', 'odc', 'stac'] });
     expect(names(answers, 1)).toEqual({
-      roles: ['prod_east_argo', 'prod_east_jupyterhub', 'prod_east_odc', 'prod_east_stac'],
+      roles: ['prod_east_argo', 'prod_east_jupyterhub', 'prod_east_odc', 'prod_east_odc_read', 'prod_east_stac'],
       databases: ['prod_east_argo', 'prod_east_jupyterhub', 'prod_east_odc', 'prod_east_stac'],
     });
   });
 
   it('a cluster on a server of its own keeps the plain names', () => {
-    expect(names(twoClusters({ database: { host: 'other.example.org' } }), 1).roles).toEqual(['argo', 'jupyterhub', 'odc', 'stac']);
+    expect(names(twoClusters({ database: { host: 'other.example.org' } }), 1).roles).toEqual(['argo', 'jupyterhub', 'odc', 'odc_read', 'stac']);
   });
 
   it('an explicit prefix names them', () => {

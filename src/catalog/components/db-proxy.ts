@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dbProxyAnswers } from '../../answers/sections/db-proxy.js';
 import { systemPlacement } from '../cloud.js';
-import { defineComponent, imageRef, type ComponentSpec, type ImageSpec, type RenderContext } from '../component.js';
+import { defineComponent, imageRef, type ComponentSpec, type DatabaseReader, type ImageSpec, type RenderContext } from '../component.js';
 import {
   DATABASE_ADMIN_SECRET,
   DATABASE_NAMESPACE,
@@ -13,6 +13,9 @@ import {
   databaseNameVariable,
   databaseSecretName,
   databaseSecrets,
+  readerNamespace,
+  readerSecretName,
+  readerSecrets,
 } from '../database.js';
 
 const IMAGES = {
@@ -50,7 +53,7 @@ type DatabaseApp = ReturnType<typeof databaseApps>[number];
  * only it may connect to, the extensions it needs, then the app's own administrator SQL.
  * Every statement is safe to run again: this is what makes re-running the Job a rotation.
  */
-function setupSql(app: DatabaseApp): string[] {
+function setupSql(app: DatabaseApp, reader: DatabaseReader | undefined): string[] {
   return [
     `-- ${app.app}: role and database (db-proxy serves it as '${app.name}')`,
     `\\set role_name \`cat /secrets/${app.app}/username\``,
@@ -69,8 +72,30 @@ function setupSql(app: DatabaseApp): string[] {
     '\\connect :"db_name"',
     ...app.extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${e};`),
     ...(app.adminSql ?? []),
+    ...(reader ? readerSql(reader) : []),
   ];
 }
+
+/** A read-only login: its role and password from its Secret, CONNECT to this database, then what the app says it may read. */
+const readerSql = (reader: DatabaseReader): string[] => [
+  `-- ${reader.login}: read-only login for ${reader.readBy}`,
+  `\\set reader_name \`cat /secrets/${loginKey(reader)}/username\``,
+  `\\set reader_password \`cat /secrets/${loginKey(reader)}/password\``,
+  `SELECT format('CREATE ROLE %I LOGIN', :'reader_name') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'reader_name')\\gexec`,
+  `ALTER ROLE :"reader_name" WITH LOGIN PASSWORD :'reader_password';`,
+  'GRANT CONNECT ON DATABASE :"db_name" TO :"reader_name";',
+  ...reader.sql,
+];
+
+/** Where a reader's Secret is mounted (/secrets/<key>/): its login with '-'. */
+const loginKey = (reader: DatabaseReader) => reader.login.replace(/_/g, '-');
+
+/** Every login db-proxy and the setup Job read: each app's, and each selected reader's. */
+const loginsOf = (ctx: RenderContext) =>
+  databaseApps(ctx.components).flatMap((a) => [
+    { key: a.app, secret: a.secret },
+    ...(a.reader && readerNamespace(a.reader, ctx) ? [{ key: loginKey(a.reader), secret: readerSecretName(a.reader) }] : []),
+  ]);
 
 /** One `[databases]` line: the plain name apps ask for, the cluster's name on the server, the pool. */
 const poolEntry = (a: DatabaseApp) => ({
@@ -96,15 +121,17 @@ export const dbProxy = defineComponent({
   hosts: [],
   answers: dbProxyAnswers,
   secrets: (ctx) => [DATABASE_ADMIN_SECRET, ...databaseSecretsOf(ctx)],
-  sharedView: ({ components }): DbProxyView => {
-    const apps = databaseApps(components);
-    const scripts = apps.map((a) => ({ file: `${a.app}.sql`, lines: setupSql(a) }));
+  sharedView: (ctx): DbProxyView => {
+    const apps = databaseApps(ctx.components);
+    const readerOf = (a: DatabaseApp) => (a.reader && readerNamespace(a.reader, ctx) ? a.reader : undefined);
+    const scripts = apps.map((a) => ({ file: `${a.app}.sql`, lines: setupSql(a, readerOf(a)) }));
     return {
       endpoint: DB_PROXY_ENDPOINT,
       name: DB_PROXY_NAME,
       images: { pgbouncer: imageRef(IMAGES.pgbouncer), postgres: imageRef(IMAGES.postgres) },
       upstream: { host: `\${${DATABASE_VARIABLES.host}}`, port: `\${${DATABASE_VARIABLES.port}}` },
       databaseApps: apps,
+      logins: loginsOf(ctx),
       pools: apps.map(poolEntry),
       // In the pod template: a new endpoint or database name rolls db-proxy (PgBouncer reads its file once).
       endpointAnnotation: [`\${${DATABASE_VARIABLES.host}}:\${${DATABASE_VARIABLES.port}}`, ...apps.map((a) => a.nameRef)].join(' '),
@@ -135,7 +162,7 @@ export const dbProxy = defineComponent({
 });
 
 const databaseSecretsOf = (ctx: RenderContext) =>
-  databaseApps(ctx.components).flatMap((a) => databaseSecrets(a.app, a.namespace, a, ctx).filter((s) => s.namespace === DATABASE_NAMESPACE));
+  databaseApps(ctx.components).flatMap((a) => [...databaseSecrets(a.app, a.namespace, a, ctx), ...readerSecrets(a, ctx)].filter((s) => s.namespace === DATABASE_NAMESPACE));
 
 /** What the database layer's templates see beside the common fields (infrastructure/database/). */
 interface DbProxyView {
@@ -145,6 +172,8 @@ interface DbProxyView {
   /** Flux variables for the cluster's own database host and port (`${DATABASE_HOST}`). */
   readonly upstream: { readonly host: string; readonly port: string };
   readonly databaseApps: readonly DatabaseApp[];
+  /** The login Secrets mounted at /secrets/<key>/ (apps' and readers'). */
+  readonly logins: readonly { readonly key: string; readonly secret: string }[];
   readonly pools: readonly ReturnType<typeof poolEntry>[];
   readonly endpointAnnotation: string;
   readonly configChecksum: string;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
-import { defineComponent, imageRef, type ImageSpec } from '../component.js';
+import { defineComponent, imageRef, type DatabaseNeed, type ImageSpec } from '../component.js';
 import {
+  DATABASE_NAMESPACE,
   DATABASE_VARIABLES,
   PSQL_IMAGE,
   RESTRICTED_CONTAINER,
@@ -10,6 +11,7 @@ import {
   databaseSecretName,
   databaseSecrets,
   pooledDatabase,
+  readerSecrets,
   type EnvVar,
   type PooledDatabase,
 } from '../database.js';
@@ -47,6 +49,21 @@ const DATABASE = {
   poolReason: 'Explorer and OWS hold a server connection per pooled client connection (session mode): room for both apps and a scale-up',
   extensions: ['postgis'],
   schema: true,
+  // Notebooks read the data cube through db-proxy as a login of their own (the real platform's
+  // odcread): a member of odc_user, which datacube's and Explorer's grants let read.
+  reader: {
+    login: 'odc_read',
+    readBy: 'jupyterhub',
+    sql: ['GRANT odc_user TO :"reader_name";'],
+    env: ({ host, port, database, secret }) => ({
+      ODC_DEFAULT_INDEX_DRIVER: 'postgis',
+      ODC_DEFAULT_DB_HOSTNAME: host,
+      ODC_DEFAULT_DB_PORT: String(port),
+      ODC_DEFAULT_DB_DATABASE: database,
+      ODC_DEFAULT_DB_USERNAME: { valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
+      ODC_DEFAULT_DB_PASSWORD: { valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
+    }),
+  },
   adminSql: [
     "-- datacube's roles (server-wide, named by datacube-core's postgis driver): odc_user ⊂ odc_manage ⊂ odc_admin",
     "SELECT 'CREATE ROLE odc_user NOLOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'odc_user')\\gexec",
@@ -60,7 +77,7 @@ const DATABASE = {
     'CREATE SCHEMA IF NOT EXISTS cubedash AUTHORIZATION odc_admin;',
     'GRANT USAGE, CREATE ON SCHEMA cubedash TO odc_manage;',
   ],
-} as const;
+} as const satisfies DatabaseNeed;
 const DB_SECRET = databaseSecretName('odc');
 
 /**
@@ -135,7 +152,8 @@ export const odc = defineComponent({
   templates: ['infrastructure/schemas/odc/'],
   images: IMAGES,
   database: DATABASE,
-  secrets: (ctx) => databaseSecrets('odc', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
+  // Its own login, and the notebooks' read-only one in their namespace (db-proxy lists the `database` copies).
+  secrets: (ctx) => [...databaseSecrets('odc', NAMESPACE, DATABASE, ctx), ...readerSecrets(DATABASE, ctx)].filter((s) => s.namespace !== DATABASE_NAMESPACE),
   sharedView: (): OdcView => ({
     images: { explorer: imageRef(IMAGES.explorer), ows: imageRef(IMAGES.ows) },
     db: pooledDatabase('odc', DATABASE),

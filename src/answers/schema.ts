@@ -37,6 +37,12 @@ const repository = z
       ctx.addIssue({ code: 'custom', path: ['hostname'], message: 'is required when provider is bitbucket-server: use the server name, e.g. bitbucket.example.org' });
   });
 
+/** An S3 bucket name (lowercase letters, digits, '.', '-'; 3-63 characters). */
+const S3_BUCKET: f.Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  hint: "use an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-'",
+};
+
 const awsProfile = z.strictObject({
   region: matching(f.AWS_REGION).default('ap-southeast-3').describe('AWS region of the EKS cluster'),
   systemNodeSelector: labelMap
@@ -51,6 +57,9 @@ const awsProfile = z.strictObject({
     .record(matching(f.DNS_LABEL), matching(f.IAM_ROLE_ARN))
     .default({})
     .describe('IAM role ARN per component for IRSA, e.g. argo: arn:aws:iam::<account>:role/argo'),
+  artifactBucket: matching(S3_BUCKET)
+    .optional()
+    .describe("S3 bucket of Argo Workflows' artifact repository (argo's IRSA role must reach it); absent: no artifact repository"),
 });
 
 const cluster = z.strictObject({

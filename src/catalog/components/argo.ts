@@ -13,6 +13,8 @@ const DATABASE = {
 } as const;
 
 const NAMESPACE = 'argo';
+/** The account workflow pods run as (the chart creates it; the controller makes it the default). */
+const WORKFLOW_SERVICE_ACCOUNT = 'argo-workflow';
 
 export const argo = defineComponent({
   name: 'argo',
@@ -35,20 +37,30 @@ export const argo = defineComponent({
   database: DATABASE,
   timeout: '10m',
   secrets: (ctx) => databaseSecrets('argo', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
-  sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE) }),
+  sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE), workflowServiceAccount: WORKFLOW_SERVICE_ACCOUNT }),
   clusterView: ({ answers, cluster }): ArgoClusterView => ({
     ingress: ingressFor(answers, cluster, 'argo'),
+    // The IAM role goes on the server (it shows artifacts) and on the account workflow pods run as.
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
+    // argo-helm values (charts/argo-workflows/values.yaml): artifactRepository.s3 with
+    // useSDKCreds, and useStaticCredentials false, so pods use the IRSA role instead of keys.
+    artifacts:
+      cluster.cloud === 'aws' && cluster.aws?.artifactBucket
+        ? { bucket: cluster.aws.artifactBucket, region: cluster.aws.region, endpoint: `s3.${cluster.aws.region}.amazonaws.com` }
+        : undefined,
   }),
 });
 
 /** What argo's templates see beside the common fields (apps/base/argo/). */
 interface ArgoView {
   readonly db: PooledDatabase;
+  readonly workflowServiceAccount: string;
 }
 
 /** What argo's overlay sees beside that (apps/[environment]/argo/). */
 interface ArgoClusterView {
   readonly ingress: Ingress;
   readonly serviceAccount: ServiceAccountRole | undefined;
+  /** Absent: no artifact repository (no bucket in the answers, or not on aws). */
+  readonly artifacts: { readonly bucket: string; readonly region: string; readonly endpoint: string } | undefined;
 }

@@ -1,4 +1,5 @@
 import { clusterSettings } from '../answers/cluster-settings.js';
+import type { Answers } from '../answers/schema.js';
 import type { DatabaseNeed, DatabaseReader, ImageSpec, RenderContext, RotationStep, SecretRequirement } from './component.js';
 
 /** The namespace of the database layer: db-proxy, the setup Job and the schema Jobs run here. */
@@ -118,6 +119,26 @@ export function readerSecrets(need: DatabaseNeed, ctx: RenderContext): SecretReq
     afterRotate,
   });
   return [copy(namespace, `read by ${reader.readBy}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
+}
+
+/** Where the server's CA bundle (answers `database.ca`) is, in `database`, for db-proxy and the Jobs. */
+export const DATABASE_CA = { configMap: 'database-ca', file: 'ca.pem', mountPath: '/etc/database-ca' } as const;
+
+/**
+ * TLS to the server when the answers give its CA (as the real platform's Job did with the RDS
+ * bundle): libpq's PGSSLMODE/PGSSLROOTCERT, read by psql, psycopg (datacube, OWS, Explorer,
+ * pypgstac) alike. verify-full also checks the host name against the certificate.
+ */
+export function databaseTls(answers: Answers) {
+  if (!answers.database.ca) return undefined;
+  return {
+    ...DATABASE_CA,
+    data: { [DATABASE_CA.file]: `${answers.database.ca.trim()}\n` },
+    env: [
+      { name: 'PGSSLMODE', value: 'verify-full' },
+      { name: 'PGSSLROOTCERT', value: `${DATABASE_CA.mountPath}/${DATABASE_CA.file}` },
+    ],
+  };
 }
 
 /** The PostgreSQL client image of every database Job (setup, stac's grants): one tag to bump. */

@@ -45,6 +45,7 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
   let server: ChildProcess | undefined;
   let port = 0;
   let socketDir = '';
+  let ca: Certificates;
   let answers: Answers;
   let files: ReadonlyMap<string, string>;
   const clusters = new Map<string, ClusterRun>();
@@ -61,10 +62,17 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     if (t.owner) await run('chown', [`${t.owner.uid}:${t.owner.gid}`, socketDir]);
     const [initCmd, initArgs] = t.asServer(path.join(t.bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
     await run(initCmd, initArgs);
+    // TLS only over TCP, with a certificate for 127.0.0.1 from a CA of the test's own: the
+    // answers give that CA, and every client of the generated files must verify the server.
+    ca = await certificates(t, path.join(dir, 'tls'));
+    await writeOwned(t, path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n');
     server = await startProcess(
       t,
       path.join(t.bin, 'postgres'),
-      ['-D', data, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+      [
+        '-D', data, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200',
+        '-c', 'ssl=on', '-c', `ssl_cert_file=${ca.serverCert}`, '-c', `ssl_key_file=${ca.serverKey}`,
+      ],
       () => psql(superuser(), 'SELECT 1').then(() => true, () => false),
     );
     // The RDS master's shape: may create roles and databases, is no superuser.
@@ -73,11 +81,9 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     // in template1, every database created later has it.
     for (const e of ['postgis', 'btree_gist', 'unaccent']) await psql(superuser('template1'), `CREATE EXTENSION IF NOT EXISTS ${e}`);
 
-    answers = parseAnswers({
-      clusters: CLUSTERS.map((name) => ({ name })),
-      database: { host: '127.0.0.1', port },
-    });
-    files = (await render({ clusters: CLUSTERS.map((name) => ({ name })), database: { host: '127.0.0.1', port } })).files;
+    const raw = { clusters: CLUSTERS.map((name) => ({ name })), database: { host: '127.0.0.1', port, ca: ca.pem } };
+    answers = parseAnswers(raw);
+    files = (await render(raw)).files;
     for (const [i, name] of CLUSTERS.entries()) clusters.set(name, await prepareCluster(answers.clusters[i]!, path.join(dir, name)));
   }, 60_000);
 
@@ -114,6 +120,8 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     for (const [file, text] of Object.entries(scripts)) await writeOwned(t, path.join(c.dir, 'scripts', file), local(text));
     const env = {
       PATH: process.env.PATH ?? '',
+      // The Job's TLS settings, its CA mount pointing into this folder.
+      ...jobTlsEnv(files.get('infrastructure/database/database-setup.yaml')!, ca.dir),
       PGHOST: '127.0.0.1',
       PGPORT: String(port),
       PGUSER: ADMIN.user,
@@ -183,6 +191,7 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
       .replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
       .replace(/^listen_port = .*$/m, `listen_port = ${c.pgbouncerPort}`)
       .replace(/^auth_file = .*$/m, `auth_file = ${c.dir}/userlist.txt`)
+      .replaceAll('/etc/database-ca/', `${ca.dir}/`)
       .replace(await settingsNewerThanInstalled(t.pgbouncer), '')
       .concat('unix_socket_dir =\n');
     await writeOwned(t, path.join(c.dir, 'pgbouncer.ini'), ini);
@@ -204,7 +213,6 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
           () => 'refused',
         );
         lines.push(`${app} → ${target.alias}: ${result}`);
-        if (process.env.PIKSEL_DEBUG_DB) console.log(c.name, app, target.alias, result);
       }
     return lines;
   }
@@ -249,6 +257,16 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     );
   }, 60_000);
 
+  it('verifies the server: the generated TLS settings refuse a server the CA did not sign', async () => {
+    const setup = jobTlsEnv(files.get('infrastructure/database/database-setup.yaml')!, ca.dir);
+    expect(setup).toEqual({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: `${ca.dir}/ca.pem` });
+    const proxy = configMapData(files.get('infrastructure/database/db-proxy.yaml')!, 'db-proxy-config')['pgbouncer.ini']!;
+    expect(proxy).toMatch(/^server_tls_sslmode = verify-full$/m);
+    // The same settings with another CA: psql refuses the server.
+    await expect(psql(admin(), 'SELECT 1', { ...setup, PGSSLROOTCERT: ca.otherPem })).rejects.toThrow(/certificate verify failed/);
+    expect(await psql(admin(), 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', setup)).toBe('t');
+  });
+
   it("the notebooks' read-only login reads the index and Explorer's tables through db-proxy, and writes nothing", async () => {
     const staging = clusters.get('staging')!;
     const reader = staging.apps.get('odc-read')!;
@@ -257,6 +275,40 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     await expect(psql(login, 'INSERT INTO odc.dataset VALUES (gen_random_uuid())')).rejects.toThrow(/permission denied/);
   });
 });
+
+interface Certificates {
+  readonly dir: string;
+  /** The CA's PEM text (the answers' database.ca) and its file, named as the Jobs mount it. */
+  readonly pem: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  /** A CA that signed nothing here. */
+  readonly otherPem: string;
+}
+
+/** A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated CA, with openssl. */
+async function certificates(t: Tools, dir: string): Promise<Certificates> {
+  await mkdir(dir, { recursive: true });
+  const f = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => run('openssl', args);
+  await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=piksel test CA');
+  await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('other.key'), '-out', f('other.pem'), '-days', '2', '-subj', '/CN=another CA');
+  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+  await writeFile(f('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  await openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.crt'), '-days', '2', '-extfile', f('san.ext'));
+  for (const name of ['server.crt', 'server.key', 'ca.pem']) await writeOwned(t, f(name), await readFile(f(name), 'utf8'), 0o600);
+  if (t.owner) await run('chown', [`${t.owner.uid}:${t.owner.gid}`, dir]);
+  return { dir, pem: await readFile(f('ca.pem'), 'utf8'), serverCert: f('server.crt'), serverKey: f('server.key'), otherPem: f('other.pem') };
+}
+
+/** The setup Job's libpq TLS variables, its CA mount path pointing at `caDir`. */
+function jobTlsEnv(text: string, caDir: string): Record<string, string> {
+  const job = parseAllDocuments(text)
+    .map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } })
+    .find((d) => d?.kind === 'Job');
+  const env = job?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+  return Object.fromEntries(env.filter((e) => e.name.startsWith('PGSSL') && e.value).map((e) => [e.name, e.value!.replace('/etc/database-ca/', `${caDir}/`)]));
+}
 
 /**
  * The image runs PgBouncer 1.25; Debian 12 ships 1.18, which stops at settings it does not know

@@ -20,6 +20,13 @@ export const dbProxyAnswers = defineSection({
     .strictObject({
       host: matching(f.HOSTNAME).default('postgres.example.org').describe('PostgreSQL host behind db-proxy'),
       port: port().default(5432).describe('PostgreSQL port'),
+      ca: z
+        .string()
+        .regex(/^\s*-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, {
+          error: 'is not a PEM certificate bundle: paste the CA file, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----',
+        })
+        .optional()
+        .describe("CA bundle (PEM) of the server's certificate, e.g. RDS's global-bundle.pem; set: every connection to the server is TLS, verified (sslmode verify-full)"),
     })
     .prefault({}),
   clusterOverrides: z

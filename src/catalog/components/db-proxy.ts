@@ -13,6 +13,7 @@ import {
   databaseNameVariable,
   databaseSecretName,
   databaseSecrets,
+  databaseTls,
   readerNamespace,
   readerSecretName,
   readerSecrets,
@@ -132,6 +133,7 @@ export const dbProxy = defineComponent({
       upstream: { host: `\${${DATABASE_VARIABLES.host}}`, port: `\${${DATABASE_VARIABLES.port}}` },
       databaseApps: apps,
       logins: loginsOf(ctx),
+      tls: databaseTls(ctx.answers),
       pools: apps.map(poolEntry),
       // In the pod template: a new endpoint or database name rolls db-proxy (PgBouncer reads its file once).
       endpointAnnotation: [`\${${DATABASE_VARIABLES.host}}:\${${DATABASE_VARIABLES.port}}`, ...apps.map((a) => a.nameRef)].join(' '),
@@ -174,6 +176,8 @@ interface DbProxyView {
   readonly databaseApps: readonly DatabaseApp[];
   /** The login Secrets mounted at /secrets/<key>/ (apps' and readers'). */
   readonly logins: readonly { readonly key: string; readonly secret: string }[];
+  /** Absent: no CA in the answers, connections to the server as the server allows. */
+  readonly tls: ReturnType<typeof databaseTls>;
   readonly pools: readonly ReturnType<typeof poolEntry>[];
   readonly endpointAnnotation: string;
   readonly configChecksum: string;

@@ -8,6 +8,7 @@ import {
   PSQL_IMAGE,
   RESTRICTED_CONTAINER,
   databaseNameVariable,
+  databaseTls,
   databaseSecretName,
   databaseSecrets,
   pooledDatabase,
@@ -154,7 +155,7 @@ export const odc = defineComponent({
   database: DATABASE,
   // Its own login, and the notebooks' read-only one in their namespace (db-proxy lists the `database` copies).
   secrets: (ctx) => [...databaseSecrets('odc', NAMESPACE, DATABASE, ctx), ...readerSecrets(DATABASE, ctx)].filter((s) => s.namespace !== DATABASE_NAMESPACE),
-  sharedView: (): OdcView => ({
+  sharedView: ({ answers }): OdcView => ({
     images: { explorer: imageRef(IMAGES.explorer), ows: imageRef(IMAGES.ows) },
     db: pooledDatabase('odc', DATABASE),
     // The schema Job connects to the database itself (not the pooler), as the odc role, to this
@@ -166,13 +167,17 @@ export const odc = defineComponent({
       { name: 'ODC_DEFAULT_DB_DATABASE', value: `\${${databaseNameVariable('odc')}}` },
       { name: 'ODC_DEFAULT_DB_USERNAME', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'username' } } },
       { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'password' } } },
+      // libpq (psycopg under datacube, OWS and Explorer) reads these: TLS, verified, when the answers give a CA.
+      ...(databaseTls(answers)?.env ?? []),
     ],
+    tls: databaseTls(answers),
     grantsEnv: [
       { name: 'PGHOST', value: `\${${DATABASE_VARIABLES.host}}` },
       { name: 'PGPORT', value: `\${${DATABASE_VARIABLES.port}}` },
       { name: 'PGDATABASE', value: `\${${databaseNameVariable('odc')}}` },
       { name: 'PGUSER', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'username' } } },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: DB_SECRET, key: 'password' } } },
+      ...(databaseTls(answers)?.env ?? []),
     ],
     grantsSql: ODC_GRANTS_SQL,
     psqlImage: imageRef(PSQL_IMAGE),
@@ -209,6 +214,7 @@ interface OdcView {
   readonly db: PooledDatabase;
   readonly schemaEnv: readonly EnvVar[];
   readonly grantsEnv: readonly EnvVar[];
+  readonly tls: ReturnType<typeof databaseTls>;
   readonly grantsSql: readonly string[];
   readonly psqlImage: string;
   readonly restricted: typeof RESTRICTED_CONTAINER;

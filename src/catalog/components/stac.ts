@@ -6,6 +6,7 @@ import {
   DATABASE_VARIABLES,
   RESTRICTED_CONTAINER,
   databaseNameVariable,
+  databaseTls,
   databaseSecrets,
   pooledDatabase,
   type EnvVar,
@@ -65,7 +66,7 @@ export const stac = defineComponent({
   images: IMAGES,
   database: DATABASE,
   secrets: (ctx) => databaseSecrets('stac', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
-  sharedView: (): StacView => ({
+  sharedView: ({ answers }): StacView => ({
     images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), },
     db: pooledDatabase('stac', DATABASE),
     // pgstac's migration sets owners and default privileges for its roles: it runs as the
@@ -76,7 +77,10 @@ export const stac = defineComponent({
       { name: 'PGDATABASE', value: `\${${databaseNameVariable('stac')}}` },
       { name: 'PGUSER', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'username' } } },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'password' } } },
+      // pypgstac's psycopg reads libpq's variables: TLS, verified, when the answers give a CA.
+      ...(databaseTls(answers)?.env ?? []),
     ],
+    tls: databaseTls(answers),
     restricted: RESTRICTED_CONTAINER,
   }),
   clusterView: ({ answers, cluster }): StacClusterView => {
@@ -95,6 +99,7 @@ interface StacView {
   readonly images: { readonly api: string; readonly browser: string; readonly pypgstac: string };
   readonly db: PooledDatabase;
   readonly adminEnv: readonly EnvVar[];
+  readonly tls: ReturnType<typeof databaseTls>;
   readonly restricted: typeof RESTRICTED_CONTAINER;
 }
 

@@ -1,3 +1,4 @@
+import { databasePrefix, databaseServer } from './database-names.js';
 import type { Answers, ClusterAnswers } from './schema.js';
 
 /**
@@ -15,7 +16,7 @@ export interface ClusterSettings {
 
 export function clusterSettings(answers: Answers, cluster: ClusterAnswers): ClusterSettings {
   return {
-    database: { ...databaseServer(answers, cluster), prefix: databasePrefix(answers, cluster) },
+    database: { ...databaseServer(answers.database, cluster), prefix: databasePrefix(answers.database, answers.clusters, cluster) },
     issuer: cluster.certManager?.issuer ?? answers.certManager.issuer,
     slack: {
       enabled: answers.slack.enabled,
@@ -31,24 +32,3 @@ export const slackChannelName = (channel: string): string => channel.replace(/^#
 
 /** Whether any cluster of the repository runs GPUs (the shared device-plugin files exist then). */
 export const anyClusterHasGpu = (answers: Answers): boolean => answers.clusters.some((c) => clusterSettings(answers, c).gpu.enabled);
-
-const databaseServer = (answers: Answers, cluster: ClusterAnswers) => ({
-  host: cluster.database?.host ?? answers.database.host,
-  port: cluster.database?.port ?? answers.database.port,
-});
-
-/**
- * Role names are server-wide: a cluster whose PostgreSQL server an earlier cluster already uses
- * gets its own names (its name, '-' as '_'), so its bootstrap cannot reset the first one's passwords.
- * The first cluster on a server keeps the plain names, as a single-cluster repository always had.
- */
-function databasePrefix(answers: Answers, cluster: ClusterAnswers): string {
-  if (cluster.database?.prefix) return cluster.database.prefix;
-  const server = databaseServer(answers, cluster);
-  const earlier = answers.clusters.slice(0, answers.clusters.findIndex((c) => c.name === cluster.name));
-  const shared = earlier.some((c) => {
-    const other = databaseServer(answers, c);
-    return other.host === server.host && other.port === server.port;
-  });
-  return shared ? cluster.name.replace(/-/g, '_') : '';
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clusterSettings } from './cluster-settings.js';
+import { databasePrefix, databaseServer } from './database-names.js';
 import { didYouMean, withArticle } from './suggest.js';
 import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/names.js';
 import { CLOUDS, PROVIDERS } from './choices.js';
@@ -137,7 +137,8 @@ export const answersSchema = z
 function refuseSharedDatabaseNames(a: Answers, ctx: z.RefinementCtx) {
   const seen = new Map<string, number>();
   a.clusters.forEach((c, i) => {
-    const { host, port, prefix } = clusterSettings(a, c).database;
+    const { host, port } = databaseServer(a.database, c);
+    const prefix = databasePrefix(a.database, a.clusters, c);
     const key = `${host}:${port}/${prefix}`;
     const first = seen.get(key);
     if (first !== undefined)

@@ -46,8 +46,8 @@ const NAMESPACE = 'odc';
 const DATABASE = {
   name: 'odc',
   pooling: 'session',
-  poolSize: 30,
-  poolReason: 'Explorer and OWS hold a server connection per pooled client connection (session mode): room for both apps and a scale-up',
+  poolSize: 40,
+  poolReason: "Explorer, OWS and notebooks hold a server connection per open client connection (session mode): room for all three and a scale-up",
   extensions: ['postgis'],
   schema: true,
   // Notebooks read the data cube through db-proxy as a login of their own (the real platform's

@@ -42,8 +42,10 @@ export const argo = defineComponent({
     ingress: ingressFor(answers, cluster, 'argo'),
     // The IAM role goes on the server (it shows artifacts) and on the account workflow pods run as.
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
-    // argo-helm values (charts/argo-workflows/values.yaml): artifactRepository.s3 with
-    // useSDKCreds, and useStaticCredentials false, so pods use the IRSA role instead of keys.
+    // argo-helm charts/argo-workflows/values.yaml (read at chart 1.0.18, the newest in the mirror;
+    // the same keys as in 2.0): workflow.serviceAccount.annotations, controller.workflowDefaults,
+    // artifactRepository.s3 with useSDKCreds, and useStaticCredentials false, so pods use the
+    // IRSA role instead of keys.
     artifacts:
       cluster.cloud === 'aws' && cluster.aws?.artifactBucket
         ? { bucket: cluster.aws.artifactBucket, region: cluster.aws.region, endpoint: `s3.${cluster.aws.region}.amazonaws.com` }

@@ -168,7 +168,10 @@ export const jupyterhub = defineComponent({
 
 /**
  * A database that offers notebooks a read-only login (odc's data cube): the environment user
- * servers get, and db-proxy's address, which z2jh's egress policy must let them reach.
+ * servers get, and db-proxy's address, which z2jh's egress policy must let them reach. z2jh's
+ * jupyterhub/values.yaml (main, 2026-07): singleuser.extraEnv takes `NAME: {valueFrom: …}`, and
+ * singleuser.networkPolicy.egressAllowRules.privateIPs is false, so in-cluster services need an
+ * explicit singleuser.networkPolicy.egress rule.
  */
 function dataReaderOf(components: readonly ComponentSpec[]): JupyterhubView['dataReader'] {
   const owner = components.find((c) => c.database?.reader?.readBy === 'jupyterhub');

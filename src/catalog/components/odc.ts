@@ -23,8 +23,12 @@ const NAMESPACE = 'odc';
  * needs PostGIS (datacube-core drivers/postgis/_core.py `ensure_db`: `create extension if not
  * exists postgis`), which the odc role may not create: the setup Job does, as the administrator.
  *
- * Which SQL each tool runs, read at datacube-core develop-1.9, datacube-ows develop-1.9 and
- * datacube-explorer cubedash/index/postgis/_schema.py, and so which privileges the odc role needs:
+ * Which SQL each tool runs, and so which privileges the odc role needs. Read at the nearest
+ * sources available (the 1.9.9 / 3.0.1 tags were not in the mirror): datacube-core branch
+ * develop-1.9 (2024-10, drivers/postgis/_core.py), datacube-ows develop-1.9 (2024-10,
+ * datacube_ows/sql/postgis/ows_schema/**), datacube-explorer cubedash/index/postgis/_schema.py
+ * (stored copy at commit 00538d48); the privileges were then exercised on PostgreSQL 15 in
+ * test/database/real-postgres.test.ts:
  * - `datacube system init`: with users it creates odc_user ⊂ odc_manage ⊂ odc_admin (CREATE ROLE,
  *   which the odc role may not), `grant all on database <db> to odc_admin` and `set role odc_admin`.
  *   Those roles are server-wide: a second cluster's odc role, a member of odc_admin, would then

@@ -42,8 +42,8 @@ export const argo = defineComponent({
     ingress: ingressFor(answers, cluster, 'argo'),
     // The IAM role goes on the server (it shows artifacts) and on the account workflow pods run as.
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
-    // argo-helm charts/argo-workflows/values.yaml (read at chart 1.0.18, the newest in the mirror;
-    // the same keys as in 2.0): workflow.serviceAccount.annotations, controller.workflowDefaults,
+    // argo-helm charts/argo-workflows/values.yaml, read at chart 1.0.18 (the newest in the mirror;
+    // 2.0.4's own values not read): workflow.serviceAccount.annotations, controller.workflowDefaults,
     // artifactRepository.s3 with useSDKCreds, and useStaticCredentials false, so pods use the
     // IRSA role instead of keys.
     artifacts:

@@ -141,7 +141,7 @@ export function databaseTls(answers: Answers) {
   };
 }
 
-/** The PostgreSQL client image of every database Job (setup, stac's grants): one tag to bump. */
+/** The PostgreSQL client image of the database Jobs (setup, odc's grants): one tag to bump. */
 export const PSQL_IMAGE: ImageSpec = {
   name: 'docker.io/library/postgres',
   tag: '17.11-alpine',

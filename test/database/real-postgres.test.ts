@@ -204,10 +204,11 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
   }
 
   /** Every app's login against every database name db-proxy serves: what connects, as what. */
-  async function matrix(c: ClusterRun): Promise<string[]> {
+  async function matrix(c: ClusterRun, ownOnly = false): Promise<string[]> {
     const lines: string[] = [];
     for (const [app, login] of c.apps)
       for (const [, target] of targets(c)) {
+        if (ownOnly && login.alias !== target.alias) continue;
         const result = await psql({ host: '127.0.0.1', port: c.pgbouncerPort!, user: login.user, password: login.password, database: target.alias }, 'SELECT current_database()').then(
           (db) => `connects to ${db}`,
           () => 'refused',
@@ -249,7 +250,10 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     await startPgBouncer(production);
     expect(await matrix(production)).toEqual(expectedMatrix(production));
     // The first cluster's logins (and its hand-set password) still work after the second's setup.
-    expect(await matrix(staging)).toEqual(expectedMatrix(staging));
+    // (Only its own pairs: PgBouncer holds back a pool whose last server login failed for
+    // server_login_retry, 15 s, and the refused pairs were checked in the first test.)
+    const own = (c: ClusterRun) => expectedMatrix(c).filter((l) => !l.endsWith('refused'));
+    expect(await matrix(staging, true)).toEqual(own(staging));
     // Directly on the server too, no cluster's role reaches the other's database.
     const odc = staging.apps.get('odc')!;
     await expect(psql({ host: '127.0.0.1', port, user: odc.user, password: odc.password, database: dbName(production, 'odc') }, 'SELECT 1')).rejects.toThrow(

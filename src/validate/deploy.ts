@@ -195,7 +195,7 @@ export function checkDeployability(cluster: DeployCluster, expected: ExpectedObj
     ...checkReferences(cluster, expected),
     ...cluster.objects.flatMap((o) => [...checkRemediation(o), ...checkImages(o), ...checkPoolerRoutes(o)]),
     ...checkDatabaseOrder(cluster),
-    ...checkSchemaRoles(cluster),
+    ...checkSchemaRoles(cluster, expected),
   ];
 }
 
@@ -251,8 +251,9 @@ const TOOL_ROLES: readonly { readonly tool: RegExp; readonly roles: readonly str
  * Check 7f: a schema Job whose tool uses a role nothing in the cluster creates fails on the
  * server (`role "odc_user" does not exist`) and retries for hours. "Creates" means a ConfigMap's
  * SQL (the setup Job's) says CREATE ROLE for it, or the tool itself does (datacube with users).
+ * Roles may also come from outside Git (Terraform): without the answers that is only a warning.
  */
-function checkSchemaRoles(cluster: DeployCluster): Finding[] {
+function checkSchemaRoles(cluster: DeployCluster, expected: ExpectedObjects): Finding[] {
   const created = new Set<string>();
   for (const o of cluster.objects) {
     const data = kindOf(o.object) === 'ConfigMap' ? getPath(o.object, ['data']) : undefined;
@@ -274,11 +275,11 @@ function checkSchemaRoles(cluster: DeployCluster): Finding[] {
         const missing = rule.roles.filter((r) => !created.has(r) && !selfCreated.has(r));
         if (missing.length === 0) continue;
         findings.push({
-          severity: 'error',
+          severity: expected.known ? 'error' : 'warning',
           check: 'deploy',
           ...at(o, [...c.path, 'command']),
           message: `runs '${c.text.slice(0, 60)}', whose SQL uses role${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but nothing in cluster ${cluster.name} creates ${missing.length > 1 ? 'them' : 'it'}: the Job fails on the server and retries for hours`,
-          hint: "create the roles as the administrator before the Job (the database-setup SQL: CREATE ROLE … NOLOGIN) and make the app's role a member of what the tool needs, or run datacube system init without --no-init-users as a role that may create roles",
+          hint: "create the roles as the administrator before the Job (the database-setup SQL: CREATE ROLE … NOLOGIN) and make the app's role a member of what the tool needs, or run datacube system init without --no-init-users as a role that may create roles (if they are made outside Git, e.g. by Terraform, this is only a reminder)",
         });
       }
   }

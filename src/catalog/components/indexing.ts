@@ -3,7 +3,7 @@ import { indexingAnswers } from '../../answers/sections/indexing.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
 import { chosenProducts } from '../products.js';
-import { ARGO_WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
+import { WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
 import { ODC_DATABASE, ODC_IMAGES, odc, owsUpdateConfigJson } from './odc.js';
 
 /**
@@ -87,8 +87,8 @@ export const indexing = defineComponent({
   answers: indexingAnswers,
   // The odc role's login, in the workflows' namespace (one group with odc's own copies). Workflow
   // pods read it when they start: a rotation restarts no Deployment of Argo's namespace.
-  secrets: () =>
-    databaseSecrets('odc', argo.namespace, ODC_DATABASE)
+  secrets: (ctx) =>
+    databaseSecrets('odc', argo.namespace, ODC_DATABASE, ctx)
       .filter((s) => s.namespace === argo.namespace)
       .map((s) => ({ ...s, afterRotate: s.afterRotate?.filter((step) => !(step.kind === 'restart' && step.namespace === argo.namespace)) })),
   sharedView: ({ answers, selected }): IndexingView => {
@@ -103,7 +103,7 @@ export const indexing = defineComponent({
       images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
       owsUpdate: OWS_UPDATE_CONFIG,
       owsUpdateConfigJson: owsUpdateConfigJson(selected, answers),
-      serviceAccount: ARGO_WORKFLOW_SERVICE_ACCOUNT,
+      serviceAccount: WORKFLOW_SERVICE_ACCOUNT,
       odcEnv: [
         { name: 'ODC_DEFAULT_INDEX_DRIVER', value: 'postgis' },
         { name: 'ODC_DEFAULT_DB_HOSTNAME', value: db.host },

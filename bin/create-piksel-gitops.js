@@ -27,7 +27,7 @@ process.exitCode = code;
 /** Which cache a run uses: each command compiles different code. */
 function commandOf(argv) {
   const command = argv.find((a) => !a.startsWith('-'));
-  if (['validate', 'bootstrap', 'secrets'].includes(command)) return command;
+  if (['validate', 'bootstrap', 'secrets', 'status'].includes(command)) return command;
   return argv.some((a) => a === '--version' || a === '--help' || a === '-h') ? 'info' : 'create';
 }
 

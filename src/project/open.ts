@@ -2,6 +2,7 @@ import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseAnswersText } from '../answers/load.js';
+import { keepStoredEdge } from '../answers/sections/ingress.js';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { ANSWERS_FILE, BASE_FILE, STAGING_PREFIX } from './files.js';
@@ -43,7 +44,7 @@ export async function inspectTarget(dir: string): Promise<TargetState> {
     if (!(await stat(file)).isFile()) throw inputError(`${file} is not a file: it holds this repository's answers; restore it from git`);
     // Stored state: a damaged answers file is named with its line, never guessed around.
     const stored = parseAnswersText(await readFile(file, 'utf8'), file);
-    return { kind: 'generated', storedAnswers: stored };
+    return { kind: 'generated', storedAnswers: keepStoredEdge(stored) };
   }
   return { kind: 'foreign', entries: meaningful };
 }

@@ -1,6 +1,6 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
 
 const DATABASE = { name: 'argo', pooling: 'transaction', extensions: [], schema: false } as const;
@@ -30,6 +30,8 @@ export const argo = defineComponent({
   sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE) }),
   clusterView: ({ answers, cluster }): ArgoClusterView => ({
     ingress: ingressFor(answers, cluster, 'argo'),
+    // The chart's server Service: <release>-server on servicePort 2746 (argo-helm charts/argo-workflows values.yaml).
+    route: routeFor(answers, cluster, 'argo', { service: 'argo-workflows-server', port: 2746 }),
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
   }),
 });
@@ -41,6 +43,9 @@ interface ArgoView {
 
 /** What argo's overlay sees beside that (apps/[environment]/argo/). */
 interface ArgoClusterView {
-  readonly ingress: Ingress;
+  /** Absent where ingress-nginx does not serve the cluster. */
+  readonly ingress: Ingress | undefined;
+  /** Absent where Envoy Gateway does not serve the cluster. */
+  readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
 }

@@ -1,6 +1,6 @@
 import { storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, hostOf, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 
 const NAMESPACE = 'monitoring';
 
@@ -64,7 +64,10 @@ export const monitoring = defineComponent({
     loki: { url: LOKI_URL, pushUrl: `${LOKI_URL}/loki/api/v1/push` },
   }),
   clusterView: ({ answers, cluster }): MonitoringClusterView => ({
+    host: hostOf(cluster, 'grafana'),
     ingress: ingressFor(answers, cluster, 'grafana'),
+    // The grafana sub-chart's Service: <release>-grafana on port 80.
+    route: routeFor(answers, cluster, 'grafana', { service: 'kube-prometheus-stack-grafana', port: 80 }),
     storageClass: storageClassOf(cluster),
   }),
 });
@@ -77,7 +80,9 @@ interface MonitoringView {
 
 /** What monitoring's overlay sees beside that (apps/[environment]/monitoring/). */
 interface MonitoringClusterView {
-  readonly ingress: Ingress;
+  readonly host: string;
+  readonly ingress: Ingress | undefined;
+  readonly route: Route | undefined;
   /** Absent: the cluster's default StorageClass. */
   readonly storageClass: string | undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, allOrNone, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import {
   DATABASE_VARIABLES,
@@ -69,6 +69,10 @@ function owsConfig(domain: string) {
   };
 }
 
+/** GetMap/GetCoverage on large extents can take as long as the gunicorn timeout (121 s). */
+const OWS_INGRESS_ANNOTATIONS = { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '120' };
+const OWS_ROUTE_TIMEOUTS = { request: '0s', streamIdle: '120s' };
+
 export const odc = defineComponent({
   name: 'odc',
   layer: 'apps',
@@ -112,7 +116,11 @@ export const odc = defineComponent({
       ...(serviceAccount ? [{ name: 'AWS_NO_SIGN_REQUEST', value: 'no' }] : []),
     ];
     return {
-      ingress: { explorer: ingressFor(answers, cluster, 'explorer'), ows: ingressFor(answers, cluster, 'ows') },
+      ingress: allOrNone({ explorer: ingressFor(answers, cluster, 'explorer'), ows: ingressFor(answers, cluster, 'ows', OWS_INGRESS_ANNOTATIONS) }),
+      route: allOrNone({
+        explorer: routeFor(answers, cluster, 'explorer', { service: 'explorer', port: 80 }),
+        ows: routeFor(answers, cluster, 'ows', { service: 'ows', port: 80, timeouts: OWS_ROUTE_TIMEOUTS }),
+      }),
       serviceAccount,
       owsConfigJson,
       // OWS parses its configuration once at start: a changed ConfigMap must roll the pods.
@@ -143,7 +151,8 @@ interface OwsConfigFile {
 
 /** What odc's overlay sees beside that (apps/[environment]/odc/). */
 interface OdcClusterView {
-  readonly ingress: { readonly explorer: Ingress; readonly ows: Ingress };
+  readonly ingress: { readonly explorer: Ingress; readonly ows: Ingress } | undefined;
+  readonly route: { readonly explorer: Route; readonly ows: Route } | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   readonly owsConfigJson: string;
   readonly owsConfigChecksum: string;

@@ -1,6 +1,6 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 
 const NAMESPACE = 'tileserver';
 
@@ -31,6 +31,7 @@ export const tileserver = defineComponent({
     const serviceAccount = irsaServiceAccount(cluster, 'tileserver');
     return {
       ingress: ingressFor(answers, cluster, 'tiles'),
+      route: routeFor(answers, cluster, 'tiles', { service: 'titiler', port: 80 }),
       serviceAccount,
       // With an IAM role GDAL signs its S3 requests (private buckets); otherwise reads stay unsigned.
       signedS3: Boolean(serviceAccount),
@@ -45,7 +46,8 @@ interface TileserverView {
 
 /** What tileserver's overlay sees beside that (apps/[environment]/tileserver/). */
 interface TileserverClusterView {
-  readonly ingress: Ingress;
+  readonly ingress: Ingress | undefined;
+  readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   readonly signedS3: boolean;
 }

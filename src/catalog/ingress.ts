@@ -35,6 +35,46 @@ export function servesCluster(edge: EdgeName, answers: Answers, cluster: Cluster
   return clusterSettings(answers, cluster).edge === edge || (answers.components.controllers as readonly string[]).includes(edge);
 }
 
+/** The edge of one cluster, as its README and the run's notes describe it. */
+export interface ClusterEdge {
+  readonly controller: EdgeName;
+  readonly envoyGateway: boolean;
+  readonly ingressNginx: boolean;
+  /** The command that prints the address each host's DNS record should point at. */
+  readonly addressCommand: string;
+  /** The other edge still runs beside the chosen one: the hosts move over when DNS does. */
+  readonly beside: EdgeName | undefined;
+}
+
+const ADDRESS_COMMANDS: Record<EdgeName, string> = {
+  'envoy-gateway': `kubectl -n ${GATEWAY.namespace} get gateway ${GATEWAY.name} -o jsonpath='{.status.addresses[*].value}'`,
+  'ingress-nginx': "kubectl -n ingress-nginx get service ingress-nginx-controller -o jsonpath='{.status.loadBalancer.ingress[*]}'",
+};
+
+export function clusterEdge(answers: Answers, cluster: ClusterAnswers): ClusterEdge {
+  const controller = clusterSettings(answers, cluster).edge;
+  const other = EDGE_NAMES.find((edge) => edge !== controller)!;
+  return {
+    controller,
+    envoyGateway: servesCluster('envoy-gateway', answers, cluster),
+    ingressNginx: servesCluster('ingress-nginx', answers, cluster),
+    addressCommand: ADDRESS_COMMANDS[controller],
+    beside: servesCluster(other, answers, cluster) ? other : undefined,
+  };
+}
+
+/** What a person must do on clusters where both edges run: move DNS, then drop the old edge. */
+export function edgeNotes(answers: Answers): string[] {
+  return answers.clusters.flatMap((cluster) => {
+    const edge = clusterEdge(answers, cluster);
+    if (!edge.beside) return [];
+    return [
+      `${cluster.name}: ${edge.beside} keeps serving beside ${edge.controller} until you remove it: point each host's DNS record at ` +
+        `${edge.controller}'s address (${edge.addressCommand}), then remove ${edge.beside} from components.controllers and re-run`,
+    ];
+  });
+}
+
 /**
  * The edge components the repository gets: each cluster's, plus a listed one, whenever something
  * is served over HTTPS (an app with a host, or cert-manager's HTTP-01 issuers). With Envoy Gateway

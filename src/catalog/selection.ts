@@ -1,7 +1,7 @@
 import type { Answers } from '../answers/schema.js';
 import { CATALOG, componentNamed } from './index.js';
 import type { ComponentSpec, SecretRequirement } from './component.js';
-import { edgeComponents } from './ingress.js';
+import { edgeComponents, edgeNotes } from './ingress.js';
 
 export interface Selection {
   /** Selected components in catalog order. */
@@ -31,6 +31,7 @@ export function selectComponents(answers: Answers): Selection {
       notes.push(`${spec.name} needs ${need}: added ${need}`);
     }
   }
+  notes.push(...edgeNotes(answers));
   return { components: CATALOG.filter((c) => names.has(c.name)), names, notes };
 }
 

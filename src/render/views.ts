@@ -2,6 +2,7 @@ import { clusterSettings, slackChannelName, type ClusterSettings } from '../answ
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { ClusterContext, ComponentCommonView, ComponentSpec, RenderContext, SecretRequirement } from '../catalog/component.js';
 import { SLACK_PROVIDER } from '../catalog/components/notifications.js';
+import { clusterEdge, type ClusterEdge } from '../catalog/ingress.js';
 import type { Selection } from '../catalog/selection.js';
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps, type FluxKustomization } from './flux-graph.js';
 
@@ -57,6 +58,8 @@ export interface ClusterView extends RepositoryView {
   readonly controllers: readonly ComponentSpec[];
   readonly components: readonly ComponentSpec[];
   readonly endpoints: readonly { readonly component: string; readonly url: string }[];
+  /** What serves this cluster's hosts. */
+  readonly edge: ClusterEdge;
 }
 
 /**
@@ -120,6 +123,7 @@ export function clusterView(repoView: RepositoryView, answers: Answers, cluster:
     controllers: running.filter((c) => c.layer === 'controllers'),
     components: running,
     endpoints: running.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
+    edge: clusterEdge(answers, cluster),
   };
 }
 

@@ -31,7 +31,7 @@ export const ingressNginx = defineComponent({
       source: 'kubernetes/ingress-nginx helm-chart-4.15.1, the final release (repository archived 2026-03-24)',
       endOfLife: {
         since: 'March 2026',
-        successor: 'Envoy Gateway (set ingress.controller: envoy-gateway)',
+        successor: 'Envoy Gateway: set ingress.controller: envoy-gateway and re-run; once DNS points at the Gateway, remove ingress-nginx from components.controllers',
         source: 'kubernetes.io/blog/2025/11/11/ingress-nginx-retirement and 2026/01/29/ingress-nginx-statement; the final release supports Kubernetes 1.31–1.35 only',
       },
     },

@@ -10,8 +10,8 @@ import { EDGE_NAMES, type ComponentName, type EdgeName } from './names.js';
  * moves from ingress-nginx to Envoy Gateway without a gap while its DNS records are changed.
  */
 
-/** What every app with a host needs: cert-manager and its issuers (the edge follows the answers). */
-export const INGRESS_NEEDS = ['cert-manager', 'cluster-issuers'] as const satisfies readonly ComponentName[];
+/** What every app with a host needs: the issuers (which need cert-manager); the edge follows the answers. */
+export const INGRESS_NEEDS = ['cluster-issuers'] as const satisfies readonly ComponentName[];
 
 /** The ingress class ingress-nginx registers; ClusterIssuers solve HTTP-01 through it. */
 export const INGRESS_CLASS = 'nginx';

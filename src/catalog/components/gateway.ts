@@ -24,7 +24,7 @@ export const gateway = defineComponent({
   title: 'Gateway',
   summary: 'The cluster’s Gateway: one HTTPS listener per app host, certificates from cert-manager, HTTP redirected to HTTPS',
   namespace: GATEWAY.namespace,
-  needs: ['envoy-gateway', 'cert-manager'],
+  needs: ['envoy-gateway'],
   charts: {},
   hosts: [],
   secrets: () => [],

@@ -3,6 +3,7 @@ import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { ClusterContext, ComponentCommonView, ComponentSpec, RenderContext, SecretRequirement } from '../catalog/component.js';
 import { SLACK_PROVIDER } from '../catalog/components/notifications.js';
 import { clusterEdge, type ClusterEdge } from '../catalog/ingress.js';
+import { renovateGroups, type RenovateGroup } from './renovate.js';
 import type { Selection } from '../catalog/selection.js';
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps, type FluxKustomization } from './flux-graph.js';
 
@@ -45,6 +46,8 @@ export interface RepositoryView {
   readonly operatorSecrets: readonly OperatorSecret[];
   readonly operatorNamespaces: readonly string[];
   readonly clusters: readonly ClusterAnswers[];
+  /** renovate.json: one group of updates per component. */
+  readonly renovateGroups: readonly RenovateGroup[];
 }
 
 export interface ClusterView extends RepositoryView {
@@ -95,6 +98,7 @@ export function repositoryView(answers: Answers, selection: Selection, secrets: 
     operatorSecrets: operatorSecrets.map((s) => ({ ...s, command: createSecretCommand(s), typedKeys: s.keys.filter((k) => !k.includes('.')) })),
     operatorNamespaces: [...new Set(operatorSecrets.map((s) => s.namespace))],
     clusters: answers.clusters,
+    renovateGroups: renovateGroups(selection.components),
   };
 }
 

@@ -57,33 +57,35 @@ describe('a version bumped by Renovate and then by a template upgrade to the sam
     expect(made.exitCode, made.stderr).toBe(0);
     // What Renovate's pull request changes: the version value, nothing else.
     for (const [path, from, to] of [
-      ['infrastructure/controllers/cert-manager.yaml', 'version: "v1.21.2"', 'version: "v1.21.3"'],
+      ['infrastructure/controllers/nvidia-device-plugin.yaml', 'version: "0.20.1"', 'version: "0.20.2"'],
       ['infrastructure/controllers/envoy-gateway.yaml', 'tag: "v1.9.0"', 'tag: "v1.9.1"'],
     ] as const) {
       const text = await read(dir, path);
       expect(text).toContain(from);
       await writeFile(join(dir, path), text.replace(from, to));
     }
-    await git(dir, 'commit', '-qam', 'chore(deps): update cert-manager to v1.21.3, envoy-gateway to v1.9.1');
+    await git(dir, 'commit', '-qam', 'chore(deps): update nvidia-device-plugin to 0.20.2, envoy-gateway to v1.9.1');
     return dir;
   }
 
   it('merges cleanly, alone or beside other template changes close to it, and leaves nothing to do after', async () => {
     const dir = await renovated();
     const v2 = await patchedTemplates({
-      'infrastructure/controllers/cert-manager.yaml.hbs': [
-        ['version: {{quote charts.certManager.version}}', 'version: "v1.21.3"'],
-        // Another change of the same release, four lines below the version.
+      // A HelmRepository chart's version line…
+      'infrastructure/controllers/nvidia-device-plugin.yaml.hbs': [
+        ['version: {{quote charts.devicePlugin.version}}', 'version: "0.20.2"'],
+        // …with another change of the same release four lines below it.
         ['      interval: 12h\n', '      interval: 6h\n'],
       ],
-      'infrastructure/controllers/envoy-gateway.yaml.hbs': [['tag: {{quote charts.envoyGateway.version}}', 'tag: "v1.9.1"']],
+      // …and an OCIRepository's tag (the partial every OCI chart shares; only Envoy Gateway's moves).
+      '_partials/oci-repository.hbs': [['tag: {{quote chart.version}}', 'tag: {{#if (eq chart.repositoryName "gateway-helm")}}"v1.9.1"{{else}}{{quote chart.version}}{{/if}}']],
     });
     const run = await runMain([dir, '--templates', v2]);
     expect(run.exitCode, run.stderr).toBe(0);
-    const certManager = await read(dir, 'infrastructure/controllers/cert-manager.yaml');
-    expect(certManager).toContain('version: "v1.21.3"');
-    expect(certManager).toContain('      interval: 6h\n');
-    expect(certManager).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
+    const plugin = await read(dir, 'infrastructure/controllers/nvidia-device-plugin.yaml');
+    expect(plugin).toContain('version: "0.20.2"');
+    expect(plugin).toContain('      interval: 6h\n');
+    expect(plugin).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
     expect(await read(dir, 'infrastructure/controllers/envoy-gateway.yaml')).toContain('tag: "v1.9.1"');
     expect(await git(dir, 'status', '--porcelain')).toBe('');
     const again = await runMain([dir, '--templates', v2]);

@@ -16,8 +16,9 @@ export const argo = defineComponent({
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {
     argoWorkflows: {
-      repositoryName: 'argo',
-      repositoryUrl: 'https://argoproj.github.io/argo-helm',
+      // OCI: argoproj/argo-helm .github/workflows/publish.yml pushes each chart to oci://ghcr.io/argoproj/argo-helm.
+      repositoryName: 'argo-workflows',
+      repositoryUrl: 'oci://ghcr.io/argoproj/argo-helm/argo-workflows',
       chart: 'argo-workflows',
       version: '2.0.4',
       source: 'argoproj/argo-helm release tag argo-workflows-2.0.4 (Renovate PR ocf/kubernetes#163; Argo Workflows v4.1)',

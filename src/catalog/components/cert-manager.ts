@@ -15,10 +15,11 @@ export const certManager = defineComponent({
   needs: [],
   charts: {
     certManager: {
-      repositoryName: 'jetstack',
-      repositoryUrl: 'https://charts.jetstack.io',
+      // OCI: cert-manager RELEASE.md (v1.21.1): each release's chart is published to quay.io/jetstack/charts/cert-manager.
+      repositoryName: 'cert-manager',
+      repositoryUrl: 'oci://quay.io/jetstack/charts/cert-manager',
       chart: 'cert-manager',
-      // The jetstack repository versions charts after the git tag, with its leading v.
+      // Charts are versioned after the git tag, with its leading v (the OCI tag is the chart version).
       version: 'v1.21.2',
       source: 'cert-manager release v1.21.2: charts.jetstack.io/charts/cert-manager-v1.21.2.tgz (the chart version is the git tag)',
     },

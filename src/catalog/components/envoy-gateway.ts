@@ -34,7 +34,7 @@ export const envoyGateway = defineComponent({
   hosts: [],
   answers: ingressAnswers,
   secrets: () => [],
-  sharedView: (): EnvoyGatewayView => ({ source: SOURCE, release: RELEASE }),
+  sharedView: (): EnvoyGatewayView => ({ release: RELEASE }),
   runsOn: ({ answers, cluster }) => servesCluster('envoy-gateway', answers, cluster),
   clusterPatches: ({ answers, cluster }) => {
     if (!servesCluster('envoy-gateway', answers, cluster))
@@ -51,7 +51,5 @@ export const envoyGateway = defineComponent({
 
 /** What templates/infrastructure/controllers/envoy-gateway.yaml.hbs sees beside the common fields. */
 interface EnvoyGatewayView {
-  /** The OCIRepository's name. */
-  readonly source: string;
   readonly release: string;
 }

@@ -23,15 +23,17 @@ export const monitoring = defineComponent({
   needs: [...INGRESS_NEEDS],
   charts: {
     kubePrometheusStack: {
-      repositoryName: 'prometheus-community',
-      repositoryUrl: 'https://prometheus-community.github.io/helm-charts',
+      // OCI: prometheus-community/helm-charts .github/workflows/release.yaml pushes every chart to oci://ghcr.io/prometheus-community/charts.
+      repositoryName: 'kube-prometheus-stack',
+      repositoryUrl: 'oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack',
       chart: 'kube-prometheus-stack',
       version: '91.5.0',
       source: 'prometheus-community/helm-charts release tag kube-prometheus-stack-91.5.0 (Renovate PR ocf/kubernetes#166)',
     },
     loki: {
-      repositoryName: 'grafana-community',
-      repositoryUrl: 'https://grafana-community.github.io/helm-charts',
+      // OCI: grafana-community/helm-charts .github/workflows/release.yaml (and README) push to oci://ghcr.io/grafana-community/helm-charts.
+      repositoryName: 'loki',
+      repositoryUrl: 'oci://ghcr.io/grafana-community/helm-charts/loki',
       chart: 'loki',
       version: '18.13.5',
       source: 'grafana-community/helm-charts GitHub release loki-18.13.5 (the chart moved there from grafana/helm-charts on 2026-03-16)',

@@ -128,7 +128,7 @@ describe('the generated platform comes up in order and never stalls', () => {
 
   it('pins images that exist: stac-browser has no v, cert-manager has its v', () => {
     expect(files.get('apps/base/stac/stac-browser.yaml')).toContain('ghcr.io/radiantearth/stac-browser:5.1.0');
-    expect(files.get('infrastructure/controllers/cert-manager.yaml')).toContain('version: "v1.21.2"');
+    expect(files.get('infrastructure/controllers/cert-manager.yaml')).toContain('tag: "v1.21.2"');
     for (const [path, text] of files) expect(text, path).not.toMatch(/image: \S+:latest\b/);
   });
 

@@ -12,8 +12,13 @@ import type { ProcessRunner } from '../process.js';
  * the cause and the next step; none of them changes the repository or the cluster.
  */
 
-/** The generated APIs (Kustomization v1, HelmRelease v2, OCIRepository v1, …) need Flux 2.7 or newer. */
-export const MINIMUM_FLUX_VERSION = '2.7.0';
+/**
+ * The Flux release the repository is generated and validated for: 2.9 (`validate`'s API versions
+ * and bundled schemas are Flux 2.9's; the newest release, fluxcd/flux2 v2.9.4, still serves Alert
+ * and Provider only as notification.toolkit.fluxcd.io/v1beta3). An older CLI would install older
+ * controllers than the ones the output was checked against.
+ */
+export const MINIMUM_FLUX_VERSION = '2.9.0';
 
 const INSTALL_FLUX = 'install the flux CLI (https://fluxcd.io/flux/installation/, e.g. `brew install fluxcd/tap/flux`) and re-run';
 export const FLUX_MISSING = `flux was not found on PATH: ${INSTALL_FLUX}`;

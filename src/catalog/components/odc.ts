@@ -36,8 +36,8 @@ const IMAGES = {
   },
   ows: {
     name: 'ghcr.io/opendatacube/ows',
-    tag: '1.9.9',
-    source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v); another deployment names ghcr.io/opendatacube/ows:1.9.11 in the same form (tag list not read)',
+    tag: '1.9.13',
+    source: 'datacube-ows release 1.9.13 (PR #1572 "Prepare for 1.9.13 release", 2026-04-24, the newest seen); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v)',
   },
 } as const satisfies Record<string, ImageSpec>;
 

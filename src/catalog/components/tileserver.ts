@@ -5,14 +5,13 @@ import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '.
 const NAMESPACE = 'tileserver';
 
 /**
- * TiTiler image, pinned here and rendered once into apps/base. 2.0.5 is the newest tag the
- * research could confirm on ghcr.io/developmentseed/titiler; check for a newer one when upgrading.
- * The image has no USER (root by default); the Deployment runs it as uid 1000 instead.
+ * TiTiler image, pinned here and rendered once into apps/base: the newest release (2.2.1,
+ * 2026-07-29). Its Dockerfile (gunicorn on $PORT) and /healthz are unchanged since 2.0.5.
  */
 const IMAGE = {
   name: 'ghcr.io/developmentseed/titiler',
-  tag: '2.0.5',
-  source: 'developmentseed/titiler release 2.0.5 (ghcr.io/developmentseed/titiler)',
+  tag: '2.2.1',
+  source: 'developmentseed/titiler tag 2.2.1 (2026-07-29); .github/workflows/ci.yml pushes ghcr.io/developmentseed/titiler with docker/metadata-action type=semver {{version}} (no v)',
 } as const;
 
 export const tileserver = defineComponent({

@@ -176,6 +176,15 @@ describe('an ingress-nginx repository', () => {
   });
 });
 
+describe('a repository with cert-manager and no app', () => {
+  it('still gets a valid Gateway: the plain-HTTP listener for HTTP-01, no redirect of hosts it does not have', async () => {
+    const { files } = await render({ components: { controllers: ['cert-manager'], apps: [] } });
+    expect(files.has('infrastructure/configs/gateway.yaml')).toBe(true);
+    const report = await validate(await writeRepository(await withCrds(files)));
+    expect(report.findings.map((f) => `${f.file}:${f.line ?? ''} ${f.message}`)).toEqual([]);
+  });
+});
+
 describe('per-cluster edges', () => {
   const fleet = {
     clusters: [{ name: 'development' }, { name: 'production', domain: 'prod.piksel.example.org', ingress: { controller: 'ingress-nginx' } }],

@@ -16,7 +16,9 @@ import type { Prompts } from '../prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
 import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
-import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession } from './remote.js';
+import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, tokenUsername, type GitSession } from './remote.js';
+import { FLUX_OPERATOR, fluxInstanceApplyArgs, fluxInstanceManifest, fluxInstanceVersion, fluxInstanceWaitArgs, operatorInstallArgs, operatorSyncUrl, PULL_SECRET } from './operator.js';
+import { secretManifest } from '../secrets/kubectl.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 
 /**
@@ -77,6 +79,8 @@ export interface BootstrapOptions {
   readonly context?: string;
   /** Secrets to give new values on purpose (a name, namespace/name, or all). */
   readonly rotate?: readonly string[];
+  /** How Flux is installed: `flux bootstrap` (default), or the Flux Operator and a FluxInstance. */
+  readonly method?: 'bootstrap' | 'operator';
 }
 
 /** Outside facts with a shape to check (the value is never repeated in the message). */
@@ -97,6 +101,7 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.prompts !== undefined);
   checkPlaceholders(target.answers, target.cluster);
+  if (options.method === 'operator') operatorSyncUrl(repositoryRemoteUrl(target.answers.repository));
   return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
 }
 
@@ -309,6 +314,55 @@ const secretApplies: BootstrapStep = {
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
 const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
 
+/** --method operator: the Flux Operator from its release manifest, waited for until it runs. */
+const operatorInstall: BootstrapStep = {
+  describe: ({ context }) => operatorInstallArgs(context).map((args) => showCommand({ command: 'kubectl', args })),
+  run: async (b) => {
+    // Unlike flux bootstrap, the operator creates no repository: the branch must be there to sync.
+    if (b.push!.outcome !== 'pushed')
+      throw stepError(`could not push to ${b.remoteUrl}: the Flux Operator does not create repositories: create it (empty), check the token, then re-run`, b.push!.output);
+    for (const args of operatorInstallArgs(b.context!)) {
+      const result = await b.run('kubectl', args, { timeoutMs: 6 * 60_000 });
+      if (result.exitCode !== 0)
+        throw stepError(`installing the Flux Operator ${FLUX_OPERATOR.version} failed: check the cluster's access to GitHub releases and ghcr.io, then re-run`, lastLines(b.redact(result.stderr)));
+    }
+    b.deps.reporter.success(`Flux Operator ${FLUX_OPERATOR.version} is running in flux-system`);
+  },
+};
+
+/** --method operator: the pull Secret (the token, on stdin only), the FluxInstance, and its first sync. */
+const fluxInstance: BootstrapStep = {
+  describe: ({ target, context, remoteUrl, variable }) => [
+    ...(variable
+      ? [showCommand({ command: 'kubectl', args: fluxInstanceApplyArgs(context), stdin: `Secret ${PULL_SECRET.namespace}/${PULL_SECRET.name} (username and ${variable}; never shown)` })]
+      : []),
+    showCommand({ command: 'kubectl', args: fluxInstanceApplyArgs(context), stdin: `FluxInstance flux-system/flux: Flux ${fluxInstanceVersion()}, syncing ${clusterPath(target.cluster.name)} of ${remoteUrl} (${target.answers.repository.branch})` }),
+    showCommand({ command: 'kubectl', args: fluxInstanceWaitArgs(context) }),
+  ],
+  run: async (b) => {
+    const { answers, cluster } = b.target;
+    const context = b.context!;
+    const apply = async (input: string, what: string) => {
+      const result = await b.run('kubectl', fluxInstanceApplyArgs(context), { input, timeoutMs: 60_000 });
+      if (result.exitCode !== 0) throw stepError(`applying ${what} failed`, lastLines(b.redact(result.stderr)));
+    };
+    if (b.token) await apply(secretManifest(PULL_SECRET, { username: tokenUsername(answers.repository), password: b.token }), `Secret ${PULL_SECRET.namespace}/${PULL_SECRET.name}`);
+    await apply(fluxInstanceManifest(answers, cluster, b.remoteUrl, b.token !== undefined), 'the FluxInstance');
+    const ready = await b.run('kubectl', fluxInstanceWaitArgs(context), { timeoutMs: 11 * 60_000 });
+    if (ready.exitCode !== 0)
+      throw stepError(
+        `the FluxInstance did not become Ready: see \`kubectl --context=${context} -n flux-system describe fluxinstance flux\`; a re-run resumes`,
+        lastLines(b.redact(ready.stderr)),
+      );
+    b.deps.reporter.success(`FluxInstance flux syncs ${clusterPath(cluster.name)} from ${b.remoteUrl}`);
+  },
+};
+
+/** The operator method, in order: the same checks and publishing, then the operator instead of flux bootstrap. */
+const OPERATOR_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, secretLookups, publish, operatorInstall, fluxInstance, secretApplies];
+
+const stepsFor = (options: BootstrapOptions) => (options.method === 'operator' ? OPERATOR_STEPS : BOOTSTRAP_STEPS);
+
 async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
   const { cluster, answers } = target;
@@ -325,7 +379,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
     redact: (text) => redactor([])(text),
   };
   deps.reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
-  for (const step of BOOTSTRAP_STEPS) await step.run(b);
+  for (const step of stepsFor(options)) await step.run(b);
   const slackId = b.inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
   const secrets = b.secrets!;
   const slackSecret: SlackSecretOutcome = !slackId
@@ -369,7 +423,7 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
     inventory,
     committed,
   };
-  const commands = BOOTSTRAP_STEPS.flatMap((step) => step.describe(view));
+  const commands = stepsFor(options).flatMap((step) => step.describe(view));
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
   deps.reporter.info(

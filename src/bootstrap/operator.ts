@@ -13,7 +13,9 @@ import { MINIMUM_FLUX_VERSION } from './preflight.js';
 
 /**
  * The operator release installed: v0.58.1 (2026-08-19), which ships Flux up to v2.9.4
- * (config/data/flux). Its install.yaml is a release asset (docs/guides/operator/operator-install.md).
+ * (config/data/flux). Its install.yaml (`kubectl kustomize config/default`: namespace flux-system,
+ * Deployment flux-operator) is a release asset (.github/workflows/release.yaml, .goreleaser.yml;
+ * docs/guides/operator/operator-install.md, which recommends Helm for production).
  */
 export const FLUX_OPERATOR = {
   version: 'v0.58.1',

@@ -139,12 +139,12 @@ const AWS_PREREQUISITES: ReadonlyArray<{ readonly args: string[]; readonly what:
   {
     args: ['get', 'deployment', 'aws-load-balancer-controller', '--namespace=kube-system', '--ignore-not-found', '--output=name'],
     what: 'AWS Load Balancer Controller (deployment kube-system/aws-load-balancer-controller)',
-    hint: "ingress-nginx's NLB is not provisioned: install the eks/aws-load-balancer-controller chart with its IAM role",
+    hint: "the edge's NLB (Envoy Gateway's or ingress-nginx's) is not provisioned: install the eks/aws-load-balancer-controller chart with its IAM role",
   },
   {
     args: ['get', 'deployment', '--all-namespaces', '--selector=app.kubernetes.io/name=external-dns', '--output=name'],
     what: 'external-dns (a deployment labelled app.kubernetes.io/name=external-dns)',
-    hint: 'no DNS records are made for the ingresses (and certificates cannot be issued): install external-dns for your Route 53 zone, or create the records by hand',
+    hint: 'no DNS records are made for the app hosts (and certificates cannot be issued): install external-dns for your Route 53 zone, or create the records by hand',
   },
 ];
 

@@ -39,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         const prompts = await terminalPrompts();
         const summary = await bootstrapCommand(options, defaultBootstrapDeps(prompts?.log ?? reporter, prompts));
         if (options.json) print(JSON.stringify(summary, null, 2));
-        return EXIT_CODES.ok;
+        // Waited and not healthy: as `status` says it (1 failed, 4 still progressing).
+        return summary.platform?.outcome === 'failed' ? EXIT_CODES.step : summary.platform?.outcome === 'progressing' ? EXIT_CODES.notReady : EXIT_CODES.ok;
       }
       case 'secrets': {
         const [{ secretsCommand }, { runProcess }] = await Promise.all([import('./commands/secrets.js'), import('./process.js')]);
@@ -47,6 +48,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         const summary = await secretsCommand(options, { run: runProcess, reporter: prompts?.log ?? reporter, prompts });
         if (options.json) print(JSON.stringify(summary, null, 2));
         return summary.mode === 'check' && summary.missing.length > 0 ? EXIT_CODES.step : EXIT_CODES.ok;
+      }
+      case 'status': {
+        const [{ statusCommand }, { runProcess }] = await Promise.all([import('./commands/status.js'), import('./process.js')]);
+        const report = await statusCommand(options, { run: runProcess, reporter });
+        if (options.json) print(JSON.stringify(report, null, 2));
+        return report.exitCode;
       }
       default:
         throw inputError(`'${options.command}' is not available in this version`);

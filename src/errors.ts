@@ -4,11 +4,13 @@
  */
 export type ErrorKind = 'input' | 'step' | 'conflict' | 'cancelled';
 
-export const EXIT_CODES: Record<ErrorKind | 'ok', number> = {
+export const EXIT_CODES: Record<ErrorKind | 'ok' | 'notReady', number> = {
   ok: 0,
   step: 1,
   input: 2,
   conflict: 3,
+  /** status / bootstrap's wait: nothing failed, but not everything is Ready yet (or the wait ran out). */
+  notReady: 4,
   cancelled: 130,
 };
 

@@ -57,6 +57,11 @@ const cluster = z.strictObject({
   environment: matching(f.DNS_LABEL).optional().describe('Overlay folder apps/<environment>/ (defaults to the name)'),
   domain: matching(f.DOMAIN).optional().describe('DNS domain the apps are served under'),
   cloud: z.enum(CLOUDS).default('generic').describe('Cloud profile: generic (any cluster) or aws (EKS)'),
+  context: z
+    .string()
+    .regex(/^\S+$/, { error: 'a kubectl context name has no spaces: use the name `kubectl config get-contexts` shows' })
+    .optional()
+    .describe('kubectl context of this cluster: secrets, bootstrap and status use it (--context overrides)'),
   intervals: z
     .strictObject({
       controllers: duration('1h').describe('infra-controllers reconcile interval'),
@@ -134,7 +139,7 @@ function completeCluster(c: z.infer<typeof cluster>, index: number, first: z.inf
     CLUSTER_OVERRIDE_SECTIONS.map(({ key }) => [key, c[key]] as const).filter(([, v]) => v !== undefined && Object.values(v).some((x) => x !== undefined)),
   ) as Partial<Pick<typeof c, (typeof CLUSTER_OVERRIDE_SECTIONS)[number]['key']>>;
   // A fixed key order, so that stored answers read back and re-written are identical.
-  return { name: c.name, environment, domain, cloud: c.cloud, intervals: c.intervals, ...(aws ? { aws } : {}), ...given };
+  return { name: c.name, environment, domain, cloud: c.cloud, ...(c.context ? { context: c.context } : {}), intervals: c.intervals, ...(aws ? { aws } : {}), ...given };
 }
 
 const SHORT_ENV: Record<string, string> = { development: 'dev', production: 'prod' };

@@ -20,12 +20,17 @@ import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pus
 import { FLUX_OPERATOR, fluxInstanceApplyArgs, fluxInstanceManifest, fluxInstanceVersion, fluxInstanceWaitArgs, operatorInstallArgs, operatorSyncUrl, PULL_SECRET } from './operator.js';
 import { secretManifest } from '../secrets/kubectl.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
+import { checkContextForBootstrap } from './context-binding.js';
+import { DEFAULT_WAIT_TIMEOUT, type PlatformWait, waitForPlatform } from './wait.js';
+import { parseDuration, type Clock } from '../status/watch.js';
+import { FLUX_AND_WORKLOADS } from '../status/kubectl.js';
 
 /**
  * Bootstrap, step by step: preflight (placeholders, flux, token, kube context confirmed, flux
- * check --pre, cloud prerequisites, which Secrets exist and the outside facts for missing ones) →
- * commit → origin → push → flux bootstrap → pull/rebase + push → Secrets (create what is missing,
- * rotate what --rotate names). Every process goes through the one runner, each tool with its own
+ * check --pre, the context not another cluster's nor syncing another path, cloud prerequisites,
+ * which Secrets exist and the outside facts for missing ones) → commit → origin → push → flux
+ * bootstrap → pull/rebase + push → Secrets (create what is missing, rotate what --rotate names) →
+ * wait until the platform is healthy (unless --no-wait). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
  */
 export interface BootstrapDeps {
@@ -38,6 +43,8 @@ export interface BootstrapDeps {
   readonly prompts?: Prompts;
   /** Where tokens are read from and what children run with (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The wait's clock (tests step it; real runs sleep). */
+  readonly clock?: Clock;
 }
 
 export interface BootstrapTarget {
@@ -68,6 +75,8 @@ export interface BootstrapSummary {
   readonly secrets?: SecretsReport;
   /** With --dry-run: every command that would run, secrets shown as ***. */
   readonly commands: readonly string[];
+  /** How the platform came up while bootstrap waited (absent with --no-wait and --dry-run). */
+  readonly platform?: PlatformWait;
 }
 
 /** What bootstrap takes from the command line (the CLI's options fit it; bootstrap does not import them). */
@@ -81,6 +90,11 @@ export interface BootstrapOptions {
   readonly rotate?: readonly string[];
   /** How Flux is installed: `flux bootstrap` (default), or the Flux Operator and a FluxInstance. */
   readonly method?: 'bootstrap' | 'operator';
+  /** Wait for the platform to become healthy after the Secrets (default true), for up to waitTimeout. */
+  readonly wait?: boolean;
+  readonly waitTimeout?: string;
+  /** Bootstrap a context bound to another cluster, or where Flux syncs another path. */
+  readonly force?: boolean;
 }
 
 /** Outside facts with a shape to check (the value is never repeated in the message). */
@@ -91,6 +105,7 @@ const COMMIT_MESSAGE = (name: string) => commitMessage({ kind: 'generate' }, nam
 /** Usage problems found before anything runs (exit 2): callers may check them before writing. */
 export function checkBootstrapUsage(options: BootstrapOptions, interactive: boolean): void {
   if (!options.git) throw inputError('bootstrap pushes the repository with git: drop --no-git');
+  if (options.waitTimeout !== undefined) parseDuration('--wait-timeout', options.waitTimeout);
   if (!options.dryRun && !options.yes && !interactive)
     throw inputError(
       'bootstrap changes a Kubernetes cluster and needs its kubectl context confirmed, but there is no terminal to ask in: ' +
@@ -102,6 +117,8 @@ export async function runBootstrap(target: BootstrapTarget, options: BootstrapOp
   checkBootstrapUsage(options, deps.prompts !== undefined);
   checkPlaceholders(target.answers, target.cluster);
   if (options.method === 'operator') operatorSyncUrl(repositoryRemoteUrl(target.answers.repository));
+  // The cluster's own context (clusters[].context) unless --context says otherwise.
+  options = { ...options, context: options.context ?? target.cluster.context };
   return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
 }
 
@@ -127,6 +144,7 @@ interface BootstrapRun {
   origin?: Awaited<ReturnType<typeof ensureOrigin>>;
   push?: Awaited<ReturnType<typeof pushBranch>>;
   secrets?: SecretsReport;
+  platform?: PlatformWait;
 }
 
 /** What a dry run knows without running anything, for the steps to describe themselves. */
@@ -166,6 +184,20 @@ const localChecks: BootstrapStep = {
     Object.assign(b, { fluxVersion, token, context });
     b.deps.reporter.success(`flux ${fluxVersion}`);
     if (b.variable) b.deps.reporter.success(`${b.variable} is set`);
+  },
+};
+
+/** The context is this cluster's: not bound to another, and Flux there (if any) syncs this path and repository. */
+const contextBinding: BootstrapStep = {
+  describe: ({ context }) => [
+    showCommand({
+      command: 'kubectl',
+      args: [`--context=${context}`, 'get', 'gitrepositories.source.toolkit.fluxcd.io/flux-system', 'kustomizations.kustomize.toolkit.fluxcd.io/flux-system', '--namespace=flux-system', '--ignore-not-found', '--output=json'],
+    }) + '  # refuse a context where Flux syncs another path or repository (unless --force)',
+  ],
+  run: async (b) => {
+    const { answers, cluster } = b.target;
+    await checkContextForBootstrap(b.run, answers, cluster, b.context!, { url: b.remoteUrl, branch: answers.repository.branch, path: clusterPath(cluster.name) }, b.options.force ?? false);
   },
 };
 
@@ -311,8 +343,33 @@ const secretApplies: BootstrapStep = {
   },
 };
 
+/** Until the platform is healthy (or --wait-timeout): the `status` view, live; read-only. */
+const platformWait: BootstrapStep = {
+  describe: ({ context, options }) =>
+    options.wait === false
+      ? []
+      : [`${showCommand({ command: 'kubectl', args: [`--context=${context}`, 'get', FLUX_AND_WORKLOADS.join(','), '--all-namespaces', '--output=json'] })}  # and cert-manager's kinds, Warning events, failing pods' logs: every 10s until every Kustomization is Ready (up to ${options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT})`],
+  run: async (b) => {
+    if (b.options.wait === false) return;
+    const { target } = b;
+    const cluster = ` --cluster ${target.cluster.name}${b.options.context ? ` --context ${shellQuote(b.options.context)}` : ''}`;
+    b.platform = await waitForPlatform({
+      run: b.run,
+      context: b.context!,
+      answers: target.answers,
+      cluster: target.cluster,
+      secretsCommand: `npx create-piksel-gitops secrets ${shellQuote(target.shownDir)}${cluster}`,
+      statusCommand: `npx create-piksel-gitops status ${shellQuote(target.shownDir)}${cluster}`,
+      timeout: b.options.waitTimeout,
+      reporter: b.deps.reporter,
+      prompts: b.deps.prompts,
+      clock: b.deps.clock,
+    });
+  },
+};
+
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
-const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
+const INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
 
 /** --method operator: the Flux Operator from its release manifest, waited for until it runs. */
 const operatorInstall: BootstrapStep = {
@@ -359,9 +416,9 @@ const fluxInstance: BootstrapStep = {
 };
 
 /** The operator method, in order: the same checks and publishing, then the operator instead of flux bootstrap. */
-const OPERATOR_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, secretLookups, publish, operatorInstall, fluxInstance, secretApplies];
+const OPERATOR_INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, operatorInstall, fluxInstance, secretApplies];
 
-const stepsFor = (options: BootstrapOptions) => (options.method === 'operator' ? OPERATOR_STEPS : BOOTSTRAP_STEPS);
+const installStepsFor = (options: BootstrapOptions) => (options.method === 'operator' ? OPERATOR_INSTALL_STEPS : INSTALL_STEPS);
 
 async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
@@ -379,7 +436,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
     redact: (text) => redactor([])(text),
   };
   deps.reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
-  for (const step of stepsFor(options)) await step.run(b);
+  for (const step of installStepsFor(options)) await step.run(b);
   const slackId = b.inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
   const secrets = b.secrets!;
   const slackSecret: SlackSecretOutcome = !slackId
@@ -390,6 +447,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
         ? 'kept'
         : 'not-given';
   deps.reporter.success(`Flux on context ${b.context} now reconciles ${clusterPath(cluster.name)} from ${b.remoteUrl} (${answers.repository.branch})`);
+  await platformWait.run(b);
   return {
     ...summaryBase(target),
     mode: 'bootstrap',
@@ -400,6 +458,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
     slackSecret,
     secrets,
     commands: [],
+    ...(b.platform ? { platform: b.platform } : {}),
   };
 }
 
@@ -423,7 +482,8 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
     inventory,
     committed,
   };
-  const commands = stepsFor(options).flatMap((step) => step.describe(view));
+  // Then the wait, after Flux is said to reconcile, so that the run ends with the apps' URLs.
+  const commands = [...installStepsFor(options), platformWait].flatMap((step) => step.describe(view));
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
   deps.reporter.info(

@@ -24,12 +24,16 @@ const OPTIONS = {
   method: { type: 'string' },
   rotate: { type: 'string', multiple: true },
   check: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  'wait-timeout': { type: 'string' },
   templates: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-const COMMANDS: readonly Command[] = ['validate', 'bootstrap', 'secrets'];
+const COMMANDS: readonly Command[] = ['validate', 'bootstrap', 'secrets', 'status'];
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed;
@@ -80,6 +84,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     method: v.method as CliOptions['method'],
     rotate: v.rotate ?? [],
     check: v.check ?? false,
+    watch: v.watch ?? false,
+    timeout: v.timeout,
+    wait: !v['no-wait'],
+    waitTimeout: v['wait-timeout'],
     templatesDir: v.templates,
     help: helpAsked || (v.help ?? false),
     version: v.version ?? false,
@@ -87,7 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
 }
 
 const EXIT_CODES_TEXT = `Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,
-130 cancelled.`;
+4 not Ready yet (status, bootstrap's wait), 130 cancelled.`;
 
 /** `--help`, and `help` / `help create`: the tool's usage and the create options. */
 export const HELP = `create-piksel-gitops: a Flux CD GitOps repository for the Piksel platform
@@ -97,6 +105,7 @@ Usage
   create-piksel-gitops validate [dir]       check a repository offline (YAML, schemas, kustomize, graph, deploy)
   create-piksel-gitops bootstrap [dir]      run flux bootstrap for a cluster of an existing repository
   create-piksel-gitops secrets [dir]        create the cluster's missing Secrets (--check, --rotate)
+  create-piksel-gitops status [dir]         what Flux reports for each Kustomization, and why one fails (--watch)
 
 Options
   -y, --yes              take defaults for unanswered questions (never touches a cluster)
@@ -107,20 +116,25 @@ Options
       --no-git           do not init or commit
       --bootstrap        run flux bootstrap after generating (also under --yes)
       --no-bootstrap     do not offer to bootstrap
-      --force            write into a non-empty folder this tool did not generate
+      --force            write into a non-empty folder this tool did not generate; bootstrap,
+                         secrets, status: use a context bound to another cluster
       --allow-dirty      upgrade even with uncommitted changes
       --allow-detached   upgrade even on a detached HEAD (the commit is on no branch)
       --restore-deleted  upgrade: bring back generated files you deleted
       --strict           validate: missing tools are errors, not warnings
-      --context NAME     kubectl context for bootstrap and secrets
+      --context NAME     kubectl context for bootstrap, secrets and status
       --method operator  bootstrap: the Flux Operator and a FluxInstance instead of flux bootstrap
       --check            secrets: list present/missing Secrets (exit 1 if any is missing)
       --rotate NAME|all  bootstrap, secrets: new values for a Secret and its partners (repeatable)
+      --no-wait          bootstrap: end after the Secrets, without waiting for a healthy platform
+      --wait-timeout D   bootstrap: how long to wait for it (default 45m)
+      --watch            status: look again until every Kustomization is Ready
+      --timeout D        status --watch: how long (default 30m)
       --json             machine-readable summary on stdout
   -h, --help             this help (help COMMAND: a command's own)
   -v, --version          the version
 
-Help on a command: create-piksel-gitops help validate|bootstrap|secrets (or COMMAND --help).
+Help on a command: create-piksel-gitops help validate|bootstrap|secrets|status (or COMMAND --help).
 
 ${EXIT_CODES_TEXT}`;
 
@@ -155,6 +169,9 @@ Options
                          operator) instead of running flux bootstrap (--method bootstrap, the default)
       --dry-run          list the checks and the steps, run nothing
       --rotate NAME|all  new values for a Secret and its partners (repeatable)
+      --no-wait          end after flux bootstrap and the Secrets (default: wait until healthy)
+      --wait-timeout D   how long to wait for the platform (default 45m)
+      --force            bootstrap a context bound to another cluster or syncing another path
   -y, --yes              do not ask (the current kube context is used)
       --no-git           do not commit or push first
       --json             machine-readable summary on stdout
@@ -180,6 +197,26 @@ Options
   -h, --help             this help
 
 ${EXIT_CODES_TEXT}`,
+  status: `create-piksel-gitops status: what the cluster reports, layer by layer, app by app
+
+Usage
+  create-piksel-gitops status [dir] --cluster NAME [--watch] [--timeout D] [--json]
+
+Reads the cluster's Flux graph from the repository and the live objects through kubectl (read-only):
+Ready, progressing, failed or waiting, in the order Flux reconciles, and for each failure the
+reason from the object that failed (a pod's log, the scheduler, an ACME challenge, a Secret).
+
+Options
+      --cluster NAME     the cluster (needed when the repository has several)
+      --context NAME     kubectl context (default: the cluster's clusters[].context, else the current one)
+      --watch            look again every 10s until everything is Ready or --timeout passes
+      --timeout D        with --watch: how long (a Go duration, default 30m)
+      --force            read a context bound to another cluster
+      --json             the report as JSON on stdout
+  -h, --help             this help
+
+Exit codes: 0 every Kustomization Ready, 1 something failed or is suspended, 2 bad input,
+4 still progressing (or --watch ran out of time).`,
 };
 
 /** The help of one command: its own usage and options. */

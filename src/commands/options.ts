@@ -2,7 +2,7 @@
  * What the commands take from the command line. Defined here, beside the commands, and filled
  * in by the parser (cli/args.ts): the commands never import the CLI.
  */
-export type Command = 'create' | 'validate' | 'bootstrap' | 'secrets';
+export type Command = 'create' | 'validate' | 'bootstrap' | 'secrets' | 'status';
 
 /** Everything the command line says, read once, in one place. */
 export interface CliOptions {
@@ -32,6 +32,13 @@ export interface CliOptions {
   readonly rotate: readonly string[];
   /** secrets: only report present/missing. */
   readonly check: boolean;
+  /** status: look again until everything is Ready or --timeout passes. */
+  readonly watch: boolean;
+  /** status --watch: how long to look (a Go duration). */
+  readonly timeout?: string;
+  /** bootstrap: wait for the platform to become healthy (--no-wait: false), and for how long. */
+  readonly wait: boolean;
+  readonly waitTimeout?: string;
   readonly templatesDir?: string;
   readonly help: boolean;
   readonly version: boolean;

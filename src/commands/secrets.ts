@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseAnswers } from '../answers/load.js';
 import { scopedRunner } from '../bootstrap/child-env.js';
 import { shellQuote } from '../bootstrap/command-line.js';
-import { resolveKubeContext } from '../bootstrap/preflight.js';
+import { clusterContext } from '../bootstrap/context-binding.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from '../bootstrap/slack-secret.js';
 import type { CliOptions } from './options.js';
 import { cancelled, inputError } from '../errors.js';
@@ -69,7 +69,7 @@ export async function secretsCommand(options: CliOptions, deps: SecretsCommandDe
     throw inputError('secrets changes a Kubernetes cluster and needs its kubectl context confirmed, but there is no terminal to ask in: pass --yes (or --context NAME with --yes), or --check to only look');
   const env = deps.env ?? process.env;
   const run = scopedRunner(deps.run, env);
-  const context = await resolveKubeContext(run, options.context);
+  const context = await clusterContext(run, answers, cluster, options.context, options.force);
   const backend = kubectlBackend(run, context);
   const plans = await inspectSecrets(inventory, backend, options.rotate);
 

@@ -20,6 +20,8 @@ import { tempDir } from '../support/cli.js';
  * The tools under test run children with an environment allow-list, so the FAKE_* settings also
  * reach the stand-ins through fake.json beside bin/, rewritten by each env() call.
  * `kubectl kustomize` (the validator's offline builds) goes to the real kubectl, unrecorded.
+ * Flux and cert-manager kinds answer as on a cluster without them ("doesn't have a resource
+ * type"), unless a test installed a platform to look at (test/status/fake-cluster.ts).
  *
  * One implementation (FAKE_TOOLS, a module written beside bin/) serves two ways: the scripts in
  * bin/ run it as processes, for the CLI tests; `fakeAwareRunner` runs it in the test's own process
@@ -43,6 +45,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const SECRET_VARIABLES = ${JSON.stringify(SECRET_VARIABLES)};
@@ -111,6 +114,12 @@ export async function runFake(tool, argv, { env, stdin, root }) {
     for (const c of (env.FAKE_KUBE_CONTEXTS || 'kind-piksel').split(/\\s+/).filter(Boolean)) say(c);
     return out;
   }
+  // A platform to look at (test/status/fake-cluster.ts), when a test installed one.
+  const platform = join(root, 'platform-server.mjs');
+  if (existsSync(platform)) {
+    const served = (await import(pathToFileURL(platform).href)).servePlatform(argv, join(root, 'platform'));
+    if (served) return served;
+  }
   return kubectl(argv, stdin, env, state, out, say, fail);
 }
 
@@ -152,7 +161,8 @@ function kubectl(argv, stdin, env, { state, save }, out, say, fail) {
       if (present.includes('external-dns')) say('deployment.apps/external-dns');
       else out.stderr += 'No resources found\\n';
       return out;
-    } else return fail('fake kubectl: unsupported get: ' + argv.join(' '));
+    } else if (/fluxcd\\.io|cert-manager\\.io/.test(kind)) return fail('error: the server doesn\\'t have a resource type "' + kind.split('.')[0] + '"');
+    else return fail('fake kubectl: unsupported get: ' + argv.join(' '));
     if (!found) return flags['ignore-not-found'] ? out : fail('Error from server (NotFound): ' + kind + ' "' + name + '" not found');
     say(flags.output === 'json' ? JSON.stringify(found) : kind + '/' + name);
   } else if (verb === 'apply' && flags.filename && flags.filename !== '-') {

@@ -30,7 +30,7 @@ describe('help', () => {
   it('`help nonsense` is one line, exit 2', async () => {
     const result = await runCli(['help', 'nonsense'], { cwd: await tempDir() });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(["✖ no help for 'nonsense': commands are create, validate, bootstrap, secrets (see --help)"]);
+    expect(result.stderr.trim().split('\n')).toEqual(["✖ no help for 'nonsense': commands are create, validate, bootstrap, secrets, status (see --help)"]);
   });
 });
 

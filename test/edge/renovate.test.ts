@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.js';
 import { runMain } from '../support/main.js';
+import { parseAnswers } from '../../src/answers/load.js';
+import { selectComponents } from '../../src/catalog/selection.js';
 import { render } from '../support/render.js';
 import { patchedTemplates } from '../support/templates.js';
 
@@ -35,6 +37,23 @@ describe('renovate.json', () => {
     for (const [path] of withImages) expect(matches(config.kubernetes.managerFilePatterns, path), path).toBe(true);
     // Neither the merge base nor bootstrap's files.
     expect(matches(config.flux.managerFilePatterns, '.piksel/base.yaml')).toBe(false);
+  });
+
+  it('sees every image the catalog pins: in a manifest (kubernetes manager) or as image.name/tag in HelmRelease values (the regex manager)', async () => {
+    const { files } = await render();
+    const config = JSON.parse(files.get('renovate.json')!) as RenovateConfig & {
+      customManagers: { managerFilePatterns: string[]; matchStrings: string[] }[];
+    };
+    const seen = new Set<string>();
+    for (const [path, text] of files) {
+      if (matches(config.kubernetes.managerFilePatterns, path)) for (const m of text.matchAll(/^\s+(?:- )?image: "?([^\s":]+):([^\s"]+)"?$/gm)) seen.add(`${m[1]}:${m[2]}`);
+      for (const manager of config.customManagers)
+        if (matches(manager.managerFilePatterns, path))
+          for (const pattern of manager.matchStrings) for (const m of text.matchAll(new RegExp(pattern, 'g'))) seen.add(`${m.groups!.depName}:${m.groups!.currentValue}`);
+    }
+    const pinned = selectComponents(parseAnswers({})).components.flatMap((c) => Object.values(c.images ?? {}).map((i) => `${i.name}:${i.tag}`));
+    expect(pinned.length).toBeGreaterThan(5);
+    for (const image of pinned) expect(seen, image).toContain(image);
   });
 
   it('groups updates so that one pull request bumps one component: every pinned file belongs to exactly one group', async () => {

@@ -3,6 +3,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
+import { keepEdgeWhileMoving } from '../answers/sections/ingress.js';
 import type { Answers } from '../answers/schema.js';
 import type { CliOptions } from './options.js';
 import type { Prompts } from '../prompts.js';
@@ -67,7 +68,8 @@ export async function resolveAnswers(
 ): Promise<{ answers: Answers; bootstrap?: boolean }> {
   const stored = target.kind === 'generated' ? target.storedAnswers : {};
   const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
-  const given = applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets);
+  // A changed edge keeps the old one beside it until the person takes it off the list.
+  const given = keepEdgeWhileMoving(stored, applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets));
   const answers = parseAnswers(given); // bad flags or files fail before any question
   const rerun = target.kind === 'generated';
   if (options.yes) return { answers };

@@ -67,4 +67,23 @@ describe('an ingress-nginx repository upgraded', () => {
     expect(outcome.get('apps/development/odc/ingress.yaml')).toBe('removed');
     expect(outcome.get('infrastructure/controllers/envoy-gateway.yaml')).toBe('unchanged');
   });
+
+  it('made today with ingress-nginx (not listed among the controllers), still keeps it beside Envoy Gateway when switched', async () => {
+    const dir = join(await tempDir(), 'repo');
+    const made = await runMain([dir, '--yes', '--set', 'ingress.controller=ingress-nginx']);
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect(await readFile(join(dir, 'piksel-answers.yaml'), 'utf8')).not.toMatch(/^ {4}- ingress-nginx$/m);
+    const run = await runMain([dir, '--set', 'ingress.controller=envoy-gateway']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await readFile(join(dir, 'infrastructure/controllers/ingress-nginx.yaml'), 'utf8')).toContain('kind: HelmRelease');
+    expect(await readFile(join(dir, 'apps/development/odc/ingress.yaml'), 'utf8')).toContain('kind: Ingress');
+    expect(await readFile(join(dir, 'apps/development/odc/httproute.yaml'), 'utf8')).toContain('kind: HTTPRoute');
+    expect(await readFile(join(dir, 'piksel-answers.yaml'), 'utf8')).toMatch(/^ {4}- ingress-nginx$/m);
+    // A run that sets the list too decides it: the old edge goes at once.
+    const other = join(await tempDir(), 'repo');
+    expect((await runMain([other, '--yes', '--set', 'ingress.controller=ingress-nginx'])).exitCode).toBe(0);
+    const both = await runMain([other, '--dry-run', '--json', '--set', 'ingress.controller=envoy-gateway', '--set', 'components.controllers=[cert-manager, db-proxy]']);
+    const outcome = new Map((JSON.parse(both.stdout) as Plan).plan.files.map((f) => [f.path, f.outcome]));
+    expect(outcome.get('infrastructure/controllers/ingress-nginx.yaml')).toBe('removed');
+  });
 });

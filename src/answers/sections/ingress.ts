@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONTROLLERS } from '../../catalog/names.js';
 import { INGRESS_CONTROLLERS } from '../choices.js';
 import { choices, defineSection } from './section.js';
 
@@ -48,4 +49,33 @@ export function keepStoredEdge(stored: Record<string, unknown>): Record<string, 
     ingress: { controller: 'ingress-nginx' },
     ...(Object.hasOwn(components, 'controllers') ? {} : { components: { ...components, controllers: CONTROLLERS_BEFORE_THE_EDGE_ANSWER } }),
   };
+}
+
+type Tree = Record<string, unknown>;
+const treeAt = (value: unknown): Tree => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Tree) : {});
+
+/** Each cluster's edge in raw answers, by cluster name (its override, else the repository's, else the default). */
+function edgesByCluster(raw: Tree): Map<string, string> {
+  const repository = treeAt(raw.ingress).controller ?? 'envoy-gateway';
+  const clusters = Array.isArray(raw.clusters) ? raw.clusters : [];
+  return new Map(clusters.map((c) => [String(treeAt(c).name), String(treeAt(treeAt(c).ingress).controller ?? repository)]));
+}
+
+/**
+ * A re-run that changes a cluster's edge keeps the old one running beside the new one: it is
+ * listed in components.controllers (and stays until the person takes it off), so the plan shows
+ * both edges and every host keeps being served while its DNS record moves. A run that also sets
+ * the list decides it itself.
+ */
+export function keepEdgeWhileMoving(stored: Tree, given: Tree): Tree {
+  const before = edgesByCluster(stored);
+  const after = edgesByCluster(given);
+  const leaving = [...before].filter(([name, edge]) => after.has(name) && after.get(name) !== edge).map(([, edge]) => edge);
+  if (leaving.length === 0) return given;
+  const components = treeAt(given.components);
+  // A list the person changed in this very run is theirs: taken as given.
+  if (JSON.stringify(components.controllers) !== JSON.stringify(treeAt(stored.components).controllers)) return given;
+  const listed: string[] = Array.isArray(components.controllers) ? components.controllers.map(String) : [...DEFAULT_CONTROLLERS];
+  const kept = [...new Set([...listed, ...leaving])];
+  return kept.length === listed.length ? given : { ...given, components: { ...components, controllers: kept } };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keepStoredEdge } from '../../src/answers/sections/ingress.js';
+import { keepEdgeWhileMoving, keepStoredEdge } from '../../src/answers/sections/ingress.js';
 import { parseAnswers } from '../../src/answers/load.js';
 import { selectComponents } from '../../src/catalog/selection.js';
 import { render } from '../support/render.js';
@@ -155,9 +155,10 @@ describe('an ingress-nginx repository', () => {
     expect(keepStoredEdge({ ingress: { controller: 'envoy-gateway' } })).toEqual({ ingress: { controller: 'envoy-gateway' } });
   });
 
-  it('keeps ingress-nginx listed when the stored answers never listed controllers, so a later switch runs both edges', () => {
-    const { components: _, ...stored } = storedBefore();
-    const kept = parseAnswers({ ...keepStoredEdge(stored), ingress: { controller: 'envoy-gateway' } });
+  it('keeps ingress-nginx listed when a re-run switches the edge, even if the stored answers never listed controllers', () => {
+    const { components: _, ...before } = storedBefore();
+    const stored = keepStoredEdge(before);
+    const kept = parseAnswers(keepEdgeWhileMoving(stored, { ...stored, ingress: { controller: 'envoy-gateway' } }));
     expect([...selectComponents(kept).names].filter((n) => ['envoy-gateway', 'ingress-nginx'].includes(n)).sort()).toEqual(['envoy-gateway', 'ingress-nginx']);
   });
 

@@ -33,22 +33,13 @@ export const ingressAnswers = defineSection({
   },
 });
 
-/** What the answers' defaults listed as controllers before `ingress.controller` existed. */
-const CONTROLLERS_BEFORE_THE_EDGE_ANSWER = ['cert-manager', 'ingress-nginx', 'db-proxy', 'notifications', 'nvidia-device-plugin'];
-
 /**
  * Stored answers written before `ingress.controller` existed describe an ingress-nginx platform:
- * they keep it (a re-run never switches a live edge on its own), and keep ingress-nginx listed, so
- * that switching later runs both edges side by side until the person removes it from the list.
+ * they keep it (a re-run never switches a live edge on its own). Switching it later keeps it
+ * beside the new edge (keepEdgeWhileMoving).
  */
 export function keepStoredEdge(stored: Record<string, unknown>): Record<string, unknown> {
-  if (Object.hasOwn(stored, 'ingress')) return stored;
-  const components = (typeof stored.components === 'object' && stored.components !== null ? stored.components : {}) as Record<string, unknown>;
-  return {
-    ...stored,
-    ingress: { controller: 'ingress-nginx' },
-    ...(Object.hasOwn(components, 'controllers') ? {} : { components: { ...components, controllers: CONTROLLERS_BEFORE_THE_EDGE_ANSWER } }),
-  };
+  return Object.hasOwn(stored, 'ingress') ? stored : { ...stored, ingress: { controller: 'ingress-nginx' } };
 }
 
 type Tree = Record<string, unknown>;

@@ -65,6 +65,8 @@ describe('--yes: the Envoy Gateway edge', () => {
       expect(listener.protocol).toBe('HTTPS');
       expect(listener.hostname).toBe(route.spec.hostnames[0]);
       expect(listener.tls.certificateRefs).toHaveLength(1);
+      // Only the app's own namespace may attach a route to its host.
+      expect(listener.allowedRoutes.namespaces).toEqual({ from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': route.metadata.namespace } } });
       // The backend is a Service of the app's namespace (charts' Services are named by the chart).
       const backend = route.spec.rules[0].backendRefs[0];
       expect(backend.port).toBeGreaterThan(0);

@@ -31,7 +31,8 @@ export const gateway = defineComponent({
   // Hostnames and the issuer differ per cluster: Flux fills them in (postBuild.substitute).
   variables: ({ answers, cluster }) => ({ [GATEWAY_VARIABLES.domain]: cluster.domain, [GATEWAY_VARIABLES.issuer]: clusterSettings(answers, cluster).issuer }),
   sharedView: ({ components }): GatewayView => {
-    const subdomains = components.flatMap((c) => c.hosts);
+    const served = components.flatMap((c) => c.hosts.map((subdomain) => ({ subdomain, namespace: c.namespace })));
+    const subdomains = served.map((h) => h.subdomain);
     const host = (subdomain: string) => `${subdomain}.\${${GATEWAY_VARIABLES.domain}}`;
     return {
       gateway: GATEWAY,
@@ -41,7 +42,8 @@ export const gateway = defineComponent({
       defaults: DEFAULT_ROUTE_TIMEOUTS,
       issuer: `\${${GATEWAY_VARIABLES.issuer}}`,
       hostnames: subdomains.map(host),
-      listeners: subdomains.map((subdomain) => ({ name: listenerName(subdomain), hostname: host(subdomain), secret: gatewayTlsSecret(subdomain) })),
+      // Each host's listener takes routes from its app's namespace only: no other namespace can claim the host.
+      listeners: served.map(({ subdomain, namespace }) => ({ name: listenerName(subdomain), hostname: host(subdomain), secret: gatewayTlsSecret(subdomain), namespace })),
     };
   },
   runsOn: ({ answers, cluster }) => servesCluster('envoy-gateway', answers, cluster),
@@ -87,5 +89,5 @@ interface GatewayView {
   readonly defaults: typeof DEFAULT_ROUTE_TIMEOUTS;
   readonly issuer: string;
   readonly hostnames: readonly string[];
-  readonly listeners: readonly { readonly name: string; readonly hostname: string; readonly secret: string }[];
+  readonly listeners: readonly { readonly name: string; readonly hostname: string; readonly secret: string; readonly namespace: string }[];
 }

@@ -11,11 +11,17 @@ const PROXY = 'edge-proxy';
 const REDIRECT = 'https-redirect';
 const DEFAULTS_POLICY = 'edge-defaults';
 
-/** An internet-facing NLB in IP mode, provisioned by the AWS Load Balancer Controller (aws profile). */
+/**
+ * An internet-facing NLB in IP mode, provisioned by the AWS Load Balancer Controller (aws profile).
+ * IP targets over TCP lose the client's address unless the target group preserves it
+ * (preserve_client_ip.enabled: off by default for them, per the ELB docs on target group
+ * attributes): Envoy then sees the real client, without a header anyone could forge.
+ */
 const AWS_NLB_ANNOTATIONS = {
   'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
   'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
   'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+  'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
 };
 
 export const gateway = defineComponent({

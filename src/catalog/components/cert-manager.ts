@@ -21,7 +21,7 @@ export const certManager = defineComponent({
       chart: 'cert-manager',
       // Charts are versioned after the git tag, with its leading v (the OCI tag is the chart version).
       version: 'v1.21.2',
-      source: 'cert-manager release v1.21.2: charts.jetstack.io/charts/cert-manager-v1.21.2.tgz (the chart version is the git tag)',
+      source: 'cert-manager release v1.21.2 (charts.jetstack.io/charts/cert-manager-v1.21.2.tgz; the chart version is the git tag); each release is also pushed to quay.io/jetstack/charts/cert-manager (RELEASE.md)',
     },
   },
   hosts: [],

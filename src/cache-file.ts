@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -22,16 +22,44 @@ export async function writeCacheFile(path: string, text: string): Promise<boolea
 }
 
 /**
- * A cache entry's text, or undefined when there is none (writeCacheFile's reader). Read
+ * A cache entry's text, or undefined when there is none (writeCacheFile's reader), or when it is
+ * not this user's own (see isOwn): an entry someone else wrote is never believed. Read
  * synchronously: a fleet's run looks up dozens of entries at once, and a read through the thread
  * pool costs more than the read.
  */
 export function readCacheFile(path: string): string | undefined {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
+    return isOwn(fstatSync(fd)) ? readFileSync(fd, 'utf8') : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * A file or folder of the user's cache or state this user may believe: owned by this user, and
+ * writable by no one else. In a folder another user owns or can write to, anyone could have
+ * planted an entry (a parse that turns an error into `valid`, a seal key). Windows has no such
+ * bits: there, the user's profile folder is trusted.
+ */
+export function isOwn(info: Pick<Stats, 'uid' | 'mode'>): boolean {
+  if (typeof process.getuid !== 'function') return true;
+  return info.uid === process.getuid() && (info.mode & 0o022) === 0;
+}
+
+/**
+ * Whether a cache or state folder may be used: made (readable by its owner only) when missing, a
+ * folder, and the user's own (isOwn). A folder that is not is never read nor written: the run goes
+ * on without it.
+ */
+export async function ownFolder(path: string): Promise<boolean> {
+  await mkdir(path, { recursive: true, mode: 0o700 }).catch(() => undefined);
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) return false;
+  return isOwn(info);
 }
 
 /** Entries not written for this long are removed when their folder is pruned. */

@@ -1,7 +1,7 @@
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { pruneCacheFolder, pruneNowAndThen } from '../src/cache-file.js';
+import { ownFolder, pruneCacheFolder, pruneNowAndThen, readCacheFile } from '../src/cache-file.js';
 import { baseFileText, rememberBase } from '../src/project/base.js';
 import { tempDir } from './support/cli.js';
 
@@ -67,5 +67,34 @@ describe('the cache folders stay bounded', () => {
     const files = new Map([['README.md', '# piksel\n']]);
     await rememberBase(cacheDir, baseFileText(files, '1.2.3'), files, '1.2.3');
     expect(await readdir(bases)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.json$/)]);
+  });
+});
+
+describe('cache folders and entries are believed only when they are the user’s own', () => {
+  it('a missing folder is made, readable by its owner only; one others may write to is refused', async () => {
+    const folder = join(await tempDir(), 'made', 'cache');
+    expect(await ownFolder(folder)).toBe(true);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
+    await chmod(folder, 0o777);
+    expect(await ownFolder(folder)).toBe(false);
+    await chmod(folder, 0o775);
+    expect(await ownFolder(folder)).toBe(false);
+  });
+
+  it('an entry others may write to is not read', async () => {
+    const folder = await tempDir();
+    await writeFile(join(folder, 'entry.json'), '{"planted":true}', { mode: 0o600 });
+    expect(readCacheFile(join(folder, 'entry.json'))).toBe('{"planted":true}');
+    await chmod(join(folder, 'entry.json'), 0o666);
+    expect(readCacheFile(join(folder, 'entry.json'))).toBeUndefined();
+  });
+
+  it.runIf(process.getuid?.() === 0)('a folder or entry another user owns is refused', async () => {
+    const folder = await tempDir();
+    await writeFile(join(folder, 'entry.json'), '{}', { mode: 0o600 });
+    await chown(join(folder, 'entry.json'), 65534, 65534);
+    expect(readCacheFile(join(folder, 'entry.json'))).toBeUndefined();
+    await chown(folder, 65534, 65534);
+    expect(await ownFolder(folder)).toBe(false);
   });
 });

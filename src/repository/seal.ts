@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir, hostname, tmpdir, userInfo } from 'node:os';
+import { chmod, lstat, readFile, writeFile } from 'node:fs/promises';
+import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { isOwn, ownFolder } from '../cache-file.js';
 
 /**
  * Proof that a staging record was written by this tool, for this user, on this machine, in this
@@ -13,10 +14,13 @@ import { join } from 'node:path';
 
 const KEY_FILE = 'staging.key';
 
-/** `$XDG_STATE_HOME/create-piksel-gitops`, or `~/.local/state/…`; the temp folder when home is read-only. */
-function keyDirs(): string[] {
+/**
+ * `$XDG_STATE_HOME/create-piksel-gitops`, or `~/.local/state/…`. Never a shared temporary folder:
+ * anyone can make `/tmp/create-piksel-gitops-<uid>` first and leave a key of their own in it.
+ */
+function keyDir(): string {
   const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return [join(state, 'create-piksel-gitops'), join(tmpdir(), `create-piksel-gitops-${safeUid()}`)];
+  return join(state, 'create-piksel-gitops');
 }
 
 const safeUid = () => {
@@ -27,30 +31,39 @@ const safeUid = () => {
   }
 };
 
+/** The key file's content, when it is this user's own and long enough. */
+async function ownKey(file: string): Promise<Buffer | undefined> {
+  const info = await lstat(file).catch(() => undefined);
+  if (!info?.isFile() || !isOwn(info)) return undefined;
+  const key = await readFile(file).catch(() => undefined);
+  return key && key.length >= 32 ? key : undefined;
+}
+
 let cachedKey: Promise<Buffer> | undefined;
 /** Forgets the key read so far (tests change XDG_STATE_HOME). */
 export const resetSealKey = () => void (cachedKey = undefined);
 
 async function sealKey(): Promise<Buffer> {
   return (cachedKey ??= (async () => {
-    for (const dir of keyDirs()) {
-      const file = join(dir, KEY_FILE);
-      const existing = await readFile(file).catch(() => undefined);
-      if (existing && existing.length >= 32) return existing;
+    const dir = keyDir();
+    const file = join(dir, KEY_FILE);
+    // A folder (or key) another user owns or can write to may hold a key they know: never used.
+    if (await ownFolder(dir)) {
+      const existing = await ownKey(file);
+      if (existing) return existing;
       try {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
-        const key = randomBytes(32);
-        await writeFile(file, key, { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
+        await writeFile(file, randomBytes(32), { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
           if (e.code !== 'EEXIST') throw e;
         });
         await chmod(file, 0o600).catch(() => undefined);
-        const written = await readFile(file);
-        if (written.length >= 32) return written;
+        const written = await ownKey(file);
+        if (written) return written;
       } catch {
-        // try the next place
+        // no key kept: see below
       }
     }
-    // Nowhere to keep a key: a per-process one still seals this run's records (not a later run's).
+    // Nowhere to keep a key: a per-process one still seals this run's records (not a later run's:
+    // an interrupted run's record is then reported as "not left by an interrupted run" and left as it is).
     return randomBytes(32);
   })());
 }

@@ -74,14 +74,17 @@ export function disjointGroups<T>(members: readonly BatchMember<T>[], mixed = fa
 /**
  * The objects of a batch, back to the build each came from (its origin file is one of that
  * build's manifests), in the order kustomize gave them; undefined when an object names no build.
+ * With `nameOf`, an object must also be one its build declares (`Kind/name`, as declaredNames
+ * reads them): an origin annotation written by hand, in any spelling YAML allows, cannot move an
+ * object to another build (no two builds of a batch declare the same object).
  */
-export function splitBatch<O extends { readonly file?: RepoPath }, T>(objects: readonly O[], members: readonly BatchMember<T>[]): O[][] | undefined {
+export function splitBatch<O extends { readonly file?: RepoPath }, T>(objects: readonly O[], members: readonly BatchMember<T>[], nameOf?: (object: O) => string): O[][] | undefined {
   const owner = new Map<RepoPath, number>();
   members.forEach((m, i) => m.files.forEach((f) => owner.set(f, i)));
   const parts = members.map((): O[] => []);
   for (const built of objects) {
     const index = built.file === undefined ? undefined : owner.get(built.file);
-    if (index === undefined) return undefined;
+    if (index === undefined || (nameOf && !members[index]!.names.has(nameOf(built)))) return undefined;
     parts[index]!.push(built);
   }
   return parts;

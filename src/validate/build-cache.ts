@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
+import { runProcess, type ProcessRunner } from '../process.js';
 import { pruneNowAndThen, readCacheFile, writeCacheFile } from '../cache-file.js';
 import { BATCHABLE_FIELDS, declaredNames, patchesSkipSchema, type BatchInputs } from './build-batches.js';
-import type { BuildCache, BuildOutcome, BuildRequest } from './builds.js';
+import { kustomizeEnv, type BuildCache, type BuildOutcome, type BuildRequest } from './builds.js';
 import { isMap } from './objects.js';
 import type { KustomizationModel } from './kustomization-files.js';
 import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from './repo-paths.js';
@@ -19,7 +20,17 @@ import { isRemoteEntry, resolveRepoPath, type RepoIndex, type RepoPath } from '.
  */
 
 /** Bumped when the stored outcome format or the closure rules change: old entries are never read. */
-const FORMAT = 'kustomize-build-v1';
+const FORMAT = 'kustomize-build-v2';
+
+/**
+ * The most bytes of files one build may give kustomize. Its time and memory grow faster than its
+ * input (3.3 MB of ConfigMaps: 14 s and 200 MB; 33 MB: still running after 11 minutes at 760 MB);
+ * a generated repository's largest build reads well under 1 MiB, Flux's own components about 1 MiB.
+ */
+const BUILD_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** Covers `config.kubernetes.io/origin` and `internal.config.kubernetes.io/…`: kustomize's bookkeeping, which batching relies on. */
+const KUSTOMIZE_ANNOTATIONS = 'config.kubernetes.io/';
 
 /** `$XDG_CACHE_HOME/create-piksel-gitops`, else `~/.cache/create-piksel-gitops`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -53,17 +64,50 @@ export class BuildInputs {
   }
 
   /**
+   * Why a request must never reach kubectl, or undefined when it may. kubectl reads what the
+   * request and the kustomization files it reaches name, and only those: a folder whose
+   * kustomization file has a finding (an entry that is remote, leaves the repository, is absolute,
+   * points into .git, goes through a symbolic link, is a special file or is missing:
+   * kustomization-files.ts) or that could not be read is never built, nor is a build whose files
+   * come to more than BUILD_INPUT_BYTES.
+   */
+  refusal(request: BuildRequest): string | undefined {
+    for (const path of [...request.resources, ...(request.components ?? [])])
+      if (this.repo.kind(path) === undefined) return `${path || '.'} is not a file or folder of the repository`;
+    let reason: string | undefined;
+    const files = this.collect(request, (dir, found) => {
+      const model = this.modelByDir.get(dir);
+      const finding = model?.findings[0];
+      if (!model) reason = `${dir || '.'} has no kustomization file validate could read`;
+      else if (finding) reason = `${model.file}${finding.line ? `:${finding.line}` : ''}: ${finding.message}`;
+      else [model.file, ...model.resourceFiles, ...model.inputFiles].forEach((f) => found.add(f));
+      return reason === undefined ? model!.dirs : undefined;
+    });
+    if (reason !== undefined || !files) return reason ?? 'its inputs could not be bounded';
+    const bytes = [...files].reduce((sum, f) => sum + this.repo.sizeOf(f), 0);
+    if (bytes > BUILD_INPUT_BYTES)
+      return `its files come to ${Math.round(bytes / 1024 ** 2)} MiB, more than kustomize is given here (${BUILD_INPUT_BYTES / 1024 ** 2} MiB): split the manifests into smaller folders`;
+    return undefined;
+  }
+
+  /**
    * The manifest files a request's objects can come from, when it may share a kustomize run with
-   * others (build-batches.ts): its inputs are bounded, nothing in it moves or renames objects, and
-   * every folder it builds has a kustomization file. Undefined when it must run on its own.
+   * others (build-batches.ts): its inputs are bounded, nothing in it moves or renames objects,
+   * every folder it builds has a kustomization file, and none of its files mentions kustomize's own
+   * annotations (`config.kubernetes.io/origin` in `commonAnnotations` would move objects to another
+   * build of the run). Undefined when it must run on its own.
    */
   batchInputs(request: BuildRequest): BatchInputs | undefined {
-    if (request.namespace || request.namePrefix || request.nameSuffix || !this.closure(request)) return undefined;
+    if (request.namespace || request.namePrefix || request.nameSuffix || !this.closure(request) || JSON.stringify(request).includes(KUSTOMIZE_ANNOTATIONS)) return undefined;
+    // A file not held as text (binary, large) cannot be looked into: it keeps its build alone.
+    const mentions = (file: RepoPath) => this.textOf(file)?.includes(KUSTOMIZE_ANNOTATIONS) ?? true;
     let schemaFree = patchesSkipSchema({ patches: request.patches ?? [] }, () => undefined);
     const files = this.collect(request, (dir, found) => {
       const model = this.modelByDir.get(dir);
       const kustomization = model?.source.value as Record<string, unknown> | undefined;
       if (!model || !kustomization || Object.keys(kustomization).some((field) => !BATCHABLE_FIELDS.has(field))) return undefined;
+      // The parsed kustomization too: YAML may spell the key with escapes (`config.kubernetes.io\u002Forigin`).
+      if (JSON.stringify(kustomization).includes(KUSTOMIZE_ANNOTATIONS) || [model.file, ...model.resourceFiles, ...model.inputFiles].some(mentions)) return undefined;
       model.resourceFiles.forEach((f) => found.add(f));
       schemaFree &&= patchesSkipSchema(kustomization, (path) => {
         const file = resolveRepoPath(dir, path);
@@ -71,7 +115,7 @@ export class BuildInputs {
       });
       return model.dirs;
     });
-    if (!files) return undefined;
+    if (!files || [...files].some(mentions)) return undefined;
     return { files, names: new Set([...files].flatMap((file) => declaredNames(this.textOf(file) ?? ''))), schemaFree };
   }
 
@@ -101,6 +145,8 @@ export class BuildInputs {
     if (!direct) {
       direct = { files: this.repo.filesUnder(dir), dirs: [], bounded: true };
       const model = this.modelByDir.get(dir);
+      // What plugin configurations name (inline ones are not among the strings below): kustomization-files.ts found them.
+      if (model) direct.files.push(...(model.inputFiles ?? []));
       if (model)
         for (const entry of stringsOf(model.source.value)) {
           if (isRemoteEntry(entry)) direct.bounded = false;
@@ -125,18 +171,41 @@ function* stringsOf(value: unknown): Generator<string> {
   else if (isMap(value)) for (const v of Object.values(value)) yield* stringsOf(v);
 }
 
-/** The kubectl a build would run: its real path, size and modification time; undefined when not on PATH. */
-async function kubectlIdentity(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * The kubectl a build would run. A binary is named by its real path, size and modification time
+ * (no process started). A version manager's shim (asdf's script, mise's or snap's link to their
+ * own binary, aqua's proxy) stays the same file whichever version it runs, so behind one the key
+ * holds what `kubectl version --client` says, asked each run (a shim's answer can change without
+ * any file changing). undefined: kubectl is not on PATH.
+ */
+async function kubectlIdentity(env: NodeJS.ProcessEnv, runner: ProcessRunner): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, process.platform === 'win32' ? 'kubectl.exe' : 'kubectl');
     const found = await stat(candidate).catch(() => undefined);
     if (found?.isFile() && (process.platform === 'win32' || (found.mode & 0o111) !== 0)) {
       const real = await realpath(candidate).catch(() => candidate);
       const target = await stat(real).catch(() => found);
-      return `${real}\0${target.size}\0${target.mtimeMs}`;
+      const file = `${real}\0${target.size}\0${target.mtimeMs}`;
+      if (!(await isShim(real))) return file;
+      const version = await runner('kubectl', ['version', '--client'], { env: kustomizeEnv(env), timeoutMs: 30_000 }).catch(() => undefined);
+      return `${file}\0${version?.exitCode}\0${version?.stdout}`;
     }
   }
   return undefined;
+}
+
+/** A file that is not kubectl itself: a script, or a link to a program of another name. */
+async function isShim(real: string): Promise<boolean> {
+  if (!/^kubectl(\.exe)?$/i.test(basename(real))) return true;
+  const handle = await open(real, 'r').catch(() => undefined);
+  if (!handle) return true;
+  try {
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    return head.toString('latin1') === '#!';
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A build cache in a folder, for one repository (one validate run). */
@@ -153,10 +222,12 @@ export class FolderBuildCache implements BuildCache {
     /** SHA-256 of a repository file already read (undefined: hashed from disk, as a stream). */
     private readonly knownHash: (path: RepoPath) => string | undefined,
     env: NodeJS.ProcessEnv = process.env,
+    /** Runs `kubectl version --client` behind a shim (tests swap it). */
+    runner: ProcessRunner = runProcess,
   ) {
     this.folder = join(cacheDir, FORMAT);
     this.prune = pruneNowAndThen(this.folder);
-    this.kubectl = kubectlIdentity(env);
+    this.kubectl = kubectlIdentity(env, runner);
   }
 
   private readonly keys = new Map<string, Promise<string | undefined>>();

@@ -9,7 +9,7 @@ import { isGotkComponents } from './files.js';
 import { hasKustomizationFile, kustomizationFileIn } from './kustomization-files.js';
 import { disjointGroups, splitBatch, type BatchInputs, type BatchMember } from './build-batches.js';
 import { createLimiter } from '../limiter.js';
-import { holdsSecret, isMap, str } from './objects.js';
+import { holdsSecret, isMap, kindOf, nameOf, str } from './objects.js';
 import type { RepoIndex, RepoPath } from './repo-paths.js';
 import type { KubeObject } from './types.js';
 
@@ -34,6 +34,14 @@ export interface BuildRequest {
   readonly nameSuffix?: string;
   readonly patches?: readonly unknown[];
   readonly images?: readonly unknown[];
+}
+
+/** What the builder asks about a request's inputs (build-cache.ts, BuildInputs, answers it). */
+export interface VettedInputs {
+  /** Why the request must never reach kubectl; undefined: it may. */
+  refusal(request: BuildRequest): string | undefined;
+  /** Every file it can read; undefined: unbounded. */
+  closure(request: BuildRequest): ReadonlySet<RepoPath> | undefined;
 }
 
 /** A built object and the repository file it came from (kustomize's origin annotation). */
@@ -119,17 +127,41 @@ export function wrapperKustomization(request: BuildRequest, wrapperDir: string, 
 }
 
 /**
+ * kubectl's environment for a build: PATH, HOME and TMPDIR (SYSTEMROOT, TEMP and TMP too on
+ * Windows, where Go needs them), and what a version manager's shim needs to pick the kubectl the
+ * user chose (ASDF_*, MISE_*, the XDG base folders), nothing else. A kustomization can read files
+ * (and, before kustomization-files.ts refused them, /proc/self/environ): the tokens, passwords
+ * and webhooks in the user's environment are none of a build's business. The runner merges over
+ * process.env, so every other variable is set to undefined, which removes it.
+ *
  * A kustomize run this short spends about as long collecting garbage as building. With GOGC off
  * and GOMEMLIMIT set, Go collects only near that soft limit: a generated repository's builds stay
  * near 100 MB and never collect, a huge one is held near 256 MiB. Settings the user made (either
- * variable) are kept as they are.
+ * variable) are kept as they are. GOMEMLIMIT is no cap: KUBECTL_MAX_MEMORY is.
  * Provenance: Go's runtime package docs (Environment Variables: `GOGC=off` disables the collector,
  * `GOMEMLIMIT` is a soft limit with IEC suffixes such as MiB; added in Go 1.19, proposal
  * golang/go#48409, which names GOGC=off with a limit as the intended pairing). kubectl honours it
  * when built with Go 1.19 or later: Kubernetes 1.25 on (kubernetes/kubernetes PR #111679), and the
  * 1.24.10 and 1.23.16 patch releases (Go 1.19.5). Older kubectl ignores it and does not collect.
  */
-const KUSTOMIZE_ENV = process.env.GOGC === undefined && process.env.GOMEMLIMIT === undefined ? { GOGC: 'off', GOMEMLIMIT: '256MiB' } : {};
+export function kustomizeEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const kept = ['PATH', 'HOME', 'TMPDIR', 'GOGC', 'GOMEMLIMIT', ...(process.platform === 'win32' ? ['SYSTEMROOT', 'TEMP', 'TMP'] : [])];
+  const out: Record<string, string | undefined> = {};
+  // Windows spells them as it likes (`Path`) and matches them in any case.
+  const keeps = (name: string) => {
+    const upper = process.platform === 'win32' ? name.toUpperCase() : name;
+    return kept.includes(upper) || /^(ASDF|MISE|XDG)_/.test(upper);
+  };
+  for (const name of new Set([...Object.keys(process.env), ...Object.keys(env)])) out[name] = keeps(name) ? env[name] : undefined;
+  return env.GOGC === undefined && env.GOMEMLIMIT === undefined ? { ...out, GOGC: 'off', GOMEMLIMIT: '256MiB' } : out;
+}
+
+/**
+ * A kubectl run past this resident size is killed (process.ts watchMemory). A generated fleet's
+ * batched run stays near 256 MiB (GOMEMLIMIT above); a YAML alias bomb of a kilobyte, or a
+ * resource that is /dev/zero, grows without bound. A killed batch runs again build by build.
+ */
+const KUBECTL_MAX_MEMORY = 1024 * 1024 * 1024;
 
 const ORIGIN = 'config.kubernetes.io/origin';
 
@@ -231,9 +263,13 @@ export class KustomizeBuilder {
     private readonly batchInputs?: (request: BuildRequest) => BatchInputs | undefined,
     /** Writes a build's inputs before kubectl reads them; none: the tree is on disk. */
     private readonly writeInputs?: InputWriter,
+    /** What a request reads (BuildInputs): why it must not reach kubectl, and the files its objects may come from. */
+    private readonly vetted?: VettedInputs,
   ) {
     this.limit = createLimiter(concurrency);
   }
+
+  private readonly env = kustomizeEnv();
 
   build(request: BuildRequest): Promise<BuildOutcome> {
     const key = buildKey(request);
@@ -267,6 +303,9 @@ export class KustomizeBuilder {
   private async run(request: BuildRequest): Promise<BuildOutcome> {
     if (this.unavailable) return { status: 'unavailable' };
     if (request.resources.length === 0) return { status: 'ok', objects: [] };
+    // Never built, never cached: what it would read is outside the repository, remote or special.
+    const refused = this.vetted?.refusal(request);
+    if (refused !== undefined) return { status: 'failed', message: `not built: ${refused}` };
     this.lookups++;
     let key: string | undefined;
     let hit: BuildOutcome | undefined;
@@ -346,7 +385,7 @@ export class KustomizeBuilder {
     }
     this.processes++;
     // Origin paths are relative to the top kustomization (wrappers are its siblings).
-    const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group) : undefined;
+    const parts = result.exitCode === 0 ? splitBatch(parseBuildOutput(result.stdout, top, this.root), group, (b) => `${kindOf(b.object)}/${nameOf(b.object)}`) : undefined;
     if (!parts) return group.forEach((m) => this.runAlone(m));
     this.runs += group.length;
     group.forEach((m, i) => m.item.resolve({ outcome: { status: 'ok', objects: parts[i]! }, cacheable: true }));
@@ -365,7 +404,7 @@ export class KustomizeBuilder {
   /** Starts kubectl (synchronously, before the first await), then says whether all builds are under way. */
   private kustomize(wrapperDir: string): Promise<RunResult> {
     this.started++;
-    const running = this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000, env: KUSTOMIZE_ENV });
+    const running = this.runner('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', wrapperDir], { timeoutMs: 120_000, env: this.env, maxMemoryBytes: KUBECTL_MAX_MEMORY });
     this.checkDispatched();
     return running;
   }
@@ -392,8 +431,10 @@ export class KustomizeBuilder {
   }
 
   /**
-   * The outcome, and whether it is kustomize's answer: a killed or timed-out kubectl (reported as
-   * exit 1 without an error message) or a missing one is not remembered.
+   * The outcome, and whether it is kustomize's answer: only a kubectl that exited on its own with
+   * kustomize's error code (1) and said why is remembered as a failure. One killed by a signal (out
+   * of memory, a timeout) is reported, never remembered, however much it printed before (a
+   * deprecation warning); nor is a missing one.
    */
   private async runKubectl(request: BuildRequest, schemaFree: boolean): Promise<Built> {
     if (this.unavailable) return { outcome: { status: 'unavailable' }, cacheable: false };
@@ -418,12 +459,26 @@ export class KustomizeBuilder {
     }
     this.processes++;
     this.runs++;
+    if (result.signal !== undefined) {
+      const why = result.outOfMemory ? `it used more than ${KUBECTL_MAX_MEMORY / 1024 ** 3} GiB of memory` : `it was ended by ${result.signal} (out of memory, or a timeout)`;
+      return { outcome: { status: 'failed', message: `kubectl was stopped: ${why}` }, cacheable: false };
+    }
     if (result.exitCode !== 0)
       return {
         outcome: { status: 'failed', message: cleanKustomizeError(result.stderr || result.stdout, wrapperDir, this.root) },
         cacheable: cacheable && result.exitCode === 1 && result.stderr.trim() !== '',
       };
-    return { outcome: { status: 'ok', objects: parseBuildOutput(result.stdout, wrapperDir, this.root) }, cacheable };
+    return { outcome: { status: 'ok', objects: this.ownFiles(request, parseBuildOutput(result.stdout, wrapperDir, this.root)) }, cacheable };
+  }
+
+  /**
+   * An object's origin annotation can be written by hand (`commonAnnotations`): one naming a file
+   * the build cannot read is not believed (the object is then located by its build, not by that
+   * file, which would otherwise count as checked).
+   */
+  private ownFiles(request: BuildRequest, objects: BuiltObject[]): BuiltObject[] {
+    const files = this.vetted?.closure(request);
+    return files ? objects.map((b) => (b.file === undefined || files.has(b.file) ? b : { object: b.object })) : objects;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createLimiter } from '../limiter.js';
 
@@ -14,7 +14,7 @@ export interface RepoFile {
 /** Folders never read: Git's own data and installed packages. */
 const NEVER_READ = new Set(['.git', 'node_modules']);
 /** YAML larger than this is not parsed (not read at all). */
-const MAX_TEXT_BYTES = 8 * 1024 * 1024;
+export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 /** Other files larger than this are scanned in chunks, never held whole. */
 export const LARGE_FILE_BYTES = 1024 * 1024;
 
@@ -27,17 +27,26 @@ export async function readRepositoryFiles(
   root: string,
   written?: ReadonlyMap<string, string>,
   listed?: Iterable<string>,
-): Promise<{ paths: string[]; texts: RepoFile[]; large: string[] }> {
+): Promise<{ paths: string[]; texts: RepoFile[]; large: string[]; sizes: Map<string, number> }> {
   const paths = (listed ? [...listed].filter(isListed) : await listFiles(root, root)).sort();
   const large: string[] = [];
+  const sizes = new Map<string, number>();
+  const notRegular = new Set<string>();
   // Files open at once: well under the smallest common limit (256 on macOS), however large the repository.
   const limit = createLimiter(64);
   const files = await Promise.all(
     paths.map((path) => limit(async (): Promise<RepoFile | undefined> => {
       const known = written?.get(path);
-      if (known !== undefined && readsBackAsWritten(known)) return { path, text: known, inDotDir: isInDotDir(path) };
+      if (known !== undefined && readsBackAsWritten(known)) {
+        sizes.set(path, Buffer.byteLength(known));
+        return { path, text: known, inDotDir: isInDotDir(path) };
+      }
       const full = join(root, path);
-      const size = (await stat(full)).size;
+      // Not through a link, and never a FIFO or device (reading one never ends): such a path is not read.
+      const info = await lstat(full);
+      if (!info.isFile()) return void notRegular.add(path);
+      const size = info.size;
+      sizes.set(path, size);
       const yaml = /\.ya?ml$/.test(path);
       if (size > (yaml ? MAX_TEXT_BYTES : LARGE_FILE_BYTES)) {
         if (!yaml && !(await startsBinary(full))) large.push(path);
@@ -48,7 +57,7 @@ export async function readRepositoryFiles(
       return { path, text: buffer.toString('utf8'), inDotDir: isInDotDir(path) };
     })),
   );
-  return { paths, texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort() };
+  return { paths: paths.filter((p) => !notRegular.has(p)), texts: files.filter((f): f is RepoFile => f !== undefined), large: large.sort(), sizes };
 }
 
 /**

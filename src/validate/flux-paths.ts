@@ -50,12 +50,17 @@ export function planFluxPath(ks: KubeObject, repo: RepoIndex): FluxPathPlan {
     ...(str(spec.targetNamespace) ? { namespace: str(spec.targetNamespace) } : {}),
     ...(str(spec.namePrefix) ? { namePrefix: str(spec.namePrefix) } : {}),
     ...(str(spec.nameSuffix) ? { nameSuffix: str(spec.nameSuffix) } : {}),
-    ...(Array.isArray(spec.patches) && spec.patches.length ? { patches: spec.patches } : {}),
-    ...(Array.isArray(spec.images) && spec.images.length ? { images: spec.images } : {}),
+    ...(Array.isArray(spec.patches) && spec.patches.length ? { patches: spec.patches.map((p) => only(p, ['patch', 'target'])) } : {}),
+    ...(Array.isArray(spec.images) && spec.images.length ? { images: spec.images.map((i) => only(i, ['name', 'newName', 'newTag', 'digest'])) } : {}),
   };
   return { kind: 'build', dir, request };
 }
 
+/**
+ * The fields of a patch or image Flux's CRD has. The API server drops any other (a `path:` of a
+ * patch, which kustomize would read from the disk of whoever runs validate), and so does this.
+ */
+const only = (value: unknown, fields: readonly string[]) => (isMap(value) ? Object.fromEntries(fields.filter((f) => f in value).map((f) => [f, value[f]])) : value);
 
 /**
  * postBuild.substitute applied to built objects, as kustomize-controller does after the build:

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ownFolder } from '../cache-file.js';
 import { inputError } from '../errors.js';
 import { runProcess, type ProcessRunner } from '../process.js';
 import { ANSWERS_FILE } from '../project/files.js';
@@ -7,7 +8,7 @@ import { checkApiVersions } from './api-versions.js';
 import { BuildInputs, FolderBuildCache } from './build-cache.js';
 import { clusterRootRequest, kustomizationBuild, KustomizeBuilder, type BuildOutcome, type InputWriter } from './builds.js';
 import { collectCluster, locator, staticExpander, type ClusterContext, type ClusterResult } from './cluster-objects.js';
-import { isGotkComponents, isKustomizationFile, isManifestCandidate, readRepositoryFiles, readsBackAsWritten, scanInChunks, type RepoFile } from './files.js';
+import { isGotkComponents, isKustomizationFile, isManifestCandidate, MAX_TEXT_BYTES, readRepositoryFiles, readsBackAsWritten, scanInChunks, type RepoFile } from './files.js';
 import { CheckReuse, type CheckRecord } from './check-reuse.js';
 import { BuildFailures, buildFolders, outermostFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
@@ -74,6 +75,8 @@ const BUILD_CONCURRENCY = 4;
 export async function validateRepository(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = resolve(dir);
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) throw inputError(`validate ${dir}: not a folder: give the path of a repository`);
+  // A cache folder someone else owns or may write to is not used at all (cache-file.ts, ownFolder).
+  if (options.cacheDir !== undefined && !(await ownFolder(options.cacheDir))) options = { ...options, cacheDir: undefined };
   const tool = options.cacheDir === undefined ? undefined : await toolIdentity();
   const parseCache = options.cacheDir === undefined ? undefined : await FileParseCache.open(options.cacheDir, tool!);
   const sources = await readSources(root, options, parseCache);
@@ -83,10 +86,10 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     throw inputError(`--cluster ${options.cluster}: there is no folder clusters/${options.cluster} in ${dir}`, clusters.length ? [`clusters: ${clusters.join(', ')}`] : []);
 
   const inputs = new BuildInputs(sources.repo, sources.modelByDir, sources.textOf);
-  const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, sources.hashOf);
+  const cache = options.cacheDir === undefined ? undefined : new FolderBuildCache(options.cacheDir, root, inputs, sources.hashOf, process.env, options.runner ?? runProcess);
   const reuse = options.cacheDir === undefined || !cache ? undefined : new CheckReuse(options.cacheDir, globalInputs(sources, tool!), cache, sources.repo);
   const writeInputs = options.writeOnDemand && inputWriter(options.writeOnDemand, inputs);
-  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request), writeInputs);
+  const builder = new KustomizeBuilder(root, options.runner ?? runProcess, BUILD_CONCURRENCY, cache, (request) => inputs.batchInputs(request), writeInputs, inputs);
   try {
     const { expected, findings: answersFindings } = expectedFromAnswers(sources.texts.find((t) => t.path === ANSWERS_FILE));
     const checkedClusters = options.cluster ? [options.cluster] : clusters;
@@ -298,8 +301,8 @@ const inputWriter =
 async function readSources(root: string, { written, writeOnDemand }: ValidateOptions, parseCache: ParseCache | undefined): Promise<Sources> {
   // A staged tree written on demand: what is read from disk (binary, large or odd text) goes there first.
   if (writeOnDemand && written) await writeOnDemand([...written].filter(([, text]) => !readsBackAsWritten(text)).map(([path]) => path));
-  const { paths, texts, large } = await readRepositoryFiles(root, written, writeOnDemand && written?.keys());
-  const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts));
+  const { paths, texts, large, sizes } = await readRepositoryFiles(root, written, writeOnDemand && written?.keys());
+  const repo = new RepoIndex(paths, sourceIgnoreMatcher(texts), root, sizes);
   const textOf = new Map(texts.map((t) => [t.path, t.text]));
   const hashes = new Map<string, string>();
   const hashOf = (path: string) => {
@@ -314,7 +317,7 @@ async function readSources(root: string, { written, writeOnDemand }: ValidateOpt
   };
   const parse = (f: RepoFile) => parseYamlFile(f.path, f.text, parseCache, parseCache && hashOf(f.path));
   const parsedKustomizations = new Map(texts.filter((f) => isManifestCandidate(f) && isKustomizationFile(f.path)).map((f) => [f.path, parse(f)] as const));
-  const models = [...parsedKustomizations.values()].filter((p) => p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo));
+  const models = [...parsedKustomizations.values()].filter((p) => p.docs[0]).map((p) => readKustomization(p.docs[0]!, repo, (path) => textOf.get(path)));
   return {
     repo,
     texts,
@@ -364,10 +367,9 @@ async function scanLargeFiles(root: string, paths: readonly string[]): Promise<R
 }
 
 /** Checks 1 (YAML), 2 (API versions), 6 (secrets) and the static half of 3: on the files as written. */
-function checkAsWritten({ parsed, objectDocs, texts, models, large }: Repository): Finding[] {
-  const textOf = new Map(texts.map((t) => [t.path, t.text]));
+function checkAsWritten({ parsed, objectDocs, texts, models, large, repo, textOf }: Repository): Finding[] {
   // A large file is never held whole: a secretGenerator reading one needs only whether it is encrypted.
-  const readRepoFile = (path: string) => textOf.get(path) ?? (large.paths.has(path) ? (large.encrypted.has(path) ? 'sops:' : '') : undefined);
+  const readRepoFile = (path: string) => textOf(path) ?? (large.paths.has(path) ? (large.encrypted.has(path) ? 'sops:' : '') : undefined);
   const conflicts = texts.flatMap(checkConflictMarkers);
   // A conflict marker breaks the YAML too: the marker is the one thing to fix, the rest is noise.
   const conflicted = new Set(conflicts.map((f) => f.file));
@@ -378,12 +380,25 @@ function checkAsWritten({ parsed, objectDocs, texts, models, large }: Repository
     ...texts.flatMap(scanTextForTokens),
     ...conflicts,
     ...large.findings,
-    ...objectDocs.flatMap((d) => checkPlainSecret(d) ?? []),
+    ...objectDocs.flatMap((d) => checkPlainSecret(d)),
     ...models.flatMap((m) => checkSecretGenerators(m.source, readRepoFile, (entry) => resolveRepoPath(m.dir, entry) ?? entry)),
     ...models.flatMap((m) => m.findings),
     ...includeCycles(models),
+    ...unreadManifests(repo, textOf),
   ];
 }
+
+/** A manifest the checks could not read (over 8 MiB, or binary) is said to be unchecked, not passed over in silence. */
+const unreadManifests = (repo: RepoIndex, textOf: (path: string) => string | undefined): Finding[] =>
+  [...repo.files]
+    .filter((path) => isManifestCandidate({ path, text: '', inDotDir: path.split('/').slice(0, -1).some((p) => p.startsWith('.')) }) && textOf(path) === undefined)
+    .map((path) => ({
+      severity: 'warning',
+      check: 'yaml',
+      file: path,
+      message: `not checked: ${repo.sizeOf(path) > MAX_TEXT_BYTES ? `${Math.round(repo.sizeOf(path) / 1024 ** 2)} MiB, larger than the 8 MiB validate reads` : 'not text (it holds a NUL byte)'}`,
+      hint: 'split it into smaller manifests, or move it out of the repository',
+    }));
 
 const kubectlMissing = (strict: boolean): Finding => ({
   severity: strict ? 'error' : 'warning',

@@ -39,5 +39,9 @@ export function getPath(value: unknown, path: readonly (string | number)[]): unk
   return node;
 }
 
-/** A Kubernetes Secret: its values are never remembered outside the repository (parse and build caches). */
-export const holdsSecret = (value: unknown): boolean => isMap(value) && value.kind === 'Secret';
+/** `kind: List`, `SecretList`, …: kustomize (kyaml) unwraps any kind ending in List into its `items`. */
+export const isListObject = (value: unknown): value is Record<string, unknown> & { items: unknown[] } =>
+  isMap(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+
+/** A Kubernetes Secret, or a List holding one: its values are never remembered outside the repository (parse and build caches). */
+export const holdsSecret = (value: unknown): boolean => isMap(value) && (value.kind === 'Secret' || (isListObject(value) && value.items.some(holdsSecret)));

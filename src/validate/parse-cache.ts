@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeCacheFile } from '../cache-file.js';
+import { readCacheFile, writeCacheFile } from '../cache-file.js';
 import { survivesJson } from '../plain-data.js';
 
 /**
@@ -51,7 +50,7 @@ export class FileParseCache implements ParseCache {
 
   static async open(cacheDir: string, version: string): Promise<FileParseCache> {
     const cache = new FileParseCache(cacheDir);
-    const text = await readFile(cache.file, 'utf8').catch(() => '');
+    const text = readCacheFile(cache.file) ?? '';
     const lines = text.split('\n');
     // The first line names the tool build (see tool-identity.ts): the bundled `yaml` library may differ between builds.
     if (lines[0] === `${FORMAT}\t${version}`)

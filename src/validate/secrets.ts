@@ -1,5 +1,5 @@
 import type { RepoFile } from './files.js';
-import { isMap, kindOf, objectLabel } from './objects.js';
+import { isListObject, isMap, kindOf, objectLabel } from './objects.js';
 import type { Finding, KubeObject } from './types.js';
 import { lineOfPath, lineStarts } from './yaml.js';
 import type { SourceDoc } from './types.js';
@@ -41,21 +41,22 @@ export function scanTextForTokens(file: RepoFile): Finding[] {
 /** SOPS leaves a top-level `sops` block in every file it encrypts. */
 const isSopsEncrypted = (o: KubeObject) => isMap(o.sops);
 
-/** Check 6b: a Secret with data in plain text. */
-export function checkPlainSecret(source: SourceDoc & { value: KubeObject }): Finding | undefined {
-  const object = source.value;
-  if (kindOf(object) !== 'Secret' || isSopsEncrypted(object)) return undefined;
+/** Check 6b: a Secret with data in plain text, on its own or among the items of a List (kustomize unwraps them). */
+export function checkPlainSecret(source: SourceDoc & { value: KubeObject }, object: KubeObject = source.value, at: readonly (string | number)[] = []): Finding[] {
+  if (isListObject(object) && !isSopsEncrypted(source.value))
+    return object.items.flatMap((item, i) => (isMap(item) ? checkPlainSecret(source, item as KubeObject, [...at, 'items', i]) : []));
+  if (kindOf(object) !== 'Secret' || isSopsEncrypted(source.value)) return [];
   const key = (['stringData', 'data'] as const).find((k) => isMap(object[k]) && Object.keys(object[k] as object).length > 0);
-  if (!key) return undefined;
-  return {
+  if (!key) return [];
+  return [{
     severity: 'error',
     check: 'secrets',
     file: source.file,
-    line: lineOfPath(source, [key]),
+    line: lineOfPath(source, [...at, key]),
     object: objectLabel(object),
     message: `Secret has ${key} in plain text (no sops block)`,
     hint: 'remove the Secret from Git and create it in the cluster, or encrypt it with `sops --encrypt --in-place` (age) and set spec.decryption on the Flux Kustomization',
-  };
+  }];
 }
 
 /** Check 6c: kustomize secretGenerator entries write plain Secrets unless their files are SOPS-encrypted. */

@@ -1,11 +1,12 @@
-import { cp, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { parseAnswers } from '../../src/answers/load.js';
 import { gitCredentialEnv, pushBranch, type GitSession } from '../../src/bootstrap/remote.js';
 import { runProcess } from '../../src/process.js';
+import { resetSealKey, seal } from '../../src/repository/seal.js';
 import { STAGING_PREFIX } from '../../src/repository/write.js';
 import { validateRepository } from '../../src/validate/index.js';
 import { tempDir } from '../support/cli.js';
@@ -234,5 +235,58 @@ describe('validate on a repository whose kustomizations include each other', () 
     const dir = await repoWith({ 'a/kustomization.yaml': kustomization('.') });
     const report = await withinSeconds(validateRepository(dir), 20);
     expect(report.findings.map((f) => f.message)).toContain('kustomization include cycle: a → a');
+  });
+});
+
+describe('the staging seal key is the user’s own', () => {
+  const record = { writes: ['a'], deletes: [] };
+  const context = { realPath: '/repo/.piksel-staging-x', dev: 1, ino: 2 };
+  /** Two runs' seals of one record: equal when both read one stored key, different when each had a key of its own. */
+  const twoRuns = async () => {
+    resetSealKey();
+    const first = await seal(record, context);
+    resetSealKey();
+    return [first, await seal(record, context)];
+  };
+  const saved = { state: process.env.XDG_STATE_HOME, tmp: process.env.TMPDIR };
+  const restore = (name: string, value: string | undefined) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
+  afterEach(() => {
+    restore('XDG_STATE_HOME', saved.state);
+    restore('TMPDIR', saved.tmp);
+    resetSealKey();
+  });
+
+  it('a key planted in a state folder others may write to, or owned by another user, is never used', async () => {
+    const state = await tempDir('piksel-state-');
+    process.env.XDG_STATE_HOME = state;
+    await mkdir(join(state, 'create-piksel-gitops'), { recursive: true });
+    await writeFile(join(state, 'create-piksel-gitops', 'staging.key'), Buffer.alloc(32, 7));
+    await chmod(join(state, 'create-piksel-gitops'), 0o777);
+    const [a, b] = await twoRuns();
+    expect(a).not.toBe(b);
+    if (process.getuid?.() === 0) {
+      await chmod(join(state, 'create-piksel-gitops'), 0o700);
+      await chown(join(state, 'create-piksel-gitops', 'staging.key'), 65534, 65534);
+      const [c, d] = await twoRuns();
+      expect(c).not.toBe(d);
+    }
+  });
+
+  it('with no usable state folder, no key is read from (or left in) the shared temporary folder', async () => {
+    const scratch = await tempDir('piksel-tmp-');
+    await writeFile(join(scratch, 'not-a-folder'), '');
+    process.env.XDG_STATE_HOME = join(scratch, 'not-a-folder');
+    process.env.TMPDIR = scratch;
+    const uid = String(process.getuid?.() ?? 'user');
+    await mkdir(join(scratch, `create-piksel-gitops-${uid}`));
+    await writeFile(join(scratch, `create-piksel-gitops-${uid}`, 'staging.key'), Buffer.alloc(32, 7));
+    const [a, b] = await twoRuns();
+    expect(a).not.toBe(b);
+  });
+
+  it('the user’s own state folder keeps one key across runs', async () => {
+    process.env.XDG_STATE_HOME = await tempDir('piksel-state-');
+    const [a, b] = await twoRuns();
+    expect(a).toBe(b);
   });
 });

@@ -5,7 +5,9 @@ import { BuildInputs } from '../../src/validate/build-cache.js';
 import { KustomizeBuilder, type BuildCache, type BuildOutcome, type InputWriter } from '../../src/validate/builds.js';
 import { runProcess } from '../../src/process.js';
 import { validateRepository, type ValidationReport } from '../../src/validate/index.js';
+import { readKustomization } from '../../src/validate/kustomization-files.js';
 import { RepoIndex } from '../../src/validate/repo-paths.js';
+import { parseYamlFile } from '../../src/validate/yaml.js';
 import { defaultFiles, editDoc, findDoc, FLUX_CLUSTER, isKind, removeRepositories, writeRepository, type Files } from './support.js';
 import { cacheFolders, countingRunner } from '../support/kubectl.js';
 
@@ -44,7 +46,7 @@ describe.concurrent('kustomize build cache', () => {
     expect(hit.stats).toMatchObject({ builds: 0, reusedClusters: 0 });
     expect(hit.stats.cachedBuilds).toBeGreaterThan(0);
     expect(hitRunner.kustomizeRuns).toBe(0);
-    expect((await readdir(join(cacheDir, 'kustomize-build-v1'))).length).toBe(fresh.stats.builds);
+    expect((await readdir(join(cacheDir, 'kustomize-build-v2'))).length).toBe(fresh.stats.builds);
   });
 
   it('builds afresh when an input changes, and reports what the change broke', async () => {
@@ -54,10 +56,11 @@ describe.concurrent('kustomize build cache', () => {
     const first = await validateRepository(dir, { runner: countingRunner(), cacheDir });
     expect(first.ok).toBe(true);
 
-    // One file that several builds read: a kustomization listing a resource that is not there.
+    // One file that several builds read: a kustomization listing a resource kustomize refuses (an object without a name).
     const k = 'infrastructure/controllers/kustomization.yaml';
-    editDoc(files, { file: k, index: 0 }, (doc) => doc.addIn(['resources'], 'ghost-controller.yaml'));
+    editDoc(files, { file: k, index: 0 }, (doc) => doc.addIn(['resources'], 'nameless.yaml'));
     await writeFile(join(dir, k), files.get(k)!);
+    await writeFile(join(dir, 'infrastructure/controllers/nameless.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n');
     const runner = countingRunner();
     const second = await validateRepository(dir, { runner, cacheDir });
     expect(second.ok).toBe(false);
@@ -184,5 +187,13 @@ describe.concurrent('kustomize build cache', () => {
     );
     // The same through the include cycle, from the other end.
     expect([...inputs.closure({ resources: ['lib'] })!].sort()).toEqual([...inputs.closure({ resources: ['app'] })!].sort());
+  });
+
+  it('counts the files an inline plugin configuration names, wherever they are', () => {
+    const repo = new RepoIndex(['app/kustomization.yaml', 'app/a.yaml', 'shared/settings.env']);
+    const text = 'resources:\n  - a.yaml\ngenerators:\n  - |\n    apiVersion: builtin\n    kind: ConfigMapGenerator\n    metadata:\n      name: settings\n    envs:\n      - ../shared/settings.env\n';
+    const model = readKustomization(parseYamlFile('app/kustomization.yaml', text).docs[0]!, repo);
+    expect(model.findings).toEqual([]);
+    expect(new BuildInputs(repo, new Map([['app', model]])).closure({ resources: ['app'] })).toContain('shared/settings.env');
   });
 });

@@ -12,8 +12,11 @@ export interface Prompts {
   select<T extends string>(q: { message: string; options: readonly Choice<T>[]; initialValue?: T }): Promise<T>;
   multiselect<T extends string>(q: { message: string; options: readonly Choice<T>[]; initialValues?: readonly T[]; required?: boolean }): Promise<T[]>;
   confirm(q: { message: string; initialValue?: boolean }): Promise<boolean>;
-  /** Typed without echo (a webhook, a password); empty when the person just presses Enter. */
-  password(q: { message: string }): Promise<string>;
+  /**
+   * Typed without echo (a webhook, a password); empty when the person just presses Enter. A value
+   * `validate` refuses is asked for again in place, its message shown (it must not repeat the value).
+   */
+  password(q: { message: string; validate?: (value: string) => string | undefined }): Promise<string>;
   /** A boxed note (summaries, explanations). */
   note(message: string, title?: string): void;
   /** A heading between groups of questions. */

@@ -57,7 +57,7 @@ describe('create with --yes', () => {
     expect(real.stderr).not.toMatch(/placeholders/);
     const refused = await runCli([join(parent, 'repo'), '--yes', '--bootstrap']);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/certManager\.email 'platform@example\.org' is a placeholder/);
+    expect(refused.stderr).toMatch(/placeholders? cluster development cannot run with: certManager\.email 'platform@example\.org'/);
     expect(await listTree(parent)).toEqual([]);
   });
 

@@ -67,7 +67,7 @@ describe("a project's files, read on another thread", () => {
       await mkdir(join(dir, path, '..'), { recursive: true });
       await writeFile(join(dir, path), text);
     }
-    const files = await readProjectFiles(dir);
+    const { files } = await readProjectFiles(dir);
     expect([...files.keys()].sort()).toEqual(['.env', 'README.md', 'apps/base/odd name ünï.yaml', 'clusters/development/apps.yaml']);
     expect(files.get('apps/base/odd name ünï.yaml')).toBe('a: 1\n');
     expect(files.get('README.md')).toBe(FILES.get('README.md'));

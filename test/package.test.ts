@@ -32,7 +32,8 @@ describe('the published package', () => {
     const checkout = join(await tempDir('piksel-checkout-'), 'create-piksel-gitops');
     await cp(REPO_ROOT, checkout, { recursive: true, filter: (path) => !/^(node_modules|dist|\.git)$/.test(relative(REPO_ROOT, path)) });
     await symlink(join(REPO_ROOT, 'node_modules'), join(checkout, 'node_modules'));
-    const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: checkout });
+    // Its own temp folder: the build's tools keep caches there (tsx's tsx-<uid>/), gone with the test's.
+    const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: checkout, env: { TMPDIR: await tempDir('piksel-pack-tmp-') } });
     // prepack (the build) prints its progress first; the report is the JSON array after it.
     const [result] = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as PackResult[];
     const tarball = join(out, result!.filename);

@@ -73,7 +73,7 @@ describe('re-run', () => {
 
   it('refuses a dirty tree unless --allow-dirty, and says why', async () => {
     const dir = await generate();
-    await edit(dir, 'README.md', '# piksel-gitops', '# our platform');
+    await edit(dir, 'README.md', '# repo', '# our platform');
     const refused = await runMain([dir]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/uncommitted changes.*reviewed and undone.*--allow-dirty/);
@@ -96,7 +96,7 @@ describe('re-run', () => {
     expect(edge).toContain('interval: 6h # ours');
     expect(edge).toContain('  timeout: 10m\n');
     expect(run.stderr).toMatch(/M infrastructure\/controllers\/cert-manager\.yaml\s+merged/);
-    expect(await git(dir, 'log', '-1', '--format=%s')).toMatch(/^Upgrade piksel-gitops/);
+    expect(await git(dir, 'log', '-1', '--format=%s')).toMatch(/^Upgrade repo to /);
     expect(await git(dir, 'status', '--porcelain')).toBe('');
   });
 

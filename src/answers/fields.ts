@@ -8,6 +8,12 @@ import * as f from './formats.js';
 export const matching = (format: f.Format) =>
   z.string({ error: `expected text: ${format.hint}` }).regex(format.pattern, { error: (iss) => `'${String(iss.input)}' is not valid: ${format.hint}` });
 
+/** A whole number in a range; out of range, the line names the range (not zod's "Too small: expected number to be >=1"). */
+export const wholeNumber = (min: number, max: number, what: string) => {
+  const error = (iss: { input?: unknown }) => `${String(iss.input)} is not ${what}: use a whole number from ${min} to ${max}`;
+  return z.coerce.number().int().min(min, { error }).max(max, { error });
+};
+
 export const duration = (fallback: string) =>
   matching(f.DURATION)
     .refine((v) => f.durationProblem(v) === undefined, { error: (iss) => `'${String(iss.input)}' ${f.durationProblem(String(iss.input))}` })

@@ -128,6 +128,11 @@ export function describeIssue(issue: z.ZodError['issues'][number], raw?: unknown
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${pathOf(issue.path)}: is required`;
   if (issue.code === 'invalid_type')
     return `${pathOf(issue.path)}: expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${echo(givenAt(raw, issue.path) ?? issue.input)}`;
+  // zod's own words for a choice ("Invalid option: expected one of …"); a schema's own message stays.
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
+    const given = givenAt(raw, issue.path) ?? issue.input;
+    return `${pathOf(issue.path)}: ${given === undefined ? '' : `${echo(given)} is not valid: `}use one of ${issue.values.map(String).join(', ')}`;
+  }
   // A bad key of a map (node labels): the inner issue has the useful words.
   if (issue.code === 'invalid_key' && issue.issues[0]) return `${pathOf(issue.path)}: ${issue.issues[0].message}`;
   return `${pathOf(issue.path)}: ${issue.message}`.replace(/\r?\n/g, '\\n'); // one line, even for a value with a newline
@@ -141,6 +146,7 @@ const TYPE_WORDS: Record<string, string> = {
   string: 'text',
   array: 'a list',
   object: 'a group of answers',
+  record: 'key: value pairs',
 };
 
 /** The value as given, short, as YAML would show it. */

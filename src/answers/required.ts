@@ -11,8 +11,9 @@ export const getAt = (tree: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Tree)[key] : undefined), tree);
 
 export function missingRequiredAnswers(raw: Tree): string[] {
-  const required = ['repository.owner', 'clusters.0.domain', 'certManager.email', 'database.host'];
-  if (getAt(raw, 'repository.provider') === 'git') required.push('repository.url');
+  const required = ['clusters.0.domain', 'certManager.email', 'database.host'];
+  // A plain git server is reached by its URL; the owner names an account on the hosted services.
+  required.unshift(getAt(raw, 'repository.provider') === 'git' ? 'repository.url' : 'repository.owner');
   return required.filter((path) => getAt(raw, path) === undefined);
 }
 

@@ -22,7 +22,7 @@ export const didYouMean = (given: string, known: Iterable<string>) => {
   return name ? `did you mean ${name}? ` : '';
 };
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

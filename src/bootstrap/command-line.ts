@@ -22,8 +22,19 @@ export function showCommand(c: ShownCommand): string {
   return `${env}${[c.command, ...c.args].map(shellQuote).join(' ')}${stdin}`;
 }
 
-/** Masks every secret value in text (child output, error messages) before a person sees it. */
-export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((out, value) => out.split(value).join(REDACTED), text);
+/**
+ * The ways a value can come back in a tool's output: as given; JSON-escaped (`"` and `\` in a
+ * password appear as `\"` and `\\` when kubectl echoes the object it was sent), also as Go's
+ * encoder writes it (`<`, `>`, `&` as \u003c…); and base64, as a Secret's `data` holds it.
+ */
+function encodings(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const goJson = json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [value, json, goJson, Buffer.from(value, 'utf8').toString('base64')];
+}
+
+/** Masks every secret value, in each of its encodings, in text (child output, error messages) before a person sees it. */
+export function redactor(secrets: Iterable<string | undefined>): (text: string) => string {
+  const forms = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= 4).flatMap(encodings))].sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((out, form) => out.split(form).join(REDACTED), text);
 }

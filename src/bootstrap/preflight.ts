@@ -4,6 +4,7 @@ import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
+import { shellQuote } from './command-line.js';
 import { inputError, isPikselError, stepError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 
@@ -111,22 +112,36 @@ export function lastLines(output: string, count = 10): string[] {
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
 
+/** What a placeholder keeps from working, said beside it in the refusal. */
+function placeholderHarm(path: string): string {
+  if (path === 'certManager.email') return "Let's Encrypt needs an address you read";
+  if (path.endsWith('.domain')) return 'the DNS domain the apps are served under';
+  return 'the PostgreSQL server db-proxy connects to';
+}
+
+/** The placeholders bootstrapping `cluster` would deploy: the shared answers' and the cluster's own. */
+export function clusterPlaceholders(answers: Answers, cluster: ClusterAnswers): { readonly path: string; readonly value: string }[] {
+  const own = `clusters.${answers.clusters.findIndex((c) => c.name === cluster.name)}.`;
+  return placeholderAnswers(answers).filter((p) => !p.path.startsWith('clusters.') || p.path.startsWith(own));
+}
+
+/** The command that replaces them: create, run again in the repository, updates it. */
+const placeholderFix = (placeholders: readonly { path: string }[], dir: string): string =>
+  `npx create-piksel-gitops ${shellQuote(dir)} ${placeholders.map((p) => `--set ${p.path}=…`).join(' ')}`;
+
 /**
- * Placeholders left from the defaults would give Let's Encrypt an address nobody reads and
- * ingresses a domain nobody owns: refuse them before anything runs (exit 2).
+ * Placeholders left from the defaults would give Let's Encrypt an address nobody reads, ingresses
+ * a domain nobody owns and db-proxy a server that does not exist: refuse them all at once, before
+ * anything runs (exit 2), with the one command that replaces them.
  */
-export function checkPlaceholders(answers: Answers, cluster: ClusterAnswers): void {
-  // The same list generation reports; bootstrap refuses the two no cluster can run with.
-  const found = new Map(placeholderAnswers(answers).map((p) => [p.path, p.value]));
-  const email = found.get('certManager.email');
-  if (email !== undefined)
-    throw inputError(
-      `certManager.email '${email}' is a placeholder: Let's Encrypt needs an address you read; set it (e.g. --set certManager.email=platform@your-domain), upgrade the repository and re-run`,
-    );
-  if (found.has(`clusters.${answers.clusters.findIndex((c) => c.name === cluster.name)}.domain`))
-    throw inputError(
-      `cluster ${cluster.name} has the placeholder domain '${cluster.domain}': set the DNS domain its apps are served under (clusters.N.domain), upgrade the repository and re-run`,
-    );
+export function checkPlaceholders(answers: Answers, cluster: ClusterAnswers, dir = '.'): void {
+  const found = clusterPlaceholders(answers, cluster);
+  if (found.length === 0) return;
+  throw inputError(
+    `${found.length === 1 ? 'an answer is a placeholder' : `${found.length} answers are placeholders`} cluster ${cluster.name} cannot run with: ` +
+      `${found.map((p) => `${p.path} '${p.value}' (${placeholderHarm(p.path)})`).join(', ')}: ` +
+      `set ${found.length === 1 ? 'it' : 'them'} with \`${placeholderFix(found, dir)}\` (it updates the repository), then bootstrap again`,
+  );
 }
 
 /** What an EKS cluster must already run for the generated apps: volumes, load balancers, DNS records. */

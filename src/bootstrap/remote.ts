@@ -143,23 +143,60 @@ export function maskCredentials(url: string): string {
   });
 }
 
-export type PushOutcome = 'pushed' | 'remote-unreachable';
+/** The hosted repository: there (maybe empty), or definitely not there yet. */
+export type RemoteState = 'exists' | 'missing';
 
 /**
- * Pushes branch to origin. A push rejected by an existing remote branch (bootstrap's commits from
- * an earlier run, a README made by the host) is rebased and retried; a remote that cannot be
- * reached (not created yet, or no access) is reported back, so bootstrap can create it first.
+ * What git prints when the host answered that there is no such repository (or none these
+ * credentials may see, which hosts do not tell apart): GitHub's and Gitea's "Repository not found",
+ * git's "repository '…' not found" for an HTTP 404, GitLab's "project you were looking for could
+ * not be found", and "does not appear to be a git repository" from SSH servers and local paths.
+ * Anything else (a name that does not resolve, a refused connection, a TLS or proxy error, a
+ * password prompt) says nothing about whether the repository exists.
  */
-export async function pushBranch(session: GitSession, branch: string): Promise<{ outcome: PushOutcome; output: string[] }> {
+const NOT_FOUND = [/repository not found/i, /repository '[^']*' not found/i, /project you were looking for could not be found/i, /does not appear to be a git repository/i];
+
+/** origin's URL as configured, when dir is a repository of its own that has one. */
+async function configuredOrigin(session: GitSession): Promise<string | undefined> {
+  const git = gitIn(session);
+  const top = await git('rev-parse', '--show-toplevel');
+  if (top.exitCode !== 0 || top.stdout.trim() !== (await realpath(session.dir))) return undefined;
+  const url = await git('config', '--get', 'remote.origin.url');
+  return url.exitCode === 0 && url.stdout.trim() !== '' ? url.stdout.trim() : undefined;
+}
+
+/**
+ * Preflight, read-only: does the repository bootstrap will push to exist? (origin when it is set,
+ * else the answers' URL.) Only a definite "not found" lets flux bootstrap create it; any other
+ * failure stops here, before anything changes.
+ */
+export async function probeRemote(session: GitSession, expectedUrl: string): Promise<RemoteState> {
+  const url = (await configuredOrigin(session)) ?? expectedUrl;
+  const probe = await gitIn(session, true)('ls-remote', '--heads', url);
+  if (probe.exitCode === 0) return 'exists';
+  if (NOT_FOUND.some((pattern) => pattern.test(probe.stderr))) return 'missing';
+  const cause = session.redact(probe.stderr.trim().split('\n').at(-1)?.replace(/^fatal: /, '') ?? '') || `git exit ${probe.exitCode}`;
+  throw stepError(
+    `could not reach ${maskCredentials(url)} (${cause}): check your network, the host name and your credentials, then re-run; nothing was pushed or installed`,
+    gitOutput(session, probe),
+  );
+}
+
+/**
+ * Pushes branch to origin, when the hosted repository exists. A push rejected by an existing
+ * remote branch (bootstrap's commits from an earlier run, a README made by the host) is rebased
+ * and retried; any other failure stops. A missing repository is left for flux bootstrap to create.
+ */
+export async function pushBranch(session: GitSession, branch: string, remote: RemoteState = 'exists'): Promise<{ outcome: 'pushed' | 'deferred' }> {
+  if (remote === 'missing') return { outcome: 'deferred' };
   const git = gitIn(session, true);
   const push = await git('push', '--set-upstream', 'origin', branch);
-  if (push.exitCode === 0) return { outcome: 'pushed', output: [] };
+  if (push.exitCode === 0) return { outcome: 'pushed' };
   const probe = await git('ls-remote', '--heads', 'origin', branch);
-  if (probe.exitCode !== 0) return { outcome: 'remote-unreachable', output: gitOutput(session, push) };
-  if (probe.stdout.trim() === '')
-    throw stepError(`git push to origin ${branch} failed: check that your credentials may push to the repository, then re-run`, gitOutput(session, push));
+  if (probe.exitCode !== 0 || probe.stdout.trim() === '')
+    throw stepError(`git push to origin ${branch} failed: check your network and that your credentials may push to the repository, then re-run`, gitOutput(session, push));
   await pullRebaseAndPush(session, branch);
-  return { outcome: 'pushed', output: [] };
+  return { outcome: 'pushed' };
 }
 
 /** Puts the local commits on top of origin's branch (bootstrap's commits) and pushes. */

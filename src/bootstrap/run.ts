@@ -9,6 +9,7 @@ import type { ProcessRunner } from '../process.js';
 import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, reportSecrets, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
+import { planGroups, rotationTargets } from '../secrets/plan.js';
 import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
 import { commitMessage } from '../repository/git.js';
 import { scopedRunner } from './child-env.js';
@@ -16,7 +17,7 @@ import type { Prompts } from '../prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
 import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
-import { ensureCommitted, ensureOrigin, gitCredentialEnv, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, tokenUsername, type GitSession } from './remote.js';
+import { ensureCommitted, ensureOrigin, gitCredentialEnv, probeRemote, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, tokenUsername, type GitSession, type RemoteState } from './remote.js';
 import { FLUX_OPERATOR, fluxInstanceApplyArgs, fluxInstanceManifest, fluxInstanceVersion, fluxInstanceWaitArgs, operatorInstallArgs, operatorSyncUrl, PULL_SECRET } from './operator.js';
 import { secretManifest } from '../secrets/kubectl.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
@@ -26,11 +27,12 @@ import { parseDuration, type Clock } from '../status/watch.js';
 import { FLUX_AND_WORKLOADS } from '../status/kubectl.js';
 
 /**
- * Bootstrap, step by step: preflight (placeholders, flux, token, kube context confirmed, flux
- * check --pre, the context not another cluster's nor syncing another path, cloud prerequisites,
- * which Secrets exist and the outside facts for missing ones) → commit → origin → push → flux
- * bootstrap → pull/rebase + push → Secrets (create what is missing, rotate what --rotate names) →
- * wait until the platform is healthy (unless --no-wait). Every process goes through the one runner, each tool with its own
+ * Bootstrap, step by step: preflight (placeholders, flux, token, kube context, the hosted
+ * repository reachable or definitely missing, the context confirmed, flux check --pre, the
+ * context not another cluster's nor syncing another path, cloud prerequisites, which Secrets
+ * exist and the outside facts for missing ones) → commit → origin → push → flux bootstrap →
+ * pull/rebase + push → Secrets (create what is missing, rotate what --rotate names) → wait until
+ * the platform is healthy (unless --no-wait). Every process goes through the one runner, each tool with its own
  * environment allow-list; secret values travel only on stdin (or as flux's token, in its env).
  */
 export interface BootstrapDeps {
@@ -115,8 +117,10 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.prompts !== undefined);
-  checkPlaceholders(target.answers, target.cluster);
+  checkPlaceholders(target.answers, target.cluster, target.shownDir);
   if (options.method === 'operator') operatorSyncUrl(repositoryRemoteUrl(target.answers.repository));
+  // --rotate names are checked before anything runs, in a dry run too (exit 2, as the real run's lookups would).
+  planGroups(secretInventory(target.answers), () => false, rotationTargets(secretInventory(target.answers), options.rotate ?? []));
   // The cluster's own context (clusters[].context) unless --context says otherwise.
   options = { ...options, context: options.context ?? target.cluster.context };
   return options.dryRun ? planBootstrap(target, options, deps) : executeBootstrap(target, options, deps);
@@ -141,6 +145,7 @@ interface BootstrapRun {
   facts?: Awaited<ReturnType<typeof collectOutsideFacts>>;
   redact: (text: string) => string;
   session?: GitSession;
+  remote?: RemoteState;
   origin?: Awaited<ReturnType<typeof ensureOrigin>>;
   push?: Awaited<ReturnType<typeof pushBranch>>;
   secrets?: SecretsReport;
@@ -187,6 +192,28 @@ const localChecks: BootstrapStep = {
   },
 };
 
+/**
+ * Preflight, read-only: the hosted repository answers (or says it does not exist, and flux
+ * bootstrap will create it). A name that does not resolve, a refused connection or refused
+ * credentials stop here, before anything changes.
+ */
+const remoteCheck: BootstrapStep = {
+  describe: ({ remoteUrl }) => [git(['ls-remote', '--heads', remoteUrl], "origin's URL instead, when origin is set")],
+  run: async (b) => {
+    const repo = b.target.answers.repository;
+    b.session = {
+      run: b.run,
+      dir: b.target.dir,
+      redact: (text) => b.redact(text),
+      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.prompts ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
+    };
+    b.redact = redactor([b.token]);
+    b.remote = await probeRemote(b.session, b.remoteUrl);
+    if (b.remote === 'missing' && repo.provider === 'git')
+      throw stepError(`the repository ${b.remoteUrl} does not exist (or these credentials cannot see it): create the (empty) repository on your Git server and check your credentials, then re-run`);
+  },
+};
+
 /** The context is this cluster's: not bound to another, and Flux there (if any) syncs this path and repository. */
 const contextBinding: BootstrapStep = {
   describe: ({ context }) => [
@@ -214,7 +241,7 @@ const clusterChecks: BootstrapStep = {
       });
       if (!ok) throw cancelled();
     } else b.deps.reporter.info(`kubectl context: ${context}`);
-    await checkClusterPrerequisites(b.run, context, (t) => redactor([b.token])(t));
+    await checkClusterPrerequisites(b.run, context, b.redact);
     b.deps.reporter.success(`flux check --pre passed for context ${context}`);
     if (cluster.cloud !== 'aws') return;
     const missing = await checkAwsPrerequisites(b.run, context);
@@ -257,13 +284,7 @@ const publish: BootstrapStep = {
   run: async (b) => {
     const repo = b.target.answers.repository;
     const { reporter } = b.deps;
-    const session: GitSession = {
-      run: b.run,
-      dir: b.target.dir,
-      redact: b.redact,
-      remoteEnv: { ...gitCredentialEnv(repo, b.variable, b.env), ...(b.deps.prompts ? {} : { GIT_TERMINAL_PROMPT: '0' }) },
-    };
-    b.session = session;
+    const session = b.session!;
     const local = await ensureCommitted(session, repo.branch, COMMIT_MESSAGE(repo.name));
     if (local.committed) reporter.success(`committed the repository on branch ${repo.branch}`);
     if (local.dirty) reporter.warn('uncommitted changes in the repository are not pushed and will not reach the cluster: commit them and re-run');
@@ -271,13 +292,9 @@ const publish: BootstrapStep = {
     b.origin = origin;
     if (origin.added) reporter.success(`origin set to ${origin.url}`);
     if (origin.differs) reporter.warn(`origin is ${origin.url}, but flux bootstrap will use ${b.remoteUrl} (from the answers): make sure they are the same repository`);
-    const push = await pushBranch(session, repo.branch);
-    b.push = push;
-    if (push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
-    else if (repo.provider === 'git')
-      throw stepError(`could not push to ${origin.url}: create the (empty) repository on your Git server and check your credentials, then re-run`, push.output);
-    else
-      reporter.info(`origin is not reachable yet (${push.output[0] ?? 'git push failed'}): flux bootstrap will create ${b.remoteUrl}, then the repository is pushed on top`);
+    b.push = await pushBranch(session, repo.branch, b.remote!);
+    if (b.push.outcome === 'pushed') reporter.success(`pushed ${repo.branch} to origin`);
+    else reporter.info(`the hosted repository does not exist yet: flux bootstrap will create ${b.remoteUrl}, then the repository is pushed on top`);
   },
 };
 
@@ -369,7 +386,16 @@ const platformWait: BootstrapStep = {
 };
 
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
-const INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
+const INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, remoteCheck, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
+
+/** --method operator: the repository must exist, for the operator creates none (checked before the cluster is touched). */
+const operatorRemote: BootstrapStep = {
+  describe: () => [],
+  run: async (b) => {
+    if (b.remote === 'missing')
+      throw stepError(`${b.remoteUrl} does not exist (or these credentials cannot see it), and the Flux Operator does not create repositories: create it (empty), check the token, then re-run`);
+  },
+};
 
 /** --method operator: the Flux Operator from its release manifest, waited for until it runs. */
 const operatorInstall: BootstrapStep = {
@@ -377,7 +403,7 @@ const operatorInstall: BootstrapStep = {
   run: async (b) => {
     // Unlike flux bootstrap, the operator creates no repository: the branch must be there to sync.
     if (b.push!.outcome !== 'pushed')
-      throw stepError(`could not push to ${b.remoteUrl}: the Flux Operator does not create repositories: create it (empty), check the token, then re-run`, b.push!.output);
+      throw stepError(`${b.remoteUrl} was not pushed to, and the Flux Operator does not create repositories: create it (empty), check the token, then re-run`);
     for (const args of operatorInstallArgs(b.context!)) {
       const result = await b.run('kubectl', args, { timeoutMs: 6 * 60_000 });
       if (result.exitCode !== 0)
@@ -416,7 +442,7 @@ const fluxInstance: BootstrapStep = {
 };
 
 /** The operator method, in order: the same checks and publishing, then the operator instead of flux bootstrap. */
-const OPERATOR_INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, clusterChecks, contextBinding, secretLookups, publish, operatorInstall, fluxInstance, secretApplies];
+const OPERATOR_INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, remoteCheck, operatorRemote, clusterChecks, contextBinding, secretLookups, publish, operatorInstall, fluxInstance, secretApplies];
 
 const installStepsFor = (options: BootstrapOptions) => (options.method === 'operator' ? OPERATOR_INSTALL_STEPS : INSTALL_STEPS);
 
@@ -552,16 +578,16 @@ function bootstrapFailure(
   target: BootstrapTarget,
   options: Pick<BootstrapOptions, 'context'>,
   output: readonly string[],
-  push: { outcome: string; output: string[] },
+  push: { outcome: 'pushed' | 'deferred' },
   context: string,
   variable: string | undefined,
 ): Error {
   const text = output.join('\n');
   const cause = fluxFailure(text) ?? 'no output';
   const hint = FAILURE_HINTS.find(([pattern]) => pattern.test(text))?.[1]({ branch: target.answers.repository.branch, context, variable });
-  const pushNote = push.outcome === 'pushed' ? [] : ['the repository was not pushed yet (origin was not reachable before bootstrap):', ...push.output.map((l) => `  ${l}`)];
+  const pushNote = push.outcome === 'pushed' ? [] : ['the repository was not pushed yet (the hosted repository did not exist before bootstrap)'];
+  // flux's lines were shown as they came (its live log, or a line each): not again here.
   return stepError(`flux bootstrap failed: ${cause}`, [
-    ...lastLines(text).map((l) => `│ ${l}`),
     ...pushNote,
     `next: ${hint ?? 'fix the cause above'}; the repository is committed and unchanged, and bootstrap is idempotent, so re-run: ${rerunCommand(target, options)}`,
   ]);

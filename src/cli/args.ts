@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nearestName } from '../answers/suggest.js';
+import { editDistance, nearestName } from '../answers/suggest.js';
 import type { CliOptions, Command } from '../commands/options.js';
 import { inputError } from '../errors.js';
 
@@ -58,6 +59,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       throw inputError(`no help for '${topic}': commands are create, ${COMMANDS.join(', ')} (see --help)`);
   }
   const command = COMMANDS.includes(positionals[0] as Command) ? (positionals.shift() as Command) : 'create';
+  if (command === 'create' && !helpAsked && positionals[0] !== undefined) refuseMistypedCommand(positionals[0]);
   if (helpAsked && positionals[0] === 'create') positionals.shift();
   if (positionals.length > 1) throw inputError(`unexpected argument '${positionals[1]}': give at most one folder (see --help)`);
   if (v.bootstrap && v['no-bootstrap']) throw inputError('--bootstrap and --no-bootstrap contradict each other: pass one');
@@ -94,8 +96,24 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   };
 }
 
+/**
+ * `valdiate` would otherwise ask where to host a new repository in ./valdiate. A bare word a
+ * couple of edits from a command, naming nothing that exists, is taken for that command mistyped;
+ * `./valdiate` (a path) or an existing folder is still a folder.
+ */
+function refuseMistypedCommand(word: string): void {
+  if (!/^[a-z][a-z-]*$/i.test(word) || existsSync(word)) return;
+  const near = [...COMMANDS, 'help']
+    .map((command) => ({ command, distance: editDistance(word.toLowerCase(), command) }))
+    .filter((c) => c.distance <= Math.min(2, word.length - 2))
+    .sort((a, b) => a.distance - b.distance);
+  const meant = near[0]?.command;
+  if (meant) throw inputError(`'${word}' is not a command: did you mean ${meant}? (to create a repository in a folder of that name, write ./${word})`);
+}
+
+/** Each command lists the codes it can return: only create (an upgrade) leaves conflicts (3). */
 const EXIT_CODES_TEXT = `Exit codes: 0 done, 1 a step failed, 2 bad input (nothing written), 3 upgrade left conflicts,
-4 not Ready yet (status, bootstrap's wait), 130 cancelled.`;
+130 cancelled.`;
 
 /** `--help`, and `help` / `help create`: the tool's usage and the create options. */
 export const HELP = `create-piksel-gitops: a Flux CD GitOps repository for the Piksel platform
@@ -159,8 +177,11 @@ Exit codes: 0 valid, 1 errors found, 2 bad input.`,
 Usage
   create-piksel-gitops bootstrap [dir] --cluster NAME
 
-Checks flux, kubectl, the kube context and the git token first (all at once), commits and pushes
-the repository, creates the missing Secrets, then runs flux bootstrap with --path=clusters/NAME.
+In order: checks flux, the git token and the kube context (all at once); asks you to confirm the
+context and runs flux check --pre; checks that Flux on that context syncs no other repository or
+path; looks up which Secrets exist (asking now for the values only you have); commits and pushes
+the repository; runs flux bootstrap with --path=clusters/NAME; pulls the commit flux made; creates
+the missing Secrets; then waits until every Kustomization is Ready (unless --no-wait).
 
 Options
       --cluster NAME     the cluster to bootstrap (needed when the repository has several)
@@ -177,7 +198,8 @@ Options
       --json             machine-readable summary on stdout
   -h, --help             this help
 
-${EXIT_CODES_TEXT}`,
+Exit codes: 0 done (and Ready, when it waited), 1 a step failed or the platform did, 2 bad input,
+4 not every Kustomization Ready when the wait ran out, 130 cancelled.`,
   secrets: `create-piksel-gitops secrets: create a cluster's missing Secrets
 
 Usage
@@ -196,7 +218,7 @@ Options
       --json             machine-readable summary on stdout
   -h, --help             this help
 
-${EXIT_CODES_TEXT}`,
+Exit codes: 0 done, 1 a step failed (or --check found a Secret missing), 2 bad input, 130 cancelled.`,
   status: `create-piksel-gitops status: what the cluster reports, layer by layer, app by app
 
 Usage

@@ -16,6 +16,7 @@ export { checkBootstrapUsage } from '../bootstrap/run.js';
 
 /** `create-piksel-gitops bootstrap [dir] --cluster NAME`: bootstrap a cluster of a generated repository. */
 export async function bootstrapCommand(options: CliOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
+  refuseAnswers(options);
   const dir = resolve(options.dir);
   const target = await inspectTarget(dir);
   if (target.kind !== 'generated')
@@ -36,6 +37,19 @@ export async function runBootstrapAfterCreate(
   deps: BootstrapDeps,
 ): Promise<BootstrapSummary> {
   return runBootstrap({ dir: resolve(dir), shownDir: options.dir, answers, cluster: chooseCluster(answers, clusterName) }, options, deps);
+}
+
+/**
+ * bootstrap and secrets read the answers the repository stores: --set or --answers would be
+ * ignored, so they are refused, pointing at create, which changes the answers and the files together.
+ */
+export function refuseAnswers(options: Pick<CliOptions, 'command' | 'dir' | 'sets' | 'answersFile'>): void {
+  const given = [...options.sets.map((s) => `--set ${shellQuote(s)}`), ...(options.answersFile === undefined ? [] : [`--answers ${shellQuote(options.answersFile)}`])];
+  if (given.length === 0) return;
+  throw inputError(
+    `${options.command} takes no ${options.sets.length > 0 ? '--set' : '--answers'}: it uses the answers stored in the repository; ` +
+      `change them with \`npx create-piksel-gitops ${shellQuote(options.dir)} ${given.join(' ')}\` (it updates the repository), then run ${options.command} again`,
+  );
 }
 
 /** --cluster, else the only cluster; with several and none named, exit 2 naming the choices. */

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { realpath, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { applySets, mergeAnswers, parseAnswers, readAnswersFile } from '../answers/load.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { applySets, mergeAnswers, parseAnswers, parseAnswersText } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
 import { keepEdgeWhileMoving } from '../answers/sections/ingress.js';
 import type { Answers } from '../answers/schema.js';
+import { DNS_LABEL, REPOSITORY_NAME } from '../answers/formats.js';
 import type { CliOptions } from './options.js';
 import type { Prompts } from '../prompts.js';
 import { askFolder, askOpenAnswers, confirmPlan, finish, withProgress } from '../interactive/dialogue.js';
@@ -16,7 +17,8 @@ import { renderRepository, type RenderResult } from '../render/index.js';
 import { bundledTemplatesDir, loadTemplates } from '../render/templates.js';
 import type { Reporter } from '../reporter.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
-import { assertClean, inspectTarget, readProjectFiles, type TargetState } from '../project/open.js';
+import { readWholeFile } from '../project/read.js';
+import { assertClean, inspectTarget, readProjectFiles, type ProjectFiles, type TargetState } from '../project/open.js';
 import { applyPlan, recoverInterruptedUpdate, removeAbandonedCreations } from '../repository/write.js';
 import { baseFileText, rememberBase } from '../project/base.js';
 import { planUpgrade, type UpgradePlan } from '../upgrade/plan.js';
@@ -29,6 +31,8 @@ import { checkPlaceholders } from '../bootstrap/preflight.js';
 import { validateStaged } from './validate.js';
 import { defaultCacheDir } from '../validate/index.js';
 import { abortable } from '../interactive/progress.js';
+import { completed } from '../interactive/answer-paths.js';
+import { selectComponents } from '../catalog/selection.js';
 import type { CommandDeps } from './deps.js';
 
 export interface CreateDeps extends CommandDeps {
@@ -54,6 +58,8 @@ type Raw = Record<string, unknown>;
 /** `--cluster NAME` for a cluster the answers do not have yet adds it; its other answers default. */
 function withCluster(raw: Raw, name: string | undefined): Raw {
   if (!name) return raw;
+  // Named by the flag, not as clusters.2.name: the person typed --cluster, not a list index.
+  if (!DNS_LABEL.pattern.test(name)) throw inputError(`--cluster ${name}: not a valid cluster name: ${DNS_LABEL.hint} (it becomes clusters/<name>/)`);
   if (!Array.isArray(raw.clusters)) return { ...raw, clusters: [{ name }] }; // a new repository's first cluster
   const clusters = raw.clusters as Raw[];
   if (clusters.some((c) => c.name === name)) return raw;
@@ -67,16 +73,18 @@ export async function resolveAnswers(
   prompts?: Prompts,
 ): Promise<{ answers: Answers; bootstrap?: boolean }> {
   const stored = target.kind === 'generated' ? target.storedAnswers : {};
-  const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
+  const fromFile = options.answersFile ? await answersFromFile(options.answersFile) : {};
   // A changed edge keeps the old one beside it until the person takes it off the list.
   const given = keepEdgeWhileMoving(stored, applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets));
-  const answers = parseAnswers(given); // bad flags or files fail before any question
+  parseAnswers(given); // bad flags or files fail before any question
   const rerun = target.kind === 'generated';
-  if (options.yes) return { answers };
+  // A default, not an answer: the question is still asked, with the folder's name offered.
+  const withDefaults = rerun ? given : mergeAnswers(folderDefaults(options.dir), given);
+  if (options.yes) return { answers: parseAnswers(withDefaults) };
   if (prompts) {
     // Bootstrap is offered for a new repository or a cluster being added, not for every re-run.
     const askBootstrap = options.bootstrap === undefined && !options.dryRun && options.git && (!rerun || options.cluster !== undefined);
-    const asked = await askOpenAnswers(prompts, given, { rerun, askBootstrap });
+    const asked = await askOpenAnswers(prompts, given, { rerun, askBootstrap, defaults: withDefaults });
     return { answers: parseAnswers(asked.raw), bootstrap: asked.bootstrap };
   }
   const missing = rerun ? newAnswers(given) : missingRequiredAnswers(given);
@@ -86,7 +94,24 @@ export async function resolveAnswers(
         ? `answers this re-run still needs: ${missing.join(', ')}: pass --yes to take their defaults, or --set KEY=VALUE`
         : `missing answers: ${missing.join(', ')}: pass --answers FILE or --set KEY=VALUE for each, or --yes to take the defaults`,
     );
-  return { answers };
+  return { answers: parseAnswers(withDefaults) };
+}
+
+/** A new repository is named after its folder, when the folder's name is a valid repository name. */
+function folderDefaults(dir: string): Raw {
+  const name = basename(resolve(dir));
+  return REPOSITORY_NAME.pattern.test(name) ? { repository: { name } } : {};
+}
+
+/** `--answers FILE`: a regular file of a sensible size (a FIFO would wait for ever, /dev/zero never ends). */
+async function answersFromFile(path: string): Promise<Raw> {
+  const label = `--answers ${path}`;
+  const text = await readWholeFile(path).catch(() => {
+    throw inputError(`${label}: cannot read the file: check the path`);
+  });
+  if (typeof text !== 'string')
+    throw inputError(`${label}: ${text.why.replace(/^is /, '')}: ${text.kind === 'large' ? 'answers take a few KB: check the path' : 'save the answers to a file and pass its path'}`);
+  return parseAnswersText(text, label);
 }
 
 /**
@@ -135,7 +160,7 @@ interface CreateRun {
   summary?: Omit<CreateSummary, 'mode' | 'committed'>;
   done?: CreateSummary;
   /** A generated repository's files, being read since the folder was opened. */
-  filesRead?: Promise<Map<string, string>>;
+  filesRead?: Promise<ProjectFiles>;
   /** A generated repository's git state, checked (assertClean) since the folder was opened. */
   gitState?: Promise<void>;
 }
@@ -200,12 +225,23 @@ const render: CreateStep = async (c) => {
     notes: result.selection.notes,
     secrets: result.secrets,
   };
-  for (const note of result.selection.notes) deps.reporter.info(`note: ${note}`);
+  for (const note of newNotes(result.selection.notes, c.target!)) deps.reporter.info(`note: ${note}`);
   const placeholders = placeholderAnswers(answers);
   if (placeholders.length > 0)
     deps.reporter.warn(`placeholders in the answers (fine to look around; bootstrap refuses them): ${placeholders.map((p) => `${p.path} (${p.value})`).join(', ')}`);
-  if (options.bootstrap && !options.dryRun) checkPlaceholders(answers, answers.clusters.find((cl) => cl.name === options.cluster) ?? answers.clusters[0]!);
+  if (options.bootstrap && !options.dryRun) checkPlaceholders(answers, answers.clusters.find((cl) => cl.name === options.cluster) ?? answers.clusters[0]!, options.dir);
 };
+
+/**
+ * What the answers brought in ("added ingress-nginx") is said when the answers bring it in: a
+ * re-run leaves out what the stored answers already brought in, so it is not said every time.
+ */
+function newNotes(notes: readonly string[], target: TargetState): readonly string[] {
+  const stored = target.kind === 'generated' ? completed(target.storedAnswers) : undefined;
+  if (!stored) return notes;
+  const said = new Set(selectComponents(stored).notes);
+  return notes.filter((note) => !said.has(note));
+}
 
 /** A generated repository: plan against its merge base, confirm, apply and commit. */
 const upgrade: CreateStep = async (c) => {
@@ -251,10 +287,29 @@ const bootstrap: CreateStep = async (c) => {
   c.done = await withBootstrap(c.done!, c.answers!, c.options, c.deps);
 };
 
-/** A new repository ends with what to do next: in the prompts' outro, or as plain lines. */
+/**
+ * A new repository, or a cluster added to one, ends with what to do next: in the prompts' outro,
+ * or as plain lines.
+ */
 const nextSteps: CreateStep = async (c) => {
-  if (c.done!.mode !== 'create') return;
-  const text = nextStepsText(c.options.dir, c.answers!, c.result!.secrets, c.done!.bootstrap !== undefined);
+  const { options, answers, target, done } = c;
+  const storedClusters = target!.kind === 'generated' ? ((target!.storedAnswers.clusters ?? []) as { name?: unknown }[]) : [];
+  const addedCluster = done!.mode === 'upgrade' && options.cluster !== undefined && !storedClusters.some((cl) => cl.name === options.cluster);
+  if (done!.mode === 'dry-run') return;
+  if (done!.mode === 'upgrade' && !addedCluster) {
+    if (c.prompts) finish(c.prompts, '', '');
+    return;
+  }
+  const text = nextStepsText({
+    answers: answers!,
+    secrets: c.result!.secrets,
+    cluster: addedCluster ? options.cluster! : answers!.clusters[0]!.name,
+    // A re-run is usually made from inside the repository.
+    cd: addedCluster && c.dir === resolve('.') ? undefined : options.dir,
+    // Bootstrap pushes: after it, nothing is left to publish.
+    publish: addedCluster && done!.bootstrap === undefined ? (done!.committed ? 'push' : 'commit') : undefined,
+    bootstrapped: done!.bootstrap !== undefined,
+  });
   if (c.prompts) finish(c.prompts, 'Next steps', text);
   else {
     c.deps.reporter.info('Next steps:');

@@ -14,7 +14,8 @@ import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, reportSecrets, type MissingSecret, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
-import { chooseCluster } from './bootstrap.js';
+import { planGroups, rotationTargets } from '../secrets/plan.js';
+import { chooseCluster, refuseAnswers } from './bootstrap.js';
 
 export interface SecretsCommandDeps {
   readonly run: ProcessRunner;
@@ -42,6 +43,7 @@ export interface SecretsSummary {
  * (bootstrap does the same after flux bootstrap), `--check` them, or `--rotate` some on purpose.
  */
 export async function secretsCommand(options: CliOptions, deps: SecretsCommandDeps): Promise<SecretsSummary> {
+  refuseAnswers(options);
   const dir = resolve(options.dir);
   const target = await inspectTarget(dir);
   if (target.kind !== 'generated')
@@ -53,6 +55,8 @@ export async function secretsCommand(options: CliOptions, deps: SecretsCommandDe
   const { reporter } = deps;
 
   if (options.dryRun) {
+    // The names --rotate gives are checked as the real run checks them (exit 2), though nothing runs.
+    planGroups(inventory, () => false, rotationTargets(inventory, options.rotate));
     const planned = inventory.map((s) => ({
       secret: secretId(s),
       createdBy: s.createdBy,

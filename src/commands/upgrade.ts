@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliOptions } from './options.js';
 import type { Prompts } from '../prompts.js';
-import { confirmPlan, finish, withProgress } from '../interactive/dialogue.js';
+import { confirmPlan, withProgress } from '../interactive/dialogue.js';
 import { PikselError, cancelled, inputError } from '../errors.js';
 import { abortable } from '../interactive/progress.js';
 import { packageVersion } from '../package-root.js';
@@ -12,11 +12,12 @@ import type { RenderResult } from '../render/index.js';
 import { commitMessage, fallbackIdentityWarning } from '../repository/git.js';
 import { applyPlan, openFilesLimit, writeTree } from '../repository/write.js';
 import { baseFileText, readBase, rememberBase } from '../project/base.js';
-import { readProjectFiles } from '../project/open.js';
+import { readProjectFiles, type ProjectFiles } from '../project/open.js';
+import { tooLarge } from '../project/read.js';
 import { CONFLICT_MARKER } from '../upgrade/merge.js';
 import { defaultCacheDir, type WriteOnDemand } from '../validate/index.js';
 import { planUpgrade, planWrites, type UpgradePlan } from '../upgrade/plan.js';
-import { changes, countOutcomes, fileDiff, planLines } from '../upgrade/report.js';
+import { changes, countOutcomes, fileDiff, planLines, upToDateLine, writtenChanges } from '../upgrade/report.js';
 import type { CommandDeps } from './deps.js';
 
 export interface UpgradeSummary {
@@ -54,15 +55,25 @@ interface UpgradeRun {
   /** Scratch trees of the pre-write check, removed while the upgrade goes on; awaited before it returns. */
   readonly removing: Promise<void>[];
   /** The project's files, when the caller started reading them early (create starts it when it opens the folder). */
-  readonly filesRead?: Promise<Map<string, string>>;
+  readonly filesRead?: Promise<ProjectFiles>;
 }
 
 /** One step of an upgrade: a short function over the run. */
 type UpgradeStep = (run: UpgradeRun) => Promise<void>;
 
-/** The recorded merge base and the files as they are; markers left from the last upgrade are refused. */
+/**
+ * The recorded merge base and the files as they are; markers left from the last upgrade are
+ * refused. A file too large to read is left untouched, unless it stands where the tool writes.
+ */
 const readProject: UpgradeStep = async (u) => {
-  [u.base, u.disk] = await Promise.all([readBase(u.dir, defaultCacheDir()), u.filesRead ?? readProjectFiles(u.dir)]);
+  let project: ProjectFiles;
+  [u.base, project] = await Promise.all([readBase(u.dir, defaultCacheDir()), u.filesRead ?? readProjectFiles(u.dir)]);
+  const generated = [...project.tooLarge].find(([path]) => u.next.has(path) || u.base!.files.has(path));
+  if (generated) {
+    const [path, bytes] = generated;
+    throw inputError(`${path} ${tooLarge(bytes)}: it is a file this tool generates: restore it with \`git checkout -- ${path}\` (or move it away), then re-run`);
+  }
+  u.disk = project.files;
   assertResolved(u.disk, u.next, u.options);
 };
 
@@ -85,18 +96,20 @@ const showDryRun: UpgradeStep = async (u) => {
   if (!u.options.dryRun) return;
   const { reporter } = u.deps;
   const changed = changes(u.plan!);
-  reporter.info(changed.length === 0 ? 'already up to date: nothing would change' : 'upgrade plan (nothing written):');
+  reporter.info(writtenChanges(u.plan!).length === 0 ? upToDateLine(u.plan!, 'would change') : 'upgrade plan (nothing written):');
   for (const line of planLines(u.plan!)) reporter.detail(`  ${line}`);
   for (const file of changed) if (file.text !== undefined || file.outcome === 'removed') reporter.detail(fileDiff(file));
   u.finished = true;
 };
 
-/** Nothing changes (files and merge base alike): say so and stop. */
+/**
+ * Nothing would be written (files and merge base alike): say so and stop, without asking. Files
+ * the person edited are kept either way, and no reason to ask.
+ */
 const stopIfUpToDate: UpgradeStep = async (u) => {
   u.nextBase = baseFileText(u.next, u.version);
-  if (changes(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== u.nextBase) return;
-  u.deps.reporter.success('already up to date: nothing changed');
-  if (u.prompts) finish(u.prompts, '', '');
+  if (writtenChanges(u.plan!).length > 0 || (await readFile(join(u.dir, BASE_FILE), 'utf8').catch(() => '')) !== u.nextBase) return;
+  u.deps.reporter.success(upToDateLine(u.plan!, 'changed'));
   u.finished = true;
 };
 
@@ -144,13 +157,15 @@ const report: UpgradeStep = async (u) => {
   if (u.committed) u.deps.reporter.success(`Committed: ${u.message}`);
   const identity = u.committed ? await fallbackIdentityWarning(u.deps.run, u.dir) : undefined;
   if (identity) u.deps.reporter.warn(identity);
-  if (u.prompts) finish(u.prompts, '', '');
 };
 
 /** An upgrade, in order: each step takes the run and leaves what the next one needs. */
 const UPGRADE_STEPS: readonly UpgradeStep[] = [readProject, plan, showDryRun, stopIfUpToDate, prepareWrites, confirm, apply, report];
 
-/** Re-run in a generated repository: plan against the recorded base, then apply all or nothing. */
+/**
+ * Re-run in a generated repository: plan against the recorded base, then apply all or nothing.
+ * The caller closes the conversation (next steps, outro): it knows what the run was for.
+ */
 export async function upgradeRepository(
   dir: string,
   options: CliOptions,
@@ -159,7 +174,7 @@ export async function upgradeRepository(
   branch: string,
   repositoryName: string,
   prompts?: Prompts,
-  filesRead?: Promise<Map<string, string>>,
+  filesRead?: Promise<ProjectFiles>,
 ): Promise<UpgradeSummary> {
   const run: UpgradeRun = { dir, options, deps, next: result.files, branch, repositoryName, version: packageVersion(), prompts, removing: [], filesRead };
   try {

@@ -22,7 +22,7 @@ export function terminalPrompts(): Prompts {
     multiselect: (q) =>
       answered(clack.multiselect({ ...q, options: q.options.map((o) => ({ ...o })), initialValues: q.initialValues ? [...q.initialValues] : undefined } as Parameters<typeof clack.multiselect>[0])),
     confirm: (q) => answered(clack.confirm(q)),
-    password: async (q) => (await answered(clack.password({ ...q, mask: '•' }))) ?? '',
+    password: async ({ validate, ...q }) => (await answered(clack.password({ ...q, mask: '•', validate: validate && ((value) => validate(value ?? '')) }))) ?? '',
     note: (message, title) => clack.note(message, title),
     section: (title) => clack.log.step(title),
     intro: (title) => {

@@ -14,6 +14,8 @@ export interface FlowOptions {
   readonly rerun: boolean;
   /** Ask "bootstrap now?" at the end (the command line did not decide it). */
   readonly askBootstrap: boolean;
+  /** `given` with defaults of the run's own (the folder's name as the repository's): offered, still asked. */
+  readonly defaults?: Raw;
 }
 
 export interface FlowResult {
@@ -26,7 +28,7 @@ export interface FlowResult {
  * validation come from the answers schema, so a question accepts exactly what `--set` accepts.
  */
 export async function askAnswers(given: Raw, prompts: Prompts, options: FlowOptions): Promise<FlowResult> {
-  const flow = new Flow(given, lazySections(prompts));
+  const flow = new Flow(given, lazySections(prompts), options.defaults);
   if (options.rerun) await askStillNeeded(flow, newAnswers(given));
   else for (const group of GROUPS) await group(flow);
   const bootstrap = options.askBootstrap
@@ -62,13 +64,18 @@ class Flow implements SectionQuestions {
   constructor(
     private readonly given: Raw,
     readonly prompts: Prompts,
+    defaults: Raw = given,
   ) {
-    this.raw = structuredClone(given);
+    this.raw = structuredClone(defaults);
   }
 
   isOpen = (path: string) => getAt(this.given, path) === undefined;
-  /** The value with defaults applied (defaults may follow earlier answers, e.g. the domain). */
-  current = (path: string) => getAt(completed(this.raw), path);
+  /**
+   * The value with defaults applied (defaults may follow earlier answers, e.g. the domain). While
+   * an answer the last one made required is still open (a git host's URL), the answers do not
+   * complete: then what was answered so far.
+   */
+  current = (path: string) => getAt(completed(this.raw) ?? this.raw, path);
   set = (path: string, value: unknown) => (this.raw = setAt(this.raw, path, value));
 
   async text(path: string, message: string, q: TextQuestion = {}): Promise<void> {
@@ -111,12 +118,15 @@ async function repository(flow: Flow): Promise<void> {
     'bitbucket-server': 'self-hosted Bitbucket',
     git: 'any Git server, by URL',
   }));
-  const provider = flow.current('repository.provider');
+  // Chosen or given, it is in the raw answers now; git and bitbucket-server leave an answer open
+  // (URL, server name) until asked next, so the answers do not complete before then.
+  const provider = getAt(flow.raw, 'repository.provider');
   if (provider === 'git') await flow.text('repository.url', 'Clone URL (ssh://… or https://…)');
   if (provider === 'bitbucket-server') await flow.text('repository.hostname', 'Bitbucket server name');
   if (provider === 'gitlab' || provider === 'gitea')
     await flow.text('repository.hostname', `Self-hosted ${provider} server name (empty for ${provider}.com)`, { optional: true });
-  await flow.text('repository.owner', provider === 'bitbucket-server' ? 'Project key' : 'Owner (user, organisation or group)');
+  // A plain git server is reached by its URL alone: it has no owner or account kind to ask about.
+  if (provider !== 'git') await flow.text('repository.owner', provider === 'bitbucket-server' ? 'Project key' : 'Owner (user, organisation or group)');
   await flow.text('repository.name', 'Repository name');
   await flow.text('repository.branch', 'Branch Flux follows');
   if (provider !== 'git') {

@@ -1,5 +1,6 @@
 import type { Answers } from '../answers/schema.js';
 import { tokenVariable } from '../bootstrap/flux-args.js';
+import { clusterPlaceholders } from '../bootstrap/preflight.js';
 import type { SecretRequirement } from '../catalog/component.js';
 
 /**
@@ -58,24 +59,51 @@ const bootstrapVariables = (answers: Answers, secrets: readonly SecretRequiremen
   ...new Set(secrets.flatMap((s) => (s.createdBy === 'bootstrap' && s.source.kind === 'external' ? Object.values(s.source.env) : []))),
 ];
 
-export function nextStepsText(dir: string, answers: Answers, secrets: readonly SecretRequirement[], bootstrapped: boolean): string {
-  const cluster = answers.clusters[0]!.name;
+/** What the next steps are about: a new repository, or a cluster just added to one. */
+export interface NextStepsFacts {
+  readonly answers: Answers;
+  readonly secrets: readonly SecretRequirement[];
+  /** The cluster to bootstrap. */
+  readonly cluster: string;
+  /** The folder to `cd` into first; absent when the shell is in it already. */
+  readonly cd?: string;
+  /** An added cluster's commit to publish: pushed ('push'), or left to commit (--no-git). */
+  readonly publish?: 'push' | 'commit';
+  /** Bootstrap ran in this run already. */
+  readonly bootstrapped: boolean;
+}
+
+export function nextStepsText({ answers, secrets, cluster, cd, publish, bootstrapped }: NextStepsFacts): string {
   const variables = bootstrapVariables(answers, secrets);
   // Typed without echo and never on a command line, so the values stay out of shell history.
   const env = variables.map((v) => `read -rs ${v} && export ${v}`);
   const operatorSecrets = secrets.filter((s) => s.createdBy === 'operator');
-  return [
-    `cd ${dir}`,
-    ...(bootstrapped
+  // What bootstrap would refuse, and the one command that replaces it.
+  const settings = answers.clusters.find((c) => c.name === cluster);
+  const placeholders = bootstrapped || settings === undefined ? [] : clusterPlaceholders(answers, settings);
+  const paragraphs: string[][] = [
+    cd === undefined ? [] : [`cd ${cd}`],
+    publish === 'push' ? [`Push the commit that adds ${cluster}:`, '  git push'] : publish === 'commit' ? [`Commit and push the files of ${cluster}.`] : [],
+    placeholders.length === 0
       ? []
       : [
-          '',
+          'Replace the placeholders first (bootstrap refuses them):',
+          '  npx create-piksel-gitops . \\',
+          ...placeholders.map((p, i) => `    --set ${p.path}=…${i < placeholders.length - 1 ? ' \\' : ''}`),
+        ],
+    bootstrapped
+      ? []
+      : [
           'Bootstrap Flux (type each value at read -rs, then Enter: not echoed):',
           ...env.map((line) => `  ${line}`),
           `  npx create-piksel-gitops bootstrap --cluster ${cluster}`,
-        ]),
-    ...(operatorSecrets.length > 0
-      ? ['', `Create the secrets (commands in clusters/${cluster}/README.md):`, ...operatorSecrets.map((s) => `  ${s.namespace}/${s.name}: ${s.keys.join(', ')}`)]
-      : []),
-  ].join('\n');
+        ],
+    operatorSecrets.length > 0
+      ? [`Create the secrets (commands in clusters/${cluster}/README.md):`, ...operatorSecrets.map((s) => `  ${s.namespace}/${s.name}: ${s.keys.join(', ')}`)]
+      : [],
+  ];
+  return paragraphs
+    .filter((p) => p.length > 0)
+    .map((p) => p.join('\n'))
+    .join('\n\n');
 }

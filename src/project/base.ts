@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pruneCacheFolder, writeCacheFile } from '../cache-file.js';
 import { parseDocument, stringify, YAMLError } from 'yaml';
-import { inputError } from '../errors.js';
+import { inputError, PikselError } from '../errors.js';
 import { isContainedPath } from '../repository/paths.js';
 import { BASE_FILE, type FileTree } from './files.js';
+import { readWholeFile } from './read.js';
 
 interface BaseDocument {
   readonly format: 1;
@@ -36,8 +37,11 @@ export interface StoredBase {
 export async function readBase(dir: string, cacheDir?: string): Promise<StoredBase> {
   let text: string;
   try {
-    text = await readFile(join(dir, BASE_FILE), 'utf8');
+    const read = await readWholeFile(join(dir, BASE_FILE), { followLinks: false });
+    if (typeof read !== 'string') throw damaged(read.why);
+    text = read;
   } catch (e) {
+    if (e instanceof PikselError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { files: new Map() };
     throw damaged(`cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }

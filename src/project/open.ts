@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseAnswersText } from '../answers/load.js';
@@ -6,6 +6,7 @@ import { keepStoredEdge } from '../answers/sections/ingress.js';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { ANSWERS_FILE, BASE_FILE, STAGING_PREFIX } from './files.js';
+import { MAX_READ_BYTES, readWholeFile } from './read.js';
 
 /**
  * The project: the target folder, opened once. What is there (missing, empty, generated or
@@ -41,10 +42,10 @@ export async function inspectTarget(dir: string): Promise<TargetState> {
   if (meaningful.length === 0) return { kind: 'empty', keeps: entries };
   if (meaningful.includes(ANSWERS_FILE)) {
     const file = join(dir, ANSWERS_FILE);
-    if (!(await stat(file)).isFile()) throw inputError(`${file} is not a file: it holds this repository's answers; restore it from git`);
+    const text = await readWholeFile(file, { followLinks: false });
+    if (typeof text !== 'string') throw inputError(`${file} ${text.why}: it holds this repository's answers; restore it from git`);
     // Stored state: a damaged answers file is named with its line, never guessed around.
-    const stored = parseAnswersText(await readFile(file, 'utf8'), file);
-    return { kind: 'generated', storedAnswers: keepStoredEdge(stored) };
+    return { kind: 'generated', storedAnswers: keepStoredEdge(parseAnswersText(text, file)) };
   }
   return { kind: 'foreign', entries: meaningful };
 }
@@ -83,15 +84,23 @@ async function assertOnBranch(dir: string, options: UpgradeSafety, run: ProcessR
     );
 }
 
+/** A generated project's files on disk, and those too large to read (path → bytes): those are left untouched. */
+export interface ProjectFiles {
+  readonly files: ReadonlyMap<string, string>;
+  readonly tooLarge: ReadonlyMap<string, number>;
+}
+
 /**
  * A generated project's files as they are on disk: everything but git internals, our staging
  * folders and the merge base. Read on a worker thread: create starts it when it opens the folder,
  * and the render keeps the main thread busy for about as long as reading a fleet's files takes.
  */
-export function readProjectFiles(dir: string): Promise<Map<string, string>> {
+export function readProjectFiles(dir: string): Promise<ProjectFiles> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(READ_PROJECT, { eval: true, workerData: { dir, skip: [BASE_FILE], prefix: STAGING_PREFIX } });
-    worker.once('message', (entries: [string, string][]) => resolve(new Map(entries)));
+    const worker = new Worker(READ_PROJECT, { eval: true, workerData: { dir, skip: [BASE_FILE], prefix: STAGING_PREFIX, limit: MAX_READ_BYTES } });
+    worker.once('message', ({ files, tooLarge }: { files: [string, string][]; tooLarge: [string, number][] }) =>
+      resolve({ files: new Map(files), tooLarge: new Map(tooLarge) }),
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`reading ${dir} stopped (${code})`))));
   });
@@ -100,15 +109,20 @@ export function readProjectFiles(dir: string): Promise<Map<string, string>> {
 /**
  * The worker's whole program (plain JavaScript, no module to load). Not into .git: after a few
  * dozen commits it holds far more files than the project. Files are read one after another,
- * without the thread pool: for hundreds of small files that is several times faster.
+ * without the thread pool: for hundreds of small files that is several times faster. Only
+ * regular files (a FIFO would block, a link may point anywhere), and none larger than the limit
+ * (a 700 MB data file would not fit in a string).
  */
 const READ_PROJECT = `
-const { parentPort, workerData: { dir, skip, prefix } } = require('node:worker_threads');
-const { readdirSync, readFileSync } = require('node:fs');
+const { parentPort, workerData: { dir, skip, prefix, limit } } = require('node:worker_threads');
+const { lstatSync, readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const top = readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== '.git' && !e.name.startsWith(prefix));
 const nested = top.filter((e) => e.isDirectory()).flatMap((e) => readdirSync(join(dir, e.name), { recursive: true, withFileTypes: true }));
 const paths = [...top, ...nested].filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).filter((p) => !skip.includes(p));
-parentPort.postMessage(paths.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
+const sized = paths.map((p) => [p, lstatSync(join(dir, p)).size]);
+parentPort.postMessage({
+  files: sized.filter(([, size]) => size <= limit).map(([p]) => [p, readFileSync(join(dir, p), 'utf8')]),
+  tooLarge: sized.filter(([, size]) => size > limit),
+});
 `;
-

@@ -154,11 +154,10 @@ export function deploymentFlowMermaid(kustomizations: readonly FluxKustomization
     else if (k.dependsOn.length === 0) lines.push(`    source --> ${nodeId(k.name)}`);
     for (const dep of k.dependsOn) lines.push(`    ${nodeId(dep)} -->|Ready| ${nodeId(k.name)}`);
   }
-  if (answers.slack.enabled) {
-    lines.push(`    slack["Slack #${clusterSettings(answers, cluster).slack.channel}"]`);
-    lines.push('    source -. events .-> slack');
-    for (const k of kustomizations) lines.push(`    ${nodeId(k.name)} -. events .-> slack`);
-  }
+  // Every step reports to Slack: one node and one edge say so; an edge from each step (15 in the
+  // full platform) would drown the flow it is drawn beside.
+  if (answers.slack.enabled)
+    lines.push(`    source -. events of every step .-> slack["Slack #${clusterSettings(answers, cluster).slack.channel}"]`);
   return lines.join('\n');
 }
 

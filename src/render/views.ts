@@ -14,12 +14,14 @@ import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps, type Flu
  * - a component's view: `ComponentCommonView` plus the component's own `sharedView`/`clusterView`.
  */
 
-/** A chart or image the repository pins, with where its version was checked, for the README's table. */
+/**
+ * A chart or image the repository pins, for the README's table. Where each version was checked is
+ * the tool's own record (its README), not the user's: it is not part of the view.
+ */
 interface PinnedVersion {
   readonly component: string;
   readonly what: string;
   readonly version: string;
-  readonly source: string;
 }
 
 /** A Secret the operator creates by hand, with the command that does it. */
@@ -91,8 +93,8 @@ export function repositoryView(answers: Answers, selection: Selection, secrets: 
     apps: byLayer('apps'),
     components: selection.components,
     pinned: selection.components.flatMap((c) => [
-      ...Object.values(c.charts).map((chart) => ({ component: c.name, what: `chart \`${chart.chart}\` from ${chart.repositoryUrl}`, version: chart.version, source: chart.source })),
-      ...Object.values(c.images ?? {}).map((image) => ({ component: c.name, what: `image \`${image.name}\``, version: image.tag, source: image.source })),
+      ...Object.values(c.charts).map((chart) => ({ component: c.name, what: `chart \`${chart.chart}\` from ${chart.repositoryUrl}`, version: chart.version })),
+      ...Object.values(c.images ?? {}).map((image) => ({ component: c.name, what: `image \`${image.name}\``, version: image.tag })),
     ]),
     secrets,
     operatorSecrets: operatorSecrets.map((s) => ({ ...s, command: createSecretCommand(s), typedKeys: s.keys.filter((k) => !k.includes('.')) })),

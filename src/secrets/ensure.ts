@@ -1,5 +1,6 @@
+import { shellQuote } from '../bootstrap/command-line.js';
 import type { SecretRequirement } from '../catalog/component.js';
-import { inputError } from '../errors.js';
+import { inputError, isPikselError } from '../errors.js';
 import type { Prompts } from '../prompts.js';
 import type { Reporter } from '../reporter.js';
 import { describeStep, type RotationRunner, type SecretBackend } from './backend.js';
@@ -73,9 +74,14 @@ export async function collectOutsideFacts(
         values[key] = check(fromEnv, variable);
         continue;
       }
-      const typed = await deps.prompts?.password({ message: `${key} of Secret ${secretId(first)} (${first.source.hint}; ${variable}; hidden, empty to skip)` });
+      const source = `the ${key} of ${secretId(first)}`;
+      // A typo is refused where it was typed and asked again: what was typed before is kept.
+      const typed = await deps.prompts?.password({
+        message: `${key} of Secret ${secretId(first)} (${first.source.hint}; ${variable}; hidden, empty to skip)`,
+        validate: (value) => (value.trim() === '' ? undefined : refusal(() => check(value, source))),
+      });
       if (!typed || typed.trim() === '') break;
-      values[key] = check(typed, `the ${key} of ${secretId(first)}`);
+      values[key] = check(typed, source);
     }
     if (Object.keys(values).length === Object.keys(first.source.env).length) facts.set(plan.key, values);
     else if (plan.action === 'rotate')
@@ -84,6 +90,17 @@ export async function collectOutsideFacts(
       );
   }
   return facts;
+}
+
+/** Why check refuses a value (its message, which never repeats the value), or undefined. */
+function refusal(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    if (isPikselError(error)) return error.message;
+    throw error;
+  }
 }
 
 /** Creates what is missing, rotates what was asked for, keeps the rest; reports by name. */
@@ -150,7 +167,7 @@ async function valuesFor(plan: GroupPlan, facts: OutsideFacts, backend: SecretBa
 
 /** One line, typed without echo, passed through the shell's builtin printf to kubectl's stdin. */
 export function manualCommand(secret: SecretRequirement, context?: string): { env: string[]; command: string } {
-  const ctx = context ? ` --context=${context}` : '';
+  const ctx = context ? ` ${shellQuote(`--context=${context}`)}` : '';
   const create = `kubectl${ctx} --namespace=${secret.namespace} create secret generic ${secret.name}`;
   const envMap = secret.source.kind === 'external' ? secret.source.env : {};
   const files = secret.keys.filter((k) => k.includes('.') && !envMap[k]);

@@ -1,4 +1,5 @@
 import type { RotationStep } from '../catalog/component.js';
+import { redactor } from '../bootstrap/command-line.js';
 import { stepError } from '../errors.js';
 import type { ProcessRunner, RunResult } from '../process.js';
 import type { RotationRunner, SecretBackend, SecretRef } from './backend.js';
@@ -45,7 +46,7 @@ const NOT_FOUND = 'kubectl was not found on PATH: install kubectl (https://kuber
 export function kubectlBackend(run: ProcessRunner, context: string): SecretBackend & { redact(text: string): string } {
   const handled = new Set<string>();
   const namespaces = new Map<string, Promise<void>>();
-  const redact = (text: string) => [...handled].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length).reduce((t, v) => t.split(v).join('***'), text);
+  const redact = (text: string) => redactor(handled)(text);
   const kubectl = async (args: string[], input?: string): Promise<RunResult> => {
     const result = await run('kubectl', [`--context=${context}`, ...args], { timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
     if (result.notFound) throw stepError(NOT_FOUND);

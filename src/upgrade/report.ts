@@ -27,6 +27,19 @@ const SYMBOL: Record<Outcome, string> = {
 
 export const changes = (plan: UpgradePlan) => plan.files.filter((f) => f.outcome !== 'unchanged');
 
+/** Outcomes that leave the file as it is: yours kept, or left deleted. An apply writes nothing for them. */
+const LEFT_AS_IS: ReadonlySet<Outcome> = new Set(['unchanged', 'kept', 'orphan-kept', 'deleted-kept']);
+
+/** The files an apply would write or delete (the merge base aside). */
+export const writtenChanges = (plan: UpgradePlan) => plan.files.filter((f) => !LEFT_AS_IS.has(f.outcome));
+
+/** "already up to date: nothing changed", and the hand edits it leaves as they are, if any. */
+export function upToDateLine(plan: UpgradePlan, verb: 'changed' | 'would change'): string {
+  const kept = changes(plan).length;
+  const edits = kept === 0 ? '' : ` (${kept} file${kept === 1 ? '' : 's'} you edited ${kept === 1 ? 'is' : 'are'} kept as ${kept === 1 ? 'it is' : 'they are'})`;
+  return `already up to date: nothing ${verb}${edits}`;
+}
+
 export function countOutcomes(plan: UpgradePlan): Partial<Record<Outcome, number>> {
   const counts: Partial<Record<Outcome, number>> = {};
   for (const f of plan.files) counts[f.outcome] = (counts[f.outcome] ?? 0) + 1;

@@ -90,6 +90,19 @@ describe('bootstrap', { timeout: 60_000 }, () => {
     expect(await head(s.dir)).toBe(await git(s.bare, 'rev-parse', 'main'));
   });
 
+  it('a hosted repository that cannot be reached (a host that does not resolve) stops in preflight: nothing pushed, flux bootstrap never runs', async () => {
+    const s = await scenario({ remote: 'missing' });
+    const before = await head(s.dir);
+    // `.invalid` never resolves (RFC 2606), without asking the network.
+    const result = await bootstrap([s.dir, '--yes'], s.env({ GIT_CONFIG_KEY_0: 'url.https://piksel.invalid/piksel-gitops.git.insteadOf' }));
+    expect(result.error?.kind, result.output).toBe('step');
+    expect(result.error?.message).toMatch(/^could not reach https:\/\/github\.com\/piksel-ina\/piksel-gitops\.git \(.*Could not resolve host: piksel\.invalid\): check your network/);
+    expect(result.output).not.toMatch(/flux bootstrap will create/);
+    expect((await s.fakes.calls()).map((c) => `${c.tool} ${c.args[0]}`)).toEqual(['flux --version', 'kubectl config']);
+    expect(await head(s.dir)).toBe(before);
+    expect(existsSync(s.bare)).toBe(false);
+  });
+
   it('keeps a random token and webhook out of every argv, the repository and the output; the webhook reaches kubectl on stdin', async () => {
     const s = await scenario({ remote: 'missing' });
     const result = await bootstrap([s.dir, '--yes'], s.env());
@@ -160,11 +173,19 @@ describe('bootstrap', { timeout: 60_000 }, () => {
       expect(await head(s.dir)).toBe(await git(s.bare, 'rev-parse', 'main'));
     });
 
-    it('a failing bootstrap shows flux\'s last lines and the next step', async () => {
+    it('a failing bootstrap shows flux\'s lines once, as they came, then the cause and the next step', async () => {
       const s = await scenario({ remote: 'empty' });
       const failed = await bootstrap([s.dir, '--yes'], s.env({ FAKE_FLUX_FAIL: 'bootstrap' }));
-      expect(failed.error?.details.join('\n')).toMatch(/► connecting to the Git provider/);
+      expect(failed.output.split('► connecting to the Git provider')).toHaveLength(2);
+      expect(failed.output.split('protected branch hook declined')).toHaveLength(3); // flux's line, then the cause in the message
       expect(failed.error?.details.at(-1)).toMatch(/branch main is protected: .*re-run: npx create-piksel-gitops bootstrap .* --cluster development/);
+
+      const logged: string[] = [];
+      const live = await bootstrap([s.dir], s.env({ FAKE_FLUX_FAIL: 'bootstrap' }), {
+        prompts: scriptedPrompts({ confirm: async () => true, taskLog: () => ({ message: (l) => logged.push(l), success: () => undefined, error: () => undefined }) }),
+      });
+      expect(logged).toContain('► connecting to the Git provider');
+      expect(live.output).not.toContain('► connecting to the Git provider');
     });
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { allowedFor, childEnv } from '../../src/bootstrap/child-env.js';
 import { isPlaceholderDomain } from '../../src/answers/placeholders.js';
-import { bootstrap, scenario } from './setup.js';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../support/cli.js';
+import { bootstrap, scenario, secrets } from './setup.js';
 
 describe('bootstrap refuses placeholders and reports missing AWS prerequisites', { timeout: 90_000 }, () => {
   it.each([
@@ -15,10 +17,14 @@ describe('bootstrap refuses placeholders and reports missing AWS prerequisites',
     ['example-platform.org', false],
   ])('isPlaceholderDomain(%s) is %s', (domain, placeholder) => expect(isPlaceholderDomain(domain)).toBe(placeholder));
 
-  it('a placeholder ACME e-mail or domain is refused in one line, exit 2, before any flux or kubectl call', async () => {
+  it('every placeholder is refused at once, in one line naming each and the command that replaces them, exit 2, before any flux or kubectl call', async () => {
     for (const [sets, message] of [
-      [['certManager.email=ops@example.com'], /^certManager\.email 'ops@example\.com' is a placeholder: /],
-      [['clusters.0.domain=dev.piksel.example.org'], /^cluster development has the placeholder domain 'dev\.piksel\.example\.org': /],
+      [['certManager.email=ops@example.com'], /^an answer is a placeholder cluster development cannot run with: certManager\.email 'ops@example\.com' \(Let's Encrypt needs an address you read\): set it with `npx create-piksel-gitops \S+ --set certManager\.email=…` \(it updates the repository\), then bootstrap again$/],
+      [['database.host=postgres.example.org'], /^an answer is a placeholder .*: database\.host 'postgres\.example\.org' \(the PostgreSQL server db-proxy connects to\): set it with `npx create-piksel-gitops \S+ --set database\.host=…`/],
+      [
+        ['certManager.email=ops@example.com', 'clusters.0.domain=dev.piksel.example.org', 'database.host=postgres.example.org'],
+        /^3 answers are placeholders .*: certManager\.email 'ops@example\.com' .*, database\.host 'postgres\.example\.org' .*, clusters\.0\.domain 'dev\.piksel\.example\.org' .*: set them with `npx create-piksel-gitops \S+ --set certManager\.email=… --set database\.host=… --set clusters\.0\.domain=…`/,
+      ],
     ] as const) {
       const s = await scenario({ remote: 'empty', sets: [...sets] });
       const result = await bootstrap([s.dir, '--yes'], s.env());
@@ -27,6 +33,32 @@ describe('bootstrap refuses placeholders and reports missing AWS prerequisites',
       expect(result.error?.message).not.toContain('\n');
       expect(await s.fakes.rawLog()).toBe('');
     }
+  });
+
+  it('what create warns about, what its next steps replace and what bootstrap refuses are the same answers', async () => {
+    const dir = join(await tempDir('piksel-defaults-'), 'repo');
+    const created = await runCli([dir, '--yes', '--set', 'repository.owner=acme', '--set', 'clusters.0.domain=dev.example.org']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    const warned = /placeholders in the answers[^:]*: (.*)/.exec(created.stderr)?.[1]?.split(', ').map((p) => p.split(' ')[0]);
+    expect(warned).toEqual(['certManager.email', 'database.host', 'clusters.0.domain']);
+    const nextSteps = created.stderr.slice(created.stderr.indexOf('Next steps'));
+    expect(nextSteps).toContain(`npx create-piksel-gitops . \\\n${warned!.map((p) => `      --set ${p}=…`).join(' \\\n')}\n`);
+    const refused = await bootstrap([dir, '--yes'], process.env);
+    expect(refused.error?.message).toContain(`${warned!.length} answers are placeholders`);
+    for (const path of warned!) expect(refused.error?.message).toContain(`--set ${path}=…`);
+  });
+
+  it('bootstrap and secrets take no --set or --answers (they would be ignored): exit 2, pointing at create', async () => {
+    const s = await scenario({ remote: 'empty' });
+    const set = await bootstrap([s.dir, '--yes', '--set', 'certManager.email=me@piksel.id'], s.env());
+    expect(set.error?.exitCode).toBe(2);
+    expect(set.error?.message).toBe(
+      `bootstrap takes no --set: it uses the answers stored in the repository; change them with \`npx create-piksel-gitops ${s.dir} --set certManager.email=me@piksel.id\` (it updates the repository), then run bootstrap again`,
+    );
+    const answers = await secrets([s.dir, '--yes', '--answers', 'mine.yaml'], s.env());
+    expect(answers.error?.exitCode).toBe(2);
+    expect(answers.error?.message).toMatch(/^secrets takes no --answers: .*`npx create-piksel-gitops \S+ --answers mine\.yaml`/);
+    expect(await s.fakes.rawLog()).toBe('');
   });
 
   it('cloud: aws lists every missing prerequisite at once, as a warning, and bootstrap goes on', async () => {
@@ -79,5 +111,15 @@ describe('child environments', () => {
     expect('SOME_OTHER_TOKEN' in childEnv('kubectl', {})).toBe(true);
     expect(childEnv('kubectl', {}).SOME_OTHER_TOKEN).toBeUndefined();
     delete process.env.SOME_OTHER_TOKEN;
+  });
+
+  it('flux sees the ssh-agent socket and known_hosts files (`flux bootstrap git` over SSH), kubectl does not', () => {
+    const ssh = { ...env, SSH_AUTH_SOCK: '/run/user/1000/ssh-agent.sock', SSH_KNOWN_HOSTS: '/home/me/.ssh/known_hosts', SSH_ASKPASS: '/bin/askpass' };
+    const flux = childEnv('flux', ssh);
+    expect(Object.keys(flux).filter((k) => flux[k] !== undefined).sort()).toEqual([
+      'AWS_PROFILE', 'HOME', 'HTTPS_PROXY', 'KUBECONFIG', 'LC_ALL', 'PATH', 'SSH_AUTH_SOCK', 'SSH_KNOWN_HOSTS',
+    ]);
+    const kubectl = childEnv('kubectl', ssh);
+    expect([kubectl.SSH_AUTH_SOCK, kubectl.SSH_KNOWN_HOSTS]).toEqual([undefined, undefined]);
   });
 });

@@ -1,7 +1,10 @@
 import { execa } from 'execa';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
-import { gitCredentialEnv, repositoryIdentity } from '../../src/bootstrap/remote.js';
+import { gitCredentialEnv, probeRemote, repositoryIdentity, type GitSession } from '../../src/bootstrap/remote.js';
+import { runProcess } from '../../src/process.js';
+import { tempDir } from '../support/cli.js';
 
 const repository = (raw: Record<string, unknown> = {}) => parseAnswers({ repository: raw }).repository;
 
@@ -38,5 +41,23 @@ describe('remote helpers', () => {
       input: 'protocol=https\nhost=example.org\n\n',
     });
     expect(result.stdout).toContain(`username=${username}\npassword=${token}`);
+  });
+});
+
+describe('the hosted repository, probed with real git before anything changes', () => {
+  const session = async (): Promise<GitSession> => ({ run: runProcess, dir: await tempDir('piksel-probe-'), remoteEnv: { GIT_TERMINAL_PROMPT: '0' }, redact: (t) => t });
+
+  it('a repository that answers exists; one the remote says is not there is missing', async () => {
+    const root = await tempDir('piksel-remotes-');
+    await execa('git', ['init', '--quiet', '--bare', join(root, 'there.git')]);
+    expect(await probeRemote(await session(), join(root, 'there.git'))).toBe('exists');
+    expect(await probeRemote(await session(), join(root, 'not-there.git'))).toBe('missing');
+  });
+
+  it('anything else is not taken for "missing": a host that does not resolve stops (exit 1) naming the cause', async () => {
+    await expect(probeRemote(await session(), 'https://piksel.invalid/piksel-ina/piksel-gitops.git')).rejects.toMatchObject({
+      kind: 'step',
+      message: expect.stringMatching(/^could not reach https:\/\/piksel\.invalid\/piksel-ina\/piksel-gitops\.git \(.*Could not resolve host: piksel\.invalid\)/),
+    });
   });
 });

@@ -12,7 +12,7 @@ import { runCli, tempDir } from '../support/cli.js';
 import { fakeAwareRunner, installFakes, type Fakes } from './fakes.js';
 
 /** Bootstrap refuses the defaults' example.org placeholders: tests deploy to a real-looking zone. */
-export const DEPLOYABLE = ['certManager.email=platform@piksel.id', 'clusters.0.domain=dev.piksel.id'];
+export const DEPLOYABLE = ['certManager.email=platform@piksel.id', 'clusters.0.domain=dev.piksel.id', 'database.host=db.piksel.id'];
 
 /** A generated repository (real CLI, --yes), made once per set of answers and copied per test. */
 const templates = new Map<string, Promise<string>>();

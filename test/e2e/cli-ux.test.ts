@@ -2,7 +2,12 @@ import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAnswers } from '../../src/answers/load.js';
+import { planBootstrap } from '../../src/bootstrap/run.js';
+import { CATALOG } from '../../src/catalog/index.js';
+import { helpFor } from '../../src/cli/args.js';
 import { runCli, tempDir } from '../support/cli.js';
+import { render } from '../support/render.js';
 
 // What the built CLI says outside a terminal: help, next steps, commits, bootstrap's checks.
 const REAL = ['--set', 'repository.owner=acme', '--set', 'clusters.0.domain=dev.acme.org', '--set', 'certManager.email=ops@acme.org', '--set', 'database.host=db.internal'];
@@ -61,7 +66,7 @@ describe('create --yes', { timeout: 60_000 }, () => {
     expect(result.stderr).not.toContain('git has no user name');
   });
 
-  it('generated READMEs and CI: one namespace line each, the safe token form, publish-before-use, no pip', async () => {
+  it('generated READMEs and CI: one namespace line each, the safe token form, CI names the unpublished version, no pip', async () => {
     const cwd = await tempDir();
     expect((await runCli(['repo', '--yes'], { cwd })).exitCode).toBe(0);
     const dir = join(cwd, 'repo');
@@ -72,7 +77,7 @@ describe('create --yes', { timeout: 60_000 }, () => {
     expect(cluster).not.toMatch(/# type: \S+=… \S+=…/);
     expect(cluster).not.toMatch(/export [A-Z_]+=/);
     const readme = await readFile(join(dir, 'README.md'), 'utf8');
-    expect(readme).toMatch(/must be published to npm before\s+the first push/);
+    expect(readme).toMatch(/create-piksel-gitops@\S+ validate`, the version that generated/);
     const ci = await readFile(join(dir, '.github/workflows/validate.yaml'), 'utf8');
     expect(ci).not.toMatch(/pip install/);
     expect(ci).toContain('pipx install yamllint');
@@ -116,4 +121,65 @@ async function pathWithout(name: string): Promise<string> {
     if (found && tool !== name) await execa('ln', ['-s', found, join(bin, tool)]);
   }
   return bin;
+}
+
+describe('what help and the generated docs say matches what runs', () => {
+  it('each help lists the exit codes its command can return: 3 (conflicts) only for create, 4 (not Ready) only where something waits', () => {
+    const codes = (command: Parameters<typeof helpFor>[0]) => [...helpFor(command).split('Exit codes:')[1]!.matchAll(/\b(\d+) /g)].map((m) => Number(m[1]));
+    expect(codes('create')).toEqual([0, 1, 2, 3, 130]);
+    expect(codes('validate')).toEqual([0, 1, 2]);
+    expect(codes('bootstrap')).toEqual([0, 1, 2, 4, 130]);
+    expect(codes('secrets')).toEqual([0, 1, 2, 130]);
+    expect(codes('status')).toEqual([0, 1, 2, 4]);
+  });
+
+  it('`help bootstrap` and the cluster README give bootstrap’s steps in the order its dry run lists them', async () => {
+    const { files, answers } = await renderWithAnswers();
+    const cluster = answers.clusters[0]!;
+    const dir = await tempDir();
+    const quiet = { info: () => undefined, detail: () => undefined, success: () => undefined, warn: () => undefined };
+    const plan = await planBootstrap({ dir, shownDir: '.', answers, cluster }, { yes: true, dryRun: true, git: true }, { run: undefined as never, reporter: quiet, env: {} });
+    // Each step as the dry run shows it, and as the docs name it.
+    const steps: readonly [RegExp, RegExp][] = [
+      [/^flux check --pre/, /flux check --pre/],
+      [/ get gitrepositories\S*\/flux-system /, /syncs no other repository or path/],
+      [/ get secret /, /which (of the )?Secrets (above )?exist/],
+      [/^git push/, /pushes/],
+      [/flux bootstrap/, /runs `?flux bootstrap/],
+      [/^git pull/, /pulls/],
+      [/ apply /, /creates the missing Secrets/],
+      [/ get \S+ --all-namespaces/, /waits until every Kustomization is Ready/],
+    ];
+    const runOrder = steps.map(([command]) => plan.commands.findIndex((c) => command.test(c)));
+    expect(runOrder.every((at, i) => at >= 0 && (i === 0 || at > runOrder[i - 1]!)), plan.commands.join('\n')).toBe(true);
+    const bootstrapSection = files.get(`clusters/${cluster.name}/README.md`)!.split('## Bootstrap')[1]!;
+    for (const [name, text] of [['help bootstrap', helpFor('bootstrap')], ['cluster README', bootstrapSection]] as const) {
+      const flat = text.replace(/\s+/g, ' '); // words wrapped across lines
+      const docOrder = steps.map(([, words]) => flat.search(words));
+      expect(docOrder.every((at, i) => at >= 0 && (i === 0 || at > docOrder[i - 1]!)), `${name}:\n${text}`).toBe(true);
+    }
+  });
+
+  it('the generated README carries no notes for the tool’s authors (where versions were checked, publishing)', async () => {
+    const { files } = await renderWithAnswers();
+    const readme = files.get('README.md')!;
+    const provenance = CATALOG.flatMap((c) => [...Object.values(c.charts).map((chart) => chart.source), ...Object.values(c.images ?? {}).map((image) => image.source)]);
+    expect(provenance.length).toBeGreaterThan(10);
+    for (const source of provenance) expect(readme).not.toContain(source);
+    expect(readme).not.toMatch(/Checked against|Publish before first use|must be published/);
+    // The versions themselves stay: they are what the repository runs.
+    expect(readme).toMatch(/\| argo \| chart `argo-workflows` from \S+ \| `\d[^`]*` \|\n/);
+  });
+
+  it('the deployment flow draws notifications as one Slack node with one edge, not one per step', async () => {
+    const { files } = await renderWithAnswers();
+    const mermaid = /```mermaid\n([\s\S]*?)```/.exec(files.get('clusters/development/README.md')!)![1]!;
+    expect(mermaid.match(/-\. [^.]* \.->/g)?.filter((edge) => /events/.test(edge))).toHaveLength(1);
+    expect(mermaid.match(/slack\[/g)).toHaveLength(1);
+  });
+});
+
+async function renderWithAnswers() {
+  const answers = parseAnswers({});
+  return { answers, files: (await render({})).files };
 }

@@ -131,4 +131,19 @@ describe.skipIf(!hasTmux)('interactive create (tmux)', { timeout: 120_000 }, () 
     expect(await term.exitCode()).toBe(130);
     expect(await listTree(fresh)).toEqual([]);
   });
+
+  it('(e) a plain git server: the clone URL is asked, no owner or account kind, and the run finishes', async () => {
+    const cwd = await tempDir();
+    const term = await startTerminal(['repo', '--no-git'], { cwd, rows: 50 });
+    const url = 'ssh://git@git.example.org/geo/gitops.git';
+    const asked = await answerAll(term, [
+      [/^Where is the Git repository hosted/, ['Down', 'Down', 'Down', 'Down', 'Enter']],
+      [/^Clone URL/, [url, 'Enter']],
+    ]);
+    expect(await term.exitCode(30_000), await term.screen()).toBe(0);
+    expect(asked.slice(0, 3)).toEqual(['Where is the Git repository hosted?', 'Clone URL (ssh://… or https://…)', 'Repository name']);
+    expect(asked.filter((q) => /Owner|personal account|undefined/.test(q))).toEqual([]);
+    const stored = parse(await readFile(join(cwd, 'repo', 'piksel-answers.yaml'), 'utf8')) as { repository: Record<string, unknown> };
+    expect(stored.repository).toMatchObject({ provider: 'git', url, name: 'repo' });
+  });
 });

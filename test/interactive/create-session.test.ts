@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../src/cli/args.js';
 import type { Prompts } from '../../src/prompts.js';
@@ -62,5 +63,81 @@ describe('create at a terminal (session injected)', () => {
       await expect(result, when).rejects.toMatchObject({ kind: 'cancelled' });
       expect(await listTree(parent), when).toEqual([]);
     }
+  });
+});
+
+describe('re-runs say what matters, once', () => {
+  /** A reporter that keeps its lines, and a person who records each question and takes its default. */
+  const watched = () => {
+    const lines: string[] = [];
+    const reporter: Reporter = {
+      info: (l) => void lines.push(l),
+      detail: (l) => void lines.push(l),
+      success: (l) => void lines.push(`✔ ${l}`),
+      warn: (l) => void lines.push(`⚠ ${l}`),
+    };
+    const asked: string[] = [];
+    const prompts = session({
+      confirm: async ({ message, initialValue }) => (asked.push(message), initialValue ?? true),
+      text: async ({ message, initialValue }) => (asked.push(message), initialValue ?? ''),
+    });
+    return { lines, reporter, asked, prompts };
+  };
+  const git = (cwd: string, ...args: string[]) => runProcess('git', args, { cwd });
+
+  it('a note about what the answers brought in is said when they change, not on every re-run', async () => {
+    const dir = join(await tempDir(), 'repo');
+    const args = [dir, '--yes', '--no-git', '--set', 'components.controllers=[cert-manager]', '--set', 'components.apps=[argo]'];
+    const first = watched();
+    await createCommand(parseCliArgs(args), { run: runProcess, reporter: first.reporter });
+    expect(first.lines).toContain('note: cluster-issuers needs ingress-nginx: added ingress-nginx');
+    const again = watched();
+    await createCommand(parseCliArgs([dir, '--yes', '--no-git']), { run: runProcess, reporter: again.reporter });
+    expect(again.lines.filter((l) => l.startsWith('note:'))).toEqual([]);
+    const more = watched();
+    await createCommand(parseCliArgs([dir, '--yes', '--no-git', '--set', 'components.apps=[argo, jupyterdask]']), { run: runProcess, reporter: more.reporter });
+    expect(more.lines.filter((l) => l.startsWith('note:'))).toEqual(['note: jupyterdask needs jupyterhub: added jupyterhub']);
+  });
+
+  it('a re-run that would change nothing says so and asks nothing, though a file was edited by hand', async () => {
+    const dir = join(await tempDir(), 'repo');
+    await createCommand(parseCliArgs([dir, '--yes']), { run: runProcess, reporter: watched().reporter });
+    const readme = join(dir, 'clusters/development/README.md');
+    await writeFile(readme, `${await readFile(readme, 'utf8')}\nOur notes.\n`);
+    await git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qam', 'notes');
+    const head = (await git(dir, 'rev-parse', 'HEAD')).stdout;
+    const rerun = watched();
+    await createCommand(parseCliArgs([dir]), { run: runProcess, reporter: rerun.reporter, prompts: rerun.prompts });
+    expect(rerun.asked).toEqual([]);
+    expect(rerun.lines).toContain('✔ already up to date: nothing changed (1 file you edited is kept as it is)');
+    expect((await git(dir, 'rev-parse', 'HEAD')).stdout).toBe(head);
+  });
+
+  it('adding a cluster ends with what to do next: push, then bootstrap that cluster', async () => {
+    const dir = join(await tempDir(), 'repo');
+    await createCommand(parseCliArgs([dir, '--yes']), { run: runProcess, reporter: watched().reporter });
+    const atTerminal = watched();
+    await createCommand(parseCliArgs([dir, '--cluster', 'staging', '--no-bootstrap']), { run: runProcess, reporter: atTerminal.reporter, prompts: atTerminal.prompts });
+    expect(atTerminal.prompts.shown.at(-1)).toMatch(/^Next steps\n(cd .*\n)?[\s\S]*git push\n[\s\S]*npx create-piksel-gitops bootstrap --cluster staging\n/);
+    expect(atTerminal.prompts.shown.at(-1)!.split('\n').every((line) => line.length <= 76)).toBe(true);
+    const plain = watched();
+    await createCommand(parseCliArgs([dir, '--cluster', 'prod', '--yes']), { run: runProcess, reporter: plain.reporter });
+    const steps = plain.lines.slice(plain.lines.indexOf('Next steps:')).join('\n');
+    expect(steps).toMatch(/git push\n[\s\S]*npx create-piksel-gitops bootstrap --cluster prod/);
+  });
+
+  it('the repository name defaults to the folder’s name when that is a valid one', async () => {
+    const parent = await tempDir();
+    const s = watched();
+    const summary = await createCommand(parseCliArgs([join(parent, 'geo-gitops'), '--no-git', '--dry-run']), { run: runProcess, reporter: s.reporter, prompts: s.prompts });
+    expect(s.asked).toContain('Repository name');
+    expect(summary.files).toContain('README.md');
+    const readme = summary.plan!.files.find((f) => f.path === 'README.md')!.text!;
+    expect(readme.split('\n')[0]).toBe('# geo-gitops');
+    const yes = await createCommand(parseCliArgs([join(parent, 'geo-gitops'), '--yes', '--no-git', '--dry-run']), { run: runProcess, reporter: s.reporter });
+    expect(yes.plan!.files.find((f) => f.path === 'README.md')!.text!.split('\n')[0]).toBe('# geo-gitops');
+    // Not a valid repository name: the usual default.
+    const odd = await createCommand(parseCliArgs([join(parent, 'my repo!'), '--yes', '--no-git', '--dry-run']), { run: runProcess, reporter: s.reporter });
+    expect(odd.plan!.files.find((f) => f.path === 'README.md')!.text!.split('\n')[0]).toBe('# piksel-gitops');
   });
 });

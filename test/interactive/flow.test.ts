@@ -250,3 +250,27 @@ describe('prompt wording', () => {
     expect(again.shown.filter((l) => l.startsWith('# '))).toEqual([]);
   });
 });
+
+describe('repository host', () => {
+  it('with git, asks the clone URL and neither owner nor personal account; later defaults stay', async () => {
+    const p = person([
+      [/hosted/, 'git'],
+      [/Clone URL/, 'ssh://git@git.example.org/geo/platform.git'],
+    ]);
+    const answers = parseAnswers((await askAnswers({}, p.kit, NEW)).raw);
+    expect(answers.repository).toMatchObject({ provider: 'git', url: 'ssh://git@git.example.org/geo/platform.git' });
+    expect(p.asked.some((m) => /Clone URL/.test(m))).toBe(true);
+    expect(p.asked.filter((m) => /^Owner|personal account|undefined/.test(m))).toEqual([]);
+    expect(answers.clusters[0]!.name).toBe('development');
+  });
+
+  it('with bitbucket-server, asks the server name before the project key', async () => {
+    const p = person([
+      [/hosted/, 'bitbucket-server'],
+      [/Bitbucket server name/, 'bitbucket.example.org'],
+    ]);
+    const answers = parseAnswers((await askAnswers({}, p.kit, NEW)).raw);
+    expect(answers.repository).toMatchObject({ provider: 'bitbucket-server', hostname: 'bitbucket.example.org' });
+    expect(p.asked).toContain('Project key');
+  });
+});

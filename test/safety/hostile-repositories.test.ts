@@ -150,7 +150,7 @@ describe('target folders', () => {
     await create([dir, '--yes']);
     const after = await stat(dir);
     expect([after.ino, after.dev]).toEqual([before.ino, before.dev]);
-    expect(await git(dir, 'log', '--format=%s')).toMatch(/^Generate piksel-gitops/);
+    expect(await git(dir, 'log', '--format=%s')).toMatch(/^Generate here with /);
     expect(await readdir(dir)).toContain('piksel-answers.yaml');
   });
 

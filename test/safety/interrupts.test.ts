@@ -116,7 +116,7 @@ describe('kill -9 at any moment of a real upgrade', () => {
       expect(next.exitCode, `killed after ${delayMs}ms: ${next.stderr}`).toBe(0);
       expect(await stagingFolders(dir), `killed after ${delayMs}ms`).toEqual([]);
       expect(await git(dir, 'status', '--porcelain'), `killed after ${delayMs}ms`).toBe('');
-      expect(await git(dir, 'log', '--format=%s'), `killed after ${delayMs}ms`).toMatch(/^Apply changed answers with create-piksel-gitops [^\n]+\nGenerate piksel-gitops[^\n]+$/);
+      expect(await git(dir, 'log', '--format=%s'), `killed after ${delayMs}ms`).toMatch(/^Apply changed answers with create-piksel-gitops [^\n]+\nGenerate repo with [^\n]+$/);
     }
   });
 });

@@ -96,7 +96,7 @@ const CASES: readonly Case[] = [
       await mkdir(join(dir, '.piksel/base.yaml'));
     }, ['--set', 'gpu.enabled=false']),
     exitCode: 2,
-    line: /^✖ \.piksel\/base\.yaml is damaged: cannot be read \(EISDIR\)/,
+    line: /^✖ \.piksel\/base\.yaml is damaged: is not a regular file \(a folder\): restore it/,
   },
   {
     name: '--answers file that is an alias bomb',

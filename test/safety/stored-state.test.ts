@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { mkdir, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
@@ -6,6 +7,8 @@ import { ensureOrigin, type GitSession } from '../../src/bootstrap/remote.js';
 import { chooseCluster } from '../../src/commands/bootstrap.js';
 import type { CreateDeps } from '../../src/commands/create.js';
 import { runProcess } from '../../src/process.js';
+import { listTree, tempDir } from '../support/cli.js';
+import { runMain } from '../support/main.js';
 import { create, generated, git, GIT_ENV, isolateStateDir } from './support.js';
 
 beforeAll(isolateStateDir);
@@ -62,5 +65,74 @@ describe('stored state is checked before it is used', () => {
   it('hints that repeat what the person typed quote it for the shell', () => {
     const answers = parseAnswers({});
     expect(() => chooseCluster(answers, "prod; rm -rf ~")).toThrow("add it first with `npx create-piksel-gitops . --cluster 'prod; rm -rf ~'`");
+  });
+});
+
+/** Sparse: the size is real, the disk and the test's time are not spent. */
+const sparse = async (path: string, bytes: number) => {
+  await writeFile(path, '');
+  await truncate(path, bytes);
+};
+const mkfifo = (path: string) => execa('sh', ['-c', 'mkfifo "$1"', 'sh', path]);
+const MB700 = 700 * 1024 * 1024;
+
+describe('files the project reader must not read whole', { timeout: 30_000 }, () => {
+  it('a 700 MB file of the user’s is left as it is, unread; the upgrade goes on', async () => {
+    const dir = await generated();
+    await mkdir(join(dir, 'data'));
+    await sparse(join(dir, 'data/cube.bin'), MB700);
+    const { summary } = await create([dir, '--yes', '--allow-dirty', '--set', 'gpu.enabled=false']);
+    expect(summary.mode).toBe('upgrade');
+    expect((await stat(join(dir, 'data/cube.bin'))).size).toBe(MB700);
+  });
+
+  it('a 700 MB file where the tool writes one is refused in one line naming it (exit 2), nothing written', async () => {
+    const dir = await generated();
+    await sparse(join(dir, 'README.md'), MB700);
+    const head = await git(dir, 'rev-parse', 'HEAD');
+    await expect(create([dir, '--yes', '--allow-dirty', '--set', 'gpu.enabled=false'])).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/^README\.md is 700 MB, more than the \d+ MB this tool reads: .*git checkout -- README\.md/),
+    });
+    expect(await git(dir, 'rev-parse', 'HEAD')).toBe(head);
+  });
+
+  it('a FIFO, a symbolic link to /dev/zero or a 700 MB file as the merge base is refused at once (exit 2)', async () => {
+    for (const make of [mkfifo, (p: string) => symlink('/dev/zero', p), (p: string) => sparse(p, MB700)]) {
+      const dir = await generated();
+      await rm(join(dir, '.piksel/base.yaml'));
+      await make(join(dir, '.piksel/base.yaml'));
+      await expect(create([dir, '--yes', '--allow-dirty', '--set', 'gpu.enabled=false'])).rejects.toMatchObject({
+        kind: 'input',
+        message: expect.stringMatching(/^\.piksel\/base\.yaml is damaged: .*(not a regular file|symbolic link|MB).*git checkout -- \.piksel\/base\.yaml/),
+      });
+    }
+  });
+
+  it('a stored answers file that is a FIFO, a link out of the repository or 700 MB is refused (exit 2)', async () => {
+    for (const make of [mkfifo, (p: string) => symlink('/dev/zero', p), (p: string) => sparse(p, MB700)]) {
+      const dir = await generated();
+      await rm(join(dir, 'piksel-answers.yaml'));
+      await make(join(dir, 'piksel-answers.yaml'));
+      await expect(create([dir, '--yes', '--allow-dirty'])).rejects.toMatchObject({
+        kind: 'input',
+        message: expect.stringMatching(/piksel-answers\.yaml .*(not a regular file|symbolic link|MB).*restore it from git/),
+      });
+    }
+  });
+
+  it('--answers naming a FIFO or /dev/zero is refused in one line (exit 2), nothing written', async () => {
+    const parent = await tempDir();
+    await mkfifo(join(parent, 'answers.yaml'));
+    for (const file of [join(parent, 'answers.yaml'), '/dev/zero']) {
+      const run = await runMain([join(parent, 'repo'), '--yes', '--answers', file]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^✖ --answers ${file}: not a regular file .*: save the answers to a file and pass its path\\n$`));
+    }
+    await sparse(join(parent, 'large.yaml'), MB700);
+    const large = await runMain([join(parent, 'repo'), '--yes', '--answers', join(parent, 'large.yaml')]);
+    expect(large.exitCode).toBe(2);
+    expect(large.stderr).toMatch(/^✖ --answers \S+large\.yaml: 700 MB, more than the \d+ MB this tool reads: answers take a few KB: check the path\n$/);
+    expect(await listTree(parent)).toEqual(['answers.yaml', 'large.yaml']);
   });
 });

@@ -67,4 +67,12 @@ describe('secret plan (pure)', () => {
     expect(command).not.toMatch(/export /);
     expect(manualCommand(auth, 'eks-dev').command).toBe('kubectl --context=eks-dev --namespace=jupyterhub create secret generic jupyterhub-auth --from-file=values.yaml=./values.yaml');
   });
+
+  it('the manual command shell-quotes the kube context', () => {
+    expect(manualCommand(auth, 'dev $(touch owned) ctx').command).toBe(
+      "kubectl '--context=dev $(touch owned) ctx' --namespace=jupyterhub create secret generic jupyterhub-auth --from-file=values.yaml=./values.yaml",
+    );
+    expect(manualCommand(admin, "it's").command).toMatch(/\| kubectl '--context=it'\\''s' --namespace=database create/);
+    expect(manualCommand(auth, 'arn:aws:eks:eu-west-1:123456789012:cluster/dev').command).toMatch(/^kubectl --context=arn:aws:eks:eu-west-1:123456789012:cluster\/dev --namespace/);
+  });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
 import { secretInventory, secretId } from '../../src/secrets/inventory.js';
 import { listTree, runCli } from '../support/cli.js';
+import { scriptedPrompts } from '../support/prompts.js';
 import { bootstrap, scenario, secrets, type Scenario } from '../bootstrap/setup.js';
 
 const ADMIN = { PIKSEL_DB_ADMIN_USERNAME: 'piksel_admin', PIKSEL_DB_ADMIN_PASSWORD: `pw-${Math.random().toString(36).slice(2)}-${Date.now()}` };
@@ -96,6 +97,52 @@ describe('Secrets: create what is missing, keep what exists, rotate on purpose',
     expect(result.error?.exitCode).toBe(2);
     expect(result.error?.message).toMatch(/--rotate odc-database: no such Secret .*odc-db/);
     expect((await s.fakes.calls()).filter((c) => c.args[1] === 'apply' || c.args[1] === 'get')).toEqual([]);
+  });
+
+  it('a typo at a hidden prompt is refused where it was typed and asked again, and the run goes on', async () => {
+    const s = await scenario({ remote: 'empty' });
+    const env = s.env(ADMIN);
+    delete env.SLACK_WEBHOOK_URL;
+    // A person at the terminal: types a webhook without https://, reads the refusal, types it right.
+    const typed = ['hooks.slack.com/services/T0/B0/typo', s.webhook];
+    const refusals: string[] = [];
+    const result = await secrets([s.dir, '--yes'], env, {
+      prompts: scriptedPrompts({
+        password: async ({ validate }) => {
+          for (;;) {
+            const value = typed.shift() ?? '';
+            const problem = validate?.(value);
+            if (problem === undefined) return value;
+            refusals.push(problem);
+          }
+        },
+      }),
+    });
+    expect(result.error, result.output).toBeUndefined();
+    expect(refusals).toEqual([expect.stringMatching(/is not an https:\/\/ URL \(value not shown\)/)]);
+    expect(refusals.join('')).not.toContain('typo');
+    expect((await s.fakes.clusterSecrets())['flux-system/slack-webhook']).toEqual({ address: s.webhook });
+    expect(result.summary!.report!.created).toContain('flux-system/slack-webhook');
+  });
+
+  it('--dry-run checks the --rotate names as the real run does: an unknown or operator-made one is exit 2, one line', async () => {
+    const s = await scenario({ remote: 'empty' });
+    for (const [name, message] of [
+      ['nosuch', /^--rotate nosuch: no such Secret in this repository: use one of .*odc-db/],
+      ['jupyterhub-auth', /^--rotate jupyterhub-auth: the operator creates this Secret/],
+    ] as const) {
+      const result = await secrets([s.dir, '--dry-run', '--rotate', name], s.env());
+      expect(result.error?.exitCode).toBe(2);
+      expect(result.error?.message).toMatch(message);
+      expect([result.error?.message.includes('\n'), result.error?.details]).toEqual([false, []]);
+    }
+    expect((await secrets([s.dir, '--dry-run', '--rotate', 'odc-db'], s.env())).error).toBeUndefined();
+    // bootstrap takes --rotate too: checked before anything runs, dry run or not.
+    for (const args of [['--dry-run'], ['--yes']]) {
+      const result = await bootstrap([s.dir, ...args, '--rotate', 'nosuch'], s.env());
+      expect([result.error?.exitCode, result.error?.message]).toEqual([2, expect.stringMatching(/^--rotate nosuch: no such Secret/)]);
+    }
+    expect(await s.fakes.rawLog()).toBe('');
   });
 });
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { matching } from '../fields.js';
+import { matching, wholeNumber } from '../fields.js';
 import * as f from '../formats.js';
 import { readNumber } from '../text-values.js';
 import { defineSection } from './section.js';
 
-const port = () => z.coerce.number().int().min(1).max(65535);
+const port = () => wholeNumber(1, 65535, 'a port');
 
 /** db-proxy's answers: the PostgreSQL server it fronts. */
 export const dbProxyAnswers = defineSection({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelMap, toleration } from '../fields.js';
+import { labelMap, toleration, wholeNumber } from '../fields.js';
 import { formatLabels, formatTolerations, readLabels, readNumber, readTolerations } from '../text-values.js';
 import { defineSection } from './section.js';
 
@@ -17,7 +17,7 @@ export const nvidiaDevicePluginAnswers = defineSection({
         .array(toleration)
         .default([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }])
         .describe('Tolerations for the GPU nodes’ taints'),
-      timeSlicing: z.coerce.number().int().min(1).max(48).default(1).describe('Pods sharing one GPU (1 = no time slicing)'),
+      timeSlicing: wholeNumber(1, 48, 'a number of pods per GPU').default(1).describe('Pods sharing one GPU (1 = no time slicing)'),
       jupyterProfile: z.boolean().default(true).describe('Offer a GPU server profile in JupyterHub'),
     })
     .prefault({}),

@@ -1,3 +1,4 @@
+import { databasePrefix, databaseServer } from './database-names.js';
 import type { Answers, ClusterAnswers } from './schema.js';
 
 /**
@@ -6,7 +7,8 @@ import type { Answers, ClusterAnswers } from './schema.js';
  * repository-wide values directly, so a second cluster never inherits the first one's database.
  */
 export interface ClusterSettings {
-  readonly database: { readonly host: string; readonly port: number };
+  /** `prefix` ('' for none) starts the cluster's role and database names on a shared server. */
+  readonly database: { readonly host: string; readonly port: number; readonly prefix: string };
   readonly issuer: Answers['certManager']['issuer'];
   readonly slack: { readonly enabled: boolean; readonly channel: string; readonly severity: Answers['slack']['severity'] };
   readonly gpu: Answers['gpu'];
@@ -16,7 +18,7 @@ export interface ClusterSettings {
 
 export function clusterSettings(answers: Answers, cluster: ClusterAnswers): ClusterSettings {
   return {
-    database: { host: cluster.database?.host ?? answers.database.host, port: cluster.database?.port ?? answers.database.port },
+    database: { ...databaseServer(answers.database, cluster), prefix: databasePrefix(answers.database, answers.clusters, cluster) },
     issuer: cluster.certManager?.issuer ?? answers.certManager.issuer,
     slack: {
       enabled: answers.slack.enabled,

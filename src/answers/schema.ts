@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databasePrefix, databaseServer } from './database-names.js';
 import { didYouMean, withArticle } from './suggest.js';
 import { APP_NAMES, CONTROLLER_NAMES, DEFAULT_CONTROLLERS } from '../catalog/names.js';
 import { CLOUDS, PROVIDERS } from './choices.js';
@@ -36,6 +37,12 @@ const repository = z
       ctx.addIssue({ code: 'custom', path: ['hostname'], message: 'is required when provider is bitbucket-server: use the server name, e.g. bitbucket.example.org' });
   });
 
+/** An S3 bucket name (lowercase letters, digits, '.', '-'; 3-63 characters). */
+const S3_BUCKET: f.Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  hint: "use an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-'",
+};
+
 const awsProfile = z.strictObject({
   region: matching(f.AWS_REGION).default('ap-southeast-3').describe('AWS region of the EKS cluster'),
   systemNodeSelector: labelMap
@@ -50,6 +57,9 @@ const awsProfile = z.strictObject({
     .record(matching(f.DNS_LABEL), matching(f.IAM_ROLE_ARN))
     .default({})
     .describe('IAM role ARN per component for IRSA, e.g. argo: arn:aws:iam::<account>:role/argo'),
+  artifactBucket: matching(S3_BUCKET)
+    .optional()
+    .describe("S3 bucket of Argo Workflows' artifact repository (argo's IRSA role must reach it); absent: no artifact repository"),
 });
 
 const cluster = z.strictObject({
@@ -127,7 +137,26 @@ export const answersSchema = z
         seen[key].set(c[key], i);
       }
     });
+    refuseSharedDatabaseNames(a, ctx);
   });
+
+/** Two clusters on one PostgreSQL server with the same role names would reset each other's passwords. */
+function refuseSharedDatabaseNames(a: Answers, ctx: z.RefinementCtx) {
+  const seen = new Map<string, number>();
+  a.clusters.forEach((c, i) => {
+    const { host, port } = databaseServer(a.database, c);
+    const prefix = databasePrefix(a.database, a.clusters, c);
+    const key = `${host}:${port}/${prefix}`;
+    const first = seen.get(key);
+    if (first !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters', i, 'database', 'prefix'],
+        message: `clusters.${first} uses the same PostgreSQL server (${host}:${port}) with the same role and database names: give clusters.${i}.database.prefix a value of its own`,
+      });
+    seen.set(key, i);
+  });
+}
 
 /** Environment and domain default from the name (and from the first cluster's domain). */
 function completeCluster(c: z.infer<typeof cluster>, index: number, first: z.infer<typeof cluster>) {

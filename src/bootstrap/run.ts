@@ -456,7 +456,8 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
     deps,
     env,
     run: scopedRunner(deps.run, env),
-    inventory: secretInventory(answers),
+    // This cluster's values: on a shared PostgreSQL server its role names carry its prefix.
+    inventory: secretInventory(answers, undefined, cluster),
     variable,
     remoteUrl: repositoryRemoteUrl(answers.repository),
     redact: (text) => redactor([])(text),
@@ -497,7 +498,7 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
   const env = deps.env ?? process.env;
   const { answers, cluster } = target;
   const variable = tokenVariable(answers.repository);
-  const inventory = secretInventory(answers);
+  const inventory = secretInventory(answers, undefined, cluster);
   const committed = await hasCommit(target.dir);
   const view: BootstrapView = {
     target,

@@ -80,10 +80,33 @@ export interface DatabaseNeed {
   readonly name: string;
   /** PgBouncer pool mode: session for clients that use prepared statements or temporary tables. */
   readonly pooling: 'session' | 'transaction';
+  /** Server connections per db-proxy replica for this database (each replica has its own pool). */
+  readonly poolSize: number;
+  /** Why that size, printed beside it in pgbouncer.ini. */
+  readonly poolReason: string;
   /** Extensions the setup Job creates as the admin (an app role may not). */
   readonly extensions: readonly string[];
   /** Whether the app has a schema-initialisation Job (templates/infrastructure/schemas/<app>/). */
   readonly schema: boolean;
+  /**
+   * SQL the setup Job runs as the administrator in the app's database, after its role, database
+   * and extensions: roles the app's tools expect but may not create. `:"role_name"` is the app's role.
+   */
+  readonly adminSql?: readonly string[];
+  /** A read-only login to this database for another component's pods, when that one is selected. */
+  readonly reader?: DatabaseReader;
+}
+
+/** A second, read-only login to an app's database (notebooks reading the data cube). */
+export interface DatabaseReader {
+  /** Its role's name (before a cluster's prefix) and, with '-', its Secret's (`<login>-db`). */
+  readonly login: string;
+  /** The component whose pods use it; the login exists only when that one is selected. */
+  readonly readBy: ComponentName;
+  /** SQL the setup Job runs for it as the administrator, in the database; `:"reader_name"` is its role. */
+  readonly sql: readonly string[];
+  /** The environment the reading pods get (z2jh's extraEnv form), given db-proxy's address and the login Secret. */
+  readonly env: (login: { readonly host: string; readonly port: number; readonly database: string; readonly secret: string }) => Readonly<Record<string, unknown>>;
 }
 
 /** A kustomize patch carried by a cluster's Flux Kustomization (per-cluster differences of shared folders). */
@@ -99,6 +122,8 @@ export interface RenderContext {
   readonly selected: ReadonlySet<string>;
   /** The same components' specs, in catalog order (the database layer serves those that declare one). */
   readonly components: readonly ComponentSpec[];
+  /** The cluster a bootstrap creates Secrets for (absent: the repository-wide inventory). */
+  readonly cluster?: ClusterAnswers;
 }
 
 export interface ClusterContext extends RenderContext {

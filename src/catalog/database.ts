@@ -1,4 +1,6 @@
-import type { DatabaseNeed, ImageSpec, RotationStep, SecretRequirement } from './component.js';
+import { clusterSettings } from '../answers/cluster-settings.js';
+import type { Answers } from '../answers/schema.js';
+import type { DatabaseNeed, DatabaseReader, ImageSpec, RenderContext, RotationStep, SecretRequirement } from './component.js';
 
 /** The namespace of the database layer: db-proxy, the setup Job and the schema Jobs run here. */
 export const DATABASE_NAMESPACE = 'database';
@@ -29,6 +31,18 @@ export type EnvVar =
  */
 export const DATABASE_VARIABLES = { host: 'DATABASE_HOST', port: 'DATABASE_PORT' } as const;
 
+/**
+ * An app's database name on the server differs per cluster (a prefix on a shared server), while
+ * the app keeps asking db-proxy for its plain name: each cluster fills this variable in.
+ */
+export const databaseNameVariable = (app: string): string => `DATABASE_NAME_${app.toUpperCase().replace(/-/g, '_')}`;
+
+/** A role or database name on the server: the cluster's prefix (if any), then the app's name. */
+export const prefixedName = (prefix: string, name: string): string => (prefix ? `${prefix}_${name}` : name);
+
+/** The role-name prefix of the cluster a Secret is made for ('' repository-wide). */
+const prefixOf = (ctx: RenderContext): string => (ctx.cluster ? clusterSettings(ctx.answers, ctx.cluster).database.prefix : '');
+
 /** The PostgreSQL administrator login: a fact from outside the cluster, asked once at bootstrap. */
 export const DATABASE_ADMIN_SECRET: SecretRequirement = {
   name: 'database-admin',
@@ -54,7 +68,7 @@ export const pooledDatabase = (app: string, need: DatabaseNeed): PooledDatabase 
  * one in its namespace; db-proxy (its auth file) and the setup Job (the role's password) read the
  * one in `database`. Rotating it restarts both readers and re-runs the setup Job.
  */
-export function databaseSecrets(app: string, appNamespace: string, need: DatabaseNeed): SecretRequirement[] {
+export function databaseSecrets(app: string, appNamespace: string, need: DatabaseNeed, ctx: RenderContext): SecretRequirement[] {
   const afterRotate: RotationStep[] = [
     { kind: 'rerun-job', namespace: DATABASE_NAMESPACE, job: DATABASE_SETUP_JOB, kustomization: DATABASE_KUSTOMIZATION },
     { kind: 'restart', namespace: DATABASE_NAMESPACE, deployment: DB_PROXY_NAME },
@@ -66,14 +80,68 @@ export function databaseSecrets(app: string, appNamespace: string, need: Databas
     keys: ['username', 'password'],
     purpose: `PostgreSQL login of ${app} for database '${need.name}' (${reader})`,
     createdBy: 'bootstrap',
-    source: { kind: 'generated', values: { username: { fixed: need.name }, password: { random: 40 } } },
+    // The setup Job names the role after this value: on a shared server it carries the cluster's prefix.
+    source: { kind: 'generated', values: { username: { fixed: prefixedName(prefixOf(ctx), need.name) }, password: { random: 40 } } },
     group: `database-${app}`,
     afterRotate,
   });
   return [copy(appNamespace, `read by ${app}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
 }
 
-/** The PostgreSQL client image of every database Job (setup, stac's grants): one tag to bump. */
+/** The Secret of a reader's login: `odc_read` → `odc-read-db`, in `database` and the reader's namespace. */
+export const readerSecretName = (reader: DatabaseReader): string => databaseSecretName(reader.login.replace(/_/g, '-'));
+
+/** A reader's namespace, when the component that reads is selected. */
+export const readerNamespace = (reader: DatabaseReader, ctx: RenderContext): string | undefined =>
+  ctx.selected.has(reader.readBy) ? ctx.components.find((c) => c.name === reader.readBy)?.namespace : undefined;
+
+/**
+ * A reader's login, generated at bootstrap like an app's: one copy for db-proxy and the setup Job,
+ * one for the reading component. Rotating it restarts db-proxy and the reader's pods.
+ */
+export function readerSecrets(need: DatabaseNeed, ctx: RenderContext): SecretRequirement[] {
+  const reader = need.reader;
+  const namespace = reader && readerNamespace(reader, ctx);
+  if (!reader || !namespace) return [];
+  const afterRotate: RotationStep[] = [
+    { kind: 'rerun-job', namespace: DATABASE_NAMESPACE, job: DATABASE_SETUP_JOB, kustomization: DATABASE_KUSTOMIZATION },
+    { kind: 'restart', namespace: DATABASE_NAMESPACE, deployment: DB_PROXY_NAME },
+    { kind: 'restart', namespace },
+  ];
+  const copy = (ns: string, who: string): SecretRequirement => ({
+    name: readerSecretName(reader),
+    namespace: ns,
+    keys: ['username', 'password'],
+    purpose: `read-only PostgreSQL login to database '${need.name}' for ${reader.readBy} (${who})`,
+    createdBy: 'bootstrap',
+    source: { kind: 'generated', values: { username: { fixed: prefixedName(prefixOf(ctx), reader.login) }, password: { random: 40 } } },
+    group: `database-${reader.login}`,
+    afterRotate,
+  });
+  return [copy(namespace, `read by ${reader.readBy}`), copy(DATABASE_NAMESPACE, 'read by db-proxy and the database setup Job')];
+}
+
+/** Where the server's CA bundle (answers `database.ca`) is, in `database`, for db-proxy and the Jobs. */
+export const DATABASE_CA = { configMap: 'database-ca', file: 'ca.pem', mountPath: '/etc/database-ca' } as const;
+
+/**
+ * TLS to the server when the answers give its CA (as the real platform's Job did with the RDS
+ * bundle): libpq's PGSSLMODE/PGSSLROOTCERT, read by psql, psycopg (datacube, OWS, Explorer,
+ * pypgstac) alike. verify-full also checks the host name against the certificate.
+ */
+export function databaseTls(answers: Answers) {
+  if (!answers.database.ca) return undefined;
+  return {
+    ...DATABASE_CA,
+    data: { [DATABASE_CA.file]: `${answers.database.ca.trim()}\n` },
+    env: [
+      { name: 'PGSSLMODE', value: 'verify-full' },
+      { name: 'PGSSLROOTCERT', value: `${DATABASE_CA.mountPath}/${DATABASE_CA.file}` },
+    ],
+  };
+}
+
+/** The PostgreSQL client image of the database Jobs (setup, odc's grants): one tag to bump. */
 export const PSQL_IMAGE: ImageSpec = {
   name: 'docker.io/library/postgres',
   tag: '17.11-alpine',

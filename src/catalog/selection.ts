@@ -1,4 +1,4 @@
-import type { Answers } from '../answers/schema.js';
+import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG, componentNamed } from './index.js';
 import type { ComponentSpec, SecretRequirement } from './component.js';
 import { edgeComponents, edgeNotes } from './ingress.js';
@@ -39,8 +39,9 @@ export function selectComponents(answers: Answers): Selection {
  * Every Secret the selected components need, once per namespace/name: what the READMEs list and
  * what bootstrap and `secrets` create. Computed from the catalog alone, no templates.
  */
-export function secretInventory(answers: Answers, selection: Selection = selectComponents(answers)): SecretRequirement[] {
-  const ctx = { answers, selected: selection.names, components: selection.components };
+export function secretInventory(answers: Answers, selection: Selection = selectComponents(answers), cluster?: ClusterAnswers): SecretRequirement[] {
+  // With a cluster: its values (the database role names carry its prefix on a shared server).
+  const ctx = { answers, selected: selection.names, components: selection.components, ...(cluster ? { cluster } : {}) };
   const seen = new Map<string, SecretRequirement>();
   for (const secret of selection.components.flatMap((c) => c.secrets(ctx))) seen.set(`${secret.namespace}/${secret.name}`, secret);
   return [...seen.values()];

@@ -50,7 +50,7 @@ export async function secretsCommand(options: CliOptions, deps: SecretsCommandDe
     throw inputError(`${options.dir} is not a repository made by create-piksel-gitops (no ${ANSWERS_FILE}): give its folder`);
   const answers = parseAnswers(target.storedAnswers);
   const cluster = chooseCluster(answers, options.cluster);
-  const inventory = secretInventory(answers);
+  const inventory = secretInventory(answers, undefined, cluster);
   if (options.check && options.rotate.length > 0) throw inputError('--check only looks and --rotate changes Secrets: pass one of them');
   const { reporter } = deps;
 

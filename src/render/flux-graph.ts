@@ -1,7 +1,7 @@
 import { clusterSettings, slackChannelName } from '../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { ClusterPatch, ComponentSpec, Layer } from '../catalog/component.js';
-import { DATABASE_KUSTOMIZATION, DATABASE_VARIABLES } from '../catalog/database.js';
+import { DATABASE_KUSTOMIZATION, DATABASE_VARIABLES, databaseNameVariable, prefixedName } from '../catalog/database.js';
 import type { Selection } from '../catalog/selection.js';
 
 /** Which file of the repository holds a Flux Kustomization object. */
@@ -49,7 +49,14 @@ export function clusterKustomizations(answers: Answers, cluster: ClusterAnswers,
     return Object.keys(variables).length > 0 ? { substitute: variables } : {};
   };
   const { database } = clusterSettings(answers, cluster);
-  const substitute = { [DATABASE_VARIABLES.host]: database.host, [DATABASE_VARIABLES.port]: String(database.port) };
+  const substitute = {
+    [DATABASE_VARIABLES.host]: database.host,
+    [DATABASE_VARIABLES.port]: String(database.port),
+    // Each app's database name on this cluster's server (its prefix on a shared server).
+    ...Object.fromEntries(
+      selection.components.flatMap((c) => (c.database ? [[databaseNameVariable(c.name), prefixedName(database.prefix, c.database.name)]] : [])),
+    ),
+  };
   const result: FluxKustomization[] = [];
   const has = (name: string) => result.some((k) => k.name === name);
 

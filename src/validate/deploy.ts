@@ -193,9 +193,137 @@ function createdIn(objects: readonly LocatedObject[]): Set<string> {
 export function checkDeployability(cluster: DeployCluster, expected: ExpectedObjects): Finding[] {
   return [
     ...checkReferences(cluster, expected),
-    ...cluster.objects.flatMap((o) => [...checkRemediation(o), ...checkImages(o)]),
+    ...cluster.objects.flatMap((o) => [...checkRemediation(o), ...checkImages(o), ...checkPoolerRoutes(o)]),
     ...checkDatabaseOrder(cluster),
+    ...checkSchemaRoles(cluster, expected),
   ];
+}
+
+/** The `[databases]` lines of a PgBouncer configuration: the name each routes, with its line. */
+function pgbouncerRoutes(ini: string): { name: string; index: number }[] {
+  const routes: { name: string; index: number }[] = [];
+  let section = '';
+  ini.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) section = header[1]!.toLowerCase();
+    else if (section === 'databases' && line && !line.startsWith(';') && !line.startsWith('#')) routes.push({ name: line.split('=')[0]!.trim(), index });
+  });
+  return routes;
+}
+
+/**
+ * Check 7e: PgBouncer's `*` line routes any database name to the server, so every app's login
+ * reaches every database PUBLIC may connect to; an explicit list refuses the rest at db-proxy.
+ */
+function checkPoolerRoutes(o: LocatedObject): Finding[] {
+  if (kindOf(o.object) !== 'ConfigMap' || groupOf(o.object) !== '') return [];
+  const data = getPath(o.object, ['data']);
+  if (!isMap(data)) return [];
+  return Object.entries(data).flatMap(([key, value]): Finding[] => {
+    if (!key.endsWith('.ini') || typeof value !== 'string' || !/^\s*\[databases\]/im.test(value)) return [];
+    const wildcard = pgbouncerRoutes(value).find((r) => r.name === '*');
+    if (!wildcard) return [];
+    return [
+      {
+        severity: 'error',
+        check: 'deploy',
+        ...at(o, ['data', key]),
+        message: `PgBouncer's ${key} routes every database name ('* = …'): any app's login reaches every database the server lets it connect to`,
+        hint: "list each app's database on its own line under [databases] and remove the '*' line; on the server, REVOKE CONNECT ON DATABASE … FROM PUBLIC and grant it to the app's role",
+      },
+    ];
+  });
+}
+
+/**
+ * The roles each schema tool's SQL uses without creating them, read from the tools at the pinned
+ * versions (src/catalog/components/odc.ts, stac.ts): datacube-ows and Explorer grant odc_user
+ * and hand tables to odc_admin/odc_manage; datacube creates those only without --no-init-users.
+ */
+const TOOL_ROLES: readonly { readonly tool: RegExp; readonly roles: readonly string[] }[] = [
+  { tool: /\bdatacube\s+system\s+init\b/, roles: ['odc_user', 'odc_manage', 'odc_admin'] },
+  { tool: /\bdatacube-ows-update\b[\s\S]*--(schema|read-role|write-role)\b/, roles: ['odc_user'] },
+  { tool: /\bcubedash-gen\b[\s\S]*--init\b/, roles: ['odc_user', 'odc_manage', 'odc_admin'] },
+];
+
+/**
+ * Check 7f: a schema Job whose tool uses a role nothing in the cluster creates fails on the
+ * server (`role "odc_user" does not exist`) and retries for hours. "Creates" means a ConfigMap's
+ * SQL (the setup Job's) says CREATE ROLE for it, or the tool itself does (datacube with users).
+ * Roles may also come from outside Git (Terraform): without the answers that is only a warning.
+ */
+function checkSchemaRoles(cluster: DeployCluster, expected: ExpectedObjects): Finding[] {
+  const created = new Set<string>();
+  for (const o of cluster.objects) {
+    const data = kindOf(o.object) === 'ConfigMap' ? getPath(o.object, ['data']) : undefined;
+    if (!isMap(data)) continue;
+    for (const value of Object.values(data))
+      if (typeof value === 'string') for (const m of value.matchAll(/CREATE\s+ROLE\s+"?([A-Za-z_][A-Za-z0-9_]*)/gi)) created.add(m[1]!.toLowerCase());
+  }
+  const findings: Finding[] = [];
+  for (const o of cluster.objects) {
+    const pod = podSpecPath(o);
+    if (!pod) continue;
+    const commands = containersOf(o, pod).map(({ container, path }) => ({ path, text: [...list(container.command), ...list(container.args)].map(String).join(' ') }));
+    const selfCreated = new Set(
+      commands.flatMap((c) => (/\bdatacube\s+system\s+init\b/.test(c.text) && !c.text.includes('--no-init-users') ? ['odc_user', 'odc_manage', 'odc_admin'] : [])),
+    );
+    for (const c of commands)
+      for (const rule of TOOL_ROLES) {
+        if (!rule.tool.test(c.text)) continue;
+        const missing = rule.roles.filter((r) => !created.has(r) && !selfCreated.has(r));
+        if (missing.length === 0) continue;
+        findings.push({
+          severity: expected.known ? 'error' : 'warning',
+          check: 'deploy',
+          ...at(o, [...c.path, 'command']),
+          message: `runs '${c.text.slice(0, 60)}', whose SQL uses role${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but nothing in cluster ${cluster.name} creates ${missing.length > 1 ? 'them' : 'it'}: the Job fails on the server and retries for hours`,
+          hint: "create the roles as the administrator before the Job (the database-setup SQL: CREATE ROLE … NOLOGIN) and make the app's role a member of what the tool needs, or run datacube system init without --no-init-users as a role that may create roles (if they are made outside Git, e.g. by Terraform, this is only a reminder)",
+        });
+      }
+  }
+  return findings;
+}
+
+/**
+ * Check 7g, across clusters and as written: role names are server-wide, so two clusters whose
+ * database layer points at one server with the same database names reset each other's
+ * passwords at bootstrap and share their data. Reads each cluster's Flux substitutions.
+ */
+export function checkSharedDatabaseServers(files: readonly { readonly path: string; readonly text: string }[]): Finding[] {
+  const layers: { cluster: string; file: string; line: number; server: string; names: Map<string, string> }[] = [];
+  for (const f of files) {
+    const cluster = /^clusters\/([^/]+)\/[^/]+\.ya?ml$/.exec(f.path)?.[1];
+    if (!cluster) continue;
+    const parsed = parseYamlFile(f.path, f.text);
+    for (const doc of parsed.docs) {
+      const o = doc.value;
+      if (!isMap(o) || !isFluxKustomization(o)) continue;
+      const vars = getPath(o, ['spec', 'postBuild', 'substitute']);
+      if (!isMap(vars) || typeof vars.DATABASE_HOST !== 'string') continue;
+      if (fluxPathToRepoPath(str(getPath(o, ['spec', 'path'])) ?? '') !== 'infrastructure/database') continue;
+      const names = new Map(Object.entries(vars).flatMap(([k, v]) => (k.startsWith('DATABASE_NAME_') ? [[k, String(v)] as const] : [])));
+      layers.push({ cluster, file: f.path, line: doc.line, server: `${vars.DATABASE_HOST}:${String(vars.DATABASE_PORT ?? '5432')}`, names });
+    }
+  }
+  const findings: Finding[] = [];
+  layers.forEach((layer, i) => {
+    const earlier = layers.slice(0, i).find((other) => other.cluster !== layer.cluster && other.server === layer.server);
+    if (!earlier) return;
+    // Without per-app names (an older layout) every cluster uses the apps' plain names.
+    const same = layer.names.size === 0 || earlier.names.size === 0 ? ['(the apps\' plain names)'] : [...layer.names].filter(([k, v]) => earlier.names.get(k) === v).map(([, v]) => v);
+    if (same.length === 0) return;
+    findings.push({
+      severity: 'error',
+      check: 'deploy',
+      file: layer.file,
+      line: layer.line,
+      message: `clusters ${earlier.cluster} and ${layer.cluster} use the same PostgreSQL server (${layer.server}) with the same database and role names (${same.join(', ')}): the second bootstrap resets the first one's passwords, and both write the same data`,
+      hint: `give cluster ${layer.cluster} a prefix of its own (clusters[].database.prefix in piksel-answers.yaml, then re-run create-piksel-gitops), or a server of its own`,
+    });
+  });
+  return findings;
 }
 
 const at = (o: LocatedObject, path: Path) => ({ file: o.file, line: o.source ? lineOfPath(o.source, path) : o.line, object: objectLabel(o.object) });

@@ -12,7 +12,7 @@ import { isGotkComponents, isKustomizationFile, isManifestCandidate, MAX_TEXT_BY
 import { CheckReuse, type CheckRecord } from './check-reuse.js';
 import { BuildFailures, buildFolders, outermostFolders } from './folder-builds.js';
 import { checkConflictMarkers } from './conflicts.js';
-import { checkDeployability, expectedFromAnswers, type ExpectedObjects } from './deploy.js';
+import { checkDeployability, checkSharedDatabaseServers, expectedFromAnswers, type ExpectedObjects } from './deploy.js';
 import { checkClusterGraph } from './graph.js';
 import { findKind } from './kinds.js';
 import { groupOf, isFluxGroup } from './objects.js';
@@ -101,7 +101,7 @@ export async function validateRepository(dir: string, options: ValidateOptions =
     const repository = completeRepository(sources);
     if (!repository.objectDocs.some((d) => isFluxGroup(groupOf(d.value)))) throw notFlux(dir, 'no file holds a Flux object (a Kustomization, GitRepository, HelmRelease, …)');
 
-    const findings = [...checkAsWritten(repository), ...answersFindings];
+    const findings = [...checkAsWritten(repository), ...answersFindings, ...checkSharedDatabaseServers(sources.texts)];
     // While kubectl works, the schema validators (half a megabyte of code) load.
     if (builder.started > 0) void loadPrecompiledValidators();
     const builds = await buildEverything(repository, builder, toBuild, new Set(reused.folders.keys()));

@@ -3,9 +3,18 @@ import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
 
-const DATABASE = { name: 'argo', pooling: 'transaction', extensions: [], schema: false } as const;
+const DATABASE = {
+  name: 'argo',
+  pooling: 'transaction',
+  poolSize: 5,
+  poolReason: 'the workflow controller archives workflows in short transactions: a few connections serve it',
+  extensions: [],
+  schema: false,
+} as const;
 
 const NAMESPACE = 'argo';
+/** The account workflow pods run as (the chart creates it; the controller makes it the default). */
+const WORKFLOW_SERVICE_ACCOUNT = 'argo-workflow';
 
 export const argo = defineComponent({
   name: 'argo',
@@ -13,6 +22,7 @@ export const argo = defineComponent({
   title: 'Argo Workflows',
   summary: 'Workflow engine for data processing pipelines (indexing, product updates)',
   namespace: NAMESPACE,
+  keepsData: "its database login Secret (the role's password in PostgreSQL)",
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {
     argoWorkflows: {
@@ -27,19 +37,29 @@ export const argo = defineComponent({
   hosts: ['argo'],
   database: DATABASE,
   timeout: '10m',
-  secrets: () => databaseSecrets('argo', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-  sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE) }),
+  secrets: (ctx) => databaseSecrets('argo', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
+  sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE), workflowServiceAccount: WORKFLOW_SERVICE_ACCOUNT }),
   clusterView: ({ answers, cluster }): ArgoClusterView => ({
     ingress: ingressFor(answers, cluster, 'argo'),
     // The chart's server Service: <release>-server on servicePort 2746 (argo-helm charts/argo-workflows values.yaml).
     route: routeFor(answers, cluster, 'argo', { service: 'argo-workflows-server', port: 2746 }),
+    // The IAM role goes on the server (it shows artifacts) and on the account workflow pods run as.
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
+    // argo-helm charts/argo-workflows/values.yaml, read at chart 1.0.18 (the newest in the mirror;
+    // 2.0.4's own values not read): workflow.serviceAccount.annotations, controller.workflowDefaults,
+    // artifactRepository.s3 with useSDKCreds, and useStaticCredentials false, so pods use the
+    // IRSA role instead of keys.
+    artifacts:
+      cluster.cloud === 'aws' && cluster.aws?.artifactBucket
+        ? { bucket: cluster.aws.artifactBucket, region: cluster.aws.region, endpoint: `s3.${cluster.aws.region}.amazonaws.com` }
+        : undefined,
   }),
 });
 
 /** What argo's templates see beside the common fields (apps/base/argo/). */
 interface ArgoView {
   readonly db: PooledDatabase;
+  readonly workflowServiceAccount: string;
 }
 
 /** What argo's overlay sees beside that (apps/[environment]/argo/). */
@@ -49,4 +69,6 @@ interface ArgoClusterView {
   /** Absent where Envoy Gateway does not serve the cluster. */
   readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
+  /** Absent: no artifact repository (no bucket in the answers, or not on aws). */
+  readonly artifacts: { readonly bucket: string; readonly region: string; readonly endpoint: string } | undefined;
 }

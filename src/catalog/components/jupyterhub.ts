@@ -3,8 +3,8 @@ import type { Answers, ClusterAnswers } from '../../answers/schema.js';
 import { irsaServiceAccount, storageClassOf, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, hostOf, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
-import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
-import type { ImageSpec, SecretRequirement } from '../component.js';
+import { DATABASE_NAMESPACE, DB_PROXY_ENDPOINT, DB_PROXY_NAME, databaseSecrets, pooledDatabase, readerSecretName, type PooledDatabase } from '../database.js';
+import type { ComponentSpec, ImageSpec, SecretRequirement } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
 
 const NAMESPACE = 'jupyterhub';
@@ -26,7 +26,14 @@ const OAUTH_CLIENT_SECRET: SecretRequirement = {
 /** Without jupyterhub.oauth: Helm values choosing and configuring any authenticator, from the operator. */
 const AUTH_VALUES_SECRET = 'jupyterhub-auth';
 /** The hub keeps its state in PostgreSQL (SQLAlchemy sessions): session pooling. */
-const DATABASE = { name: 'jupyterhub', pooling: 'session', extensions: [], schema: false } as const;
+const DATABASE = {
+  name: 'jupyterhub',
+  pooling: 'session',
+  poolSize: 15,
+  poolReason: "one hub process; SQLAlchemy's default pool (5, overflow 10) holds each connection for a session",
+  extensions: [],
+  schema: false,
+} as const;
 /** pangeo-notebook: JupyterLab with the Pangeo geoscience stack and the dask-gateway client. */
 const SINGLEUSER_IMAGE = {
   name: 'docker.io/pangeo/pangeo-notebook',
@@ -98,9 +105,9 @@ export const jupyterhub = defineComponent({
   images: { singleuser: SINGLEUSER_IMAGE },
   database: DATABASE,
   timeout: '10m',
-  secrets: ({ answers, selected }) => [
-    ...databaseSecrets('jupyterhub', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-    answers.jupyterhub?.oauth ? OAUTH_CLIENT_SECRET : {
+  secrets: (ctx) => [
+    ...databaseSecrets('jupyterhub', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
+    ctx.answers.jupyterhub?.oauth ? OAUTH_CLIENT_SECRET : {
       name: AUTH_VALUES_SECRET,
       namespace: NAMESPACE,
       keys: ['values.yaml'],
@@ -120,13 +127,16 @@ export const jupyterhub = defineComponent({
       createdBy: 'chart',
       source: { kind: 'chart', by: 'the jupyterhub chart' },
     },
-    ...(selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
+    ...(ctx.selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
   ],
-  sharedView: ({ answers, selected }): JupyterhubView => ({
+  sharedView: ({ answers, selected, components }): JupyterhubView => ({
+    // User servers reach something beside the hub (Dask Gateway, db-proxy): env and egress rules.
+    userServerAccess: selected.has('jupyterdask') || dataReaderOf(components) !== undefined,
     db: pooledDatabase('jupyterhub', DATABASE),
     authSecret: AUTH_VALUES_SECRET,
     oauth: answers.jupyterhub?.oauth && { ...answers.jupyterhub.oauth, secret: OAUTH_CLIENT_SECRET.name },
     singleuserImage: SINGLEUSER_IMAGE,
+    dataReader: dataReaderOf(components),
     daskGateway: selected.has('jupyterdask')
       ? {
           ...DASK_GATEWAY,
@@ -162,6 +172,21 @@ export const jupyterhub = defineComponent({
   },
 });
 
+/**
+ * A database that offers notebooks a read-only login (odc's data cube): the environment user
+ * servers get, and db-proxy's address, which z2jh's egress policy must let them reach. z2jh's
+ * jupyterhub/values.yaml (main, 2026-07): singleuser.extraEnv takes `NAME: {valueFrom: …}`, and
+ * singleuser.networkPolicy.egressAllowRules.privateIPs is false, so in-cluster services need an
+ * explicit singleuser.networkPolicy.egress rule.
+ */
+function dataReaderOf(components: readonly ComponentSpec[]): JupyterhubView['dataReader'] {
+  const owner = components.find((c) => c.database?.reader?.readBy === 'jupyterhub');
+  const need = owner?.database;
+  if (!need?.reader) return undefined;
+  const env = need.reader.env({ host: DB_PROXY_ENDPOINT.host, port: DB_PROXY_ENDPOINT.port, database: need.name, secret: readerSecretName(need.reader) });
+  return { app: owner!.name, env, namespace: DATABASE_NAMESPACE, podLabels: { 'app.kubernetes.io/name': DB_PROXY_NAME }, port: DB_PROXY_ENDPOINT.port };
+}
+
 type OAuthAnswers = NonNullable<NonNullable<Answers['jupyterhub']>['oauth']>;
 
 /** What jupyterhub's templates see beside the common fields (apps/base/jupyterhub/). */
@@ -171,6 +196,17 @@ interface JupyterhubView {
   /** Absent: the operator's Secret `authSecret` chooses the authenticator. */
   readonly oauth: (OAuthAnswers & { readonly secret: string }) | undefined;
   readonly singleuserImage: ImageSpec;
+  readonly userServerAccess: boolean;
+  /** Absent: no database offers notebooks a read-only login. */
+  readonly dataReader:
+    | {
+        readonly app: string;
+        readonly env: Readonly<Record<string, unknown>>;
+        readonly namespace: string;
+        readonly podLabels: Readonly<Record<string, string>>;
+        readonly port: number;
+      }
+    | undefined;
   /** Absent: no jupyterdask in the repository. */
   readonly daskGateway:
     | (typeof DASK_GATEWAY & { readonly tokenSecret: string; readonly clientEnv: Readonly<Record<string, string>> })

@@ -4,8 +4,9 @@ import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import {
   DATABASE_ADMIN_SECRET,
   DATABASE_VARIABLES,
-  PSQL_IMAGE,
   RESTRICTED_CONTAINER,
+  databaseNameVariable,
+  databaseTls,
   databaseSecrets,
   pooledDatabase,
   type EnvVar,
@@ -14,8 +15,32 @@ import {
 
 /** One namespace for API and browser (the real repo mixed `stac` and `odc-stac`). */
 const NAMESPACE = 'stac';
-/** pgstac: asyncpg with prepared statements works in transaction pooling (PgBouncer tracks them). */
-const DATABASE = { name: 'stac', pooling: 'transaction', extensions: [], schema: true } as const;
+/**
+ * pgstac: asyncpg with prepared statements works in transaction pooling (PgBouncer tracks them).
+ * pgstac 0.9.11's migration (src/pgstac/migrations/pgstac.0.9.11.sql) creates postgis, btree_gist
+ * and unaccent when missing, creates pgstac_admin/pgstac_read/pgstac_ingest, `GRANT pgstac_admin
+ * TO current_user`, then `SET ROLE pgstac_admin` and `SET ROLE pgstac_ingest`: a non-superuser
+ * administrator (the RDS master) may only SET ROLE to a role it is a member of. The setup Job
+ * creates the extensions (PostGIS needs a superuser on a self-managed server: see README) and the
+ * roles, and makes the administrator and the stac role members.
+ */
+const DATABASE = {
+  name: 'stac',
+  pooling: 'transaction',
+  poolSize: 15,
+  poolReason: 'stac-fastapi (asyncpg, up to 10 connections per worker) in short transactions',
+  extensions: ['postgis', 'btree_gist', 'unaccent'],
+  schema: true,
+  adminSql: [
+    "-- pgstac's roles (server-wide). Its migration SETs ROLE to pgstac_admin and pgstac_ingest: the administrator must be a member.",
+    "SELECT 'CREATE ROLE pgstac_admin' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgstac_admin')\\gexec",
+    "SELECT 'CREATE ROLE pgstac_read' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgstac_read')\\gexec",
+    "SELECT 'CREATE ROLE pgstac_ingest' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgstac_ingest')\\gexec",
+    'GRANT pgstac_admin, pgstac_read, pgstac_ingest TO CURRENT_USER;',
+    '-- stac-fastapi reads, and with the transactions extension writes, through pgstac\'s roles.',
+    'GRANT pgstac_read, pgstac_ingest TO :"role_name";',
+  ],
+} as const;
 
 /**
  * Images, pinned here and rendered once into apps/base. Both run as non-root users of the image:
@@ -33,25 +58,29 @@ export const stac = defineComponent({
   title: 'STAC API and STAC Browser',
   summary: 'stac-fastapi-pgstac serving the pgstac catalog, and STAC Browser pointed at it',
   namespace: NAMESPACE,
+  keepsData: "its database login Secret (the role's password in PostgreSQL)",
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {},
   hosts: ['stac', 'stac-browser'],
   templates: ['infrastructure/schemas/stac/'],
   images: IMAGES,
   database: DATABASE,
-  secrets: () => databaseSecrets('stac', NAMESPACE, DATABASE).filter((s) => s.namespace === NAMESPACE),
-  sharedView: (): StacView => ({
-    images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), psql: imageRef(PSQL_IMAGE) },
+  secrets: (ctx) => databaseSecrets('stac', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
+  sharedView: ({ answers }): StacView => ({
+    images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), },
     db: pooledDatabase('stac', DATABASE),
-    // pgstac's migrations create roles and extensions: they run as the administrator, on the database itself.
-    schemaDb: { role: DATABASE.name },
+    // pgstac's migration sets owners and default privileges for its roles: it runs as the
+    // administrator (a member of those roles, see DATABASE), on this cluster's stac database.
     adminEnv: [
       { name: 'PGHOST', value: `\${${DATABASE_VARIABLES.host}}` },
       { name: 'PGPORT', value: `\${${DATABASE_VARIABLES.port}}` },
-      { name: 'PGDATABASE', value: DATABASE.name },
+      { name: 'PGDATABASE', value: `\${${databaseNameVariable('stac')}}` },
       { name: 'PGUSER', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'username' } } },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: DATABASE_ADMIN_SECRET.name, key: 'password' } } },
+      // pypgstac's psycopg reads libpq's variables: TLS, verified, when the answers give a CA.
+      ...(databaseTls(answers)?.env ?? []),
     ],
+    tls: databaseTls(answers),
     restricted: RESTRICTED_CONTAINER,
   }),
   clusterView: ({ answers, cluster }): StacClusterView => {
@@ -70,10 +99,10 @@ export const stac = defineComponent({
 
 /** What stac's templates see beside the common fields (apps/base/stac/, infrastructure/schemas/stac/). */
 interface StacView {
-  readonly images: { readonly api: string; readonly browser: string; readonly pypgstac: string; readonly psql: string };
+  readonly images: { readonly api: string; readonly browser: string; readonly pypgstac: string };
   readonly db: PooledDatabase;
-  readonly schemaDb: { readonly role: string };
   readonly adminEnv: readonly EnvVar[];
+  readonly tls: ReturnType<typeof databaseTls>;
   readonly restricted: typeof RESTRICTED_CONTAINER;
 }
 

@@ -71,12 +71,16 @@ describe('the generated platform comes up in order and never stalls', () => {
     const objects = build(join(dir, 'infrastructure/database'));
     const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'db-proxy-config')!;
     const ini: string = config.data['pgbouncer.ini'];
-    expect(ini).toMatch(/^odc = host=\$\{DATABASE_HOST\} port=\$\{DATABASE_PORT\} dbname=odc pool_mode=session$/m);
-    expect(ini).toMatch(/^jupyterhub = .* pool_mode=session$/m);
+    // Apps ask for their plain name; the cluster's name on the server is filled in by Flux.
+    expect(ini).toMatch(/^odc = host=\$\{DATABASE_HOST\} port=\$\{DATABASE_PORT\} dbname=\$\{DATABASE_NAME_ODC\} pool_mode=session pool_size=\d+ max_db_connections=\d+$/m);
+    expect(ini).toMatch(/^jupyterhub = .* pool_mode=session /m);
+    // No catch-all line: a database name not listed is refused by db-proxy.
+    expect(ini).not.toMatch(/^\* =/m);
     expect(ini).toMatch(/^pool_mode = transaction$/m);
     const proxy = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'db-proxy')!;
     const secretVolumes = proxy.spec.template.spec.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName).sort();
-    expect(secretVolumes).toEqual(['argo-db', 'jupyterhub-db', 'odc-db', 'stac-db']);
+    // odc-read-db: the notebooks' read-only login to the data cube.
+    expect(secretVolumes).toEqual(['argo-db', 'jupyterhub-db', 'odc-db', 'odc-read-db', 'stac-db']);
     expect(proxy.spec.template.spec.initContainers[0].command).toEqual(['/bin/sh', '/scripts/build-userlist.sh']);
     const scripts = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'database-scripts')!;
     // Shell and psql variables must survive Flux's substitution.
@@ -85,7 +89,9 @@ describe('the generated platform comes up in order and never stalls', () => {
     for (const app of ['argo', 'jupyterhub', 'odc', 'stac']) {
       const sql: string = scripts.data[`${app}.sql`];
       expect(sql).toContain("WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role_name')");
-      expect(sql).toContain(`WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${app}')`);
+      expect(sql).toContain(`\\getenv db_name DATABASE_NAME_${app.toUpperCase()}`);
+      expect(sql).toContain("WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db_name')");
+      expect(sql).toContain('REVOKE CONNECT, TEMPORARY ON DATABASE :"db_name" FROM PUBLIC;');
       expect(sql).toContain(`\\set role_password \`cat /secrets/${app}/password\``);
     }
     const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'database-setup')!;
@@ -95,7 +101,14 @@ describe('the generated platform comes up in order and never stalls', () => {
     // Nothing in the database folder holds a value of the cluster: it is filled in by the cluster's Kustomization.
     expect(JSON.stringify(objects)).not.toContain('postgres.example.org');
     const database = kustomizationsOf(files).find((k) => k.metadata.name === 'database')!;
-    expect(database.spec.postBuild.substitute).toEqual({ DATABASE_HOST: 'postgres.example.org', DATABASE_PORT: '5432' });
+    expect(database.spec.postBuild.substitute).toEqual({
+      DATABASE_HOST: 'postgres.example.org',
+      DATABASE_PORT: '5432',
+      DATABASE_NAME_ARGO: 'argo',
+      DATABASE_NAME_JUPYTERHUB: 'jupyterhub',
+      DATABASE_NAME_ODC: 'odc',
+      DATABASE_NAME_STAC: 'stac',
+    });
   });
 
   it('initialises each schema before its app, with the commands each app needs', () => {
@@ -103,8 +116,10 @@ describe('the generated platform comes up in order and never stalls', () => {
     const steps = [...odc.spec.template.spec.initContainers, ...odc.spec.template.spec.containers].map((c: any) => c.command.join(' '));
     expect(steps).toEqual([
       'datacube system init --no-init-users',
-      'datacube-ows-update --schema --read-role odc --write-role odc',
+      // The role is the Secret's username, expanded by the shell (not Flux).
+      '/bin/sh -c exec datacube-ows-update --schema --write-role "$ODC_DEFAULT_DB_USERNAME"',
       'cubedash-gen --init',
+      'psql --no-psqlrc --set=ON_ERROR_STOP=1 --file=/sql/grants.sql',
     ]);
     // datacube-ows-update reads an OWS configuration even for --schema: a mounted one, parsed as JSON.
     const objects = build(join(dir, 'infrastructure/schemas/odc'));
@@ -116,7 +131,7 @@ describe('the generated platform comes up in order and never stalls', () => {
     const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName)!;
     expect(JSON.parse(config.data[cfgPath.slice(mount.mountPath.length + 1)])).toMatchObject({ layers: [], global: { services: { wms: true } } });
     const stac = build(join(dir, 'infrastructure/schemas/stac')).find((o) => o.kind === 'Job')!;
-    expect(stac.spec.template.spec.initContainers[0].command).toEqual(['pypgstac', 'migrate']);
+    expect(stac.spec.template.spec.containers[0].command).toEqual(['pypgstac', 'migrate']);
   });
 
   it('keeps the data of jupyterhub and monitoring when they are turned off', () => {
@@ -161,7 +176,7 @@ describe('per-cluster settings', () => {
   it("fills each cluster's database, issuer, Slack and GPU settings into that cluster's objects only", async () => {
     const { files } = await render(twoClusters);
     const prodDb = kustomizationsOf(files, 'production').find((k) => k.metadata.name === 'database')!;
-    expect(prodDb.spec.postBuild.substitute).toEqual({ DATABASE_HOST: 'db.prod.internal', DATABASE_PORT: '5433' });
+    expect(prodDb.spec.postBuild.substitute).toMatchObject({ DATABASE_HOST: 'db.prod.internal', DATABASE_PORT: '5433', DATABASE_NAME_ODC: 'odc' });
     const devDb = kustomizationsOf(files, 'development').find((k) => k.metadata.name === 'database')!;
     expect(devDb.spec.postBuild.substitute.DATABASE_HOST).toBe('db.dev.internal');
     for (const [path, text] of files) {

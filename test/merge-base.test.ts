@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPikselError } from '../src/errors.js';
@@ -38,6 +38,24 @@ describe('the merge base, remembered by content', () => {
     expect(await readBase(dir, cacheDir)).toEqual(fresh);
     await writeFile(join(cacheDir, 'merge-base-v1', memo!), '{"format": 1, "files": {');
     expect(await readBase(dir, cacheDir)).toEqual(fresh);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("never believes a memo another user owns, or one in a folder others may write", async () => {
+    const dir = await repositoryWithBase(baseFileText(FILES, '1.2.3'));
+    const cacheDir = await tempDir();
+    const fresh = await readBase(dir, cacheDir);
+    const [memo] = await readdir(join(cacheDir, 'merge-base-v1'));
+    const planted = join(cacheDir, 'merge-base-v1', memo!);
+    await writeFile(planted, JSON.stringify({ format: 1, toolVersion: 'planted', files: {} }));
+    await chown(planted, 4242, 4242);
+    expect(await readBase(dir, cacheDir)).toEqual(fresh);
+    await chown(planted, 0, 0);
+    await chmod(cacheDir, 0o777);
+    expect(await readBase(dir, cacheDir)).toEqual(fresh);
+    // The control: the same plant, the user's own in the user's own folder, is what is read.
+    await chmod(cacheDir, 0o700);
+    await writeFile(planted, JSON.stringify({ format: 1, toolVersion: 'planted', files: {} }));
+    expect(await readBase(dir, cacheDir)).toEqual({ toolVersion: 'planted', files: new Map() });
   });
 
   it('refuses a damaged base with a cache as without, and remembers nothing of it', async () => {

@@ -166,6 +166,11 @@ export interface ComponentSpec<Shared extends OwnView = object, Cluster extends 
   readonly keepsData?: string;
   /** Components this one cannot work without; selecting it adds them (with a note). */
   readonly needs: readonly ComponentName[];
+  /**
+   * Apps whose Flux Kustomizations this app's waits for, beyond its database (an app whose objects
+   * are another app's custom resources waits for the chart that installs their CRDs).
+   */
+  readonly waitsFor?: readonly ComponentName[];
   /** Charts deployed by HelmReleases, keyed by the name templates use (`charts.<key>`). */
   readonly charts: Readonly<Record<string, ChartSpec>>;
   /** Template files or folders (ending in '/') this component owns beyond the convention. */

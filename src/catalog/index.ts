@@ -2,6 +2,7 @@ import type { ComponentSpec } from './component.js';
 import { argo } from './components/argo.js';
 import { certManager } from './components/cert-manager.js';
 import { clusterIssuers } from './components/cluster-issuers.js';
+import { indexing } from './components/indexing.js';
 import { dbProxy } from './components/db-proxy.js';
 import { envoyGateway } from './components/envoy-gateway.js';
 import { gateway } from './components/gateway.js';
@@ -34,6 +35,7 @@ export const CATALOG: readonly ComponentSpec[] = [
   stac,
   terria,
   tileserver,
+  indexing,
 ];
 
 

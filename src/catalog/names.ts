@@ -14,7 +14,7 @@ export const EDGE_NAMES = ['envoy-gateway', 'ingress-nginx'] as const;
 export type EdgeName = (typeof EDGE_NAMES)[number];
 /** The controllers a new repository lists: all but the edges, which follow `ingress.controller`. */
 export const DEFAULT_CONTROLLERS = CONTROLLER_NAMES.filter((n): n is Exclude<ControllerName, EdgeName> => !(EDGE_NAMES as readonly string[]).includes(n));
-export const APP_NAMES = ['argo', 'jupyterhub', 'jupyterdask', 'monitoring', 'odc', 'stac', 'terria', 'tileserver'] as const;
+export const APP_NAMES = ['argo', 'jupyterhub', 'jupyterdask', 'monitoring', 'odc', 'stac', 'terria', 'tileserver', 'indexing'] as const;
 
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 export type AppName = (typeof APP_NAMES)[number];

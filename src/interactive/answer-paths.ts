@@ -32,6 +32,12 @@ export function completed(raw: Raw): ReturnType<typeof answersSchema.parse> | un
 export function answerError(raw: Raw, path: string, value: unknown): string | undefined {
   const result = answersSchema.safeParse(setAt(raw, path, value));
   if (result.success) return undefined;
-  const own = result.error.issues.find((issue) => issue.path.map(String).join('.') === path);
-  return own && describeIssue(own).slice(path.length + 2);
+  // The question's own field, or a field inside it (a list of objects answered in one text).
+  const own = result.error.issues.find((issue) => {
+    const at = issue.path.map(String).join('.');
+    return at === path || at.startsWith(`${path}.`);
+  });
+  if (!own) return undefined;
+  const message = describeIssue(own);
+  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
 }

@@ -145,6 +145,16 @@ async function cluster(flow: Flow): Promise<void> {
     await flow.text('clusters.0.aws.region', 'AWS region');
     await flow.text('clusters.0.aws.storageClass', 'StorageClass for persistent volumes');
   }
+  await askContext(flow, 0, String(flow.current('clusters.0.name')));
+}
+
+/**
+ * The kube context a cluster is bound to, so that `secrets`, `bootstrap` and `status` for it never
+ * use whatever context happens to be current (that may be another cluster's). Optional: empty
+ * leaves the choice to --context or the current context at bootstrap.
+ */
+async function askContext(flow: Flow, index: number, name: string): Promise<void> {
+  await flow.text(`clusters.${index}.context`, `kubectl context of ${name} (empty: decide at bootstrap with --context)`, { optional: true });
 }
 
 /** Controllers that follow other answers (GPU, Slack; the edge: its own question) are not offered here. */
@@ -221,7 +231,10 @@ async function askStillNeeded(flow: Flow, paths: readonly string[]): Promise<voi
     const cluster = /^clusters\.(\d+)\.domain$/.exec(path);
     const name = cluster && String(getAt(flow.raw, `clusters.${cluster[1]}.name`));
     await flow.text(path, name ? `DNS domain for cluster ${name}` : `New in this version: ${path}`, name ? {} : { read: parseSetValue });
-    if (cluster && name) await addedClusterSettings(flow, Number(cluster[1]), name);
+    if (cluster && name) {
+      await askContext(flow, Number(cluster[1]), name);
+      await addedClusterSettings(flow, Number(cluster[1]), name);
+    }
   }
 }
 

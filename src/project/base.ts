@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pruneCacheFolder, writeCacheFile } from '../cache-file.js';
+import { ownFolder, pruneCacheFolder, readCacheFile, writeCacheFile } from '../cache-file.js';
 import { parseDocument, stringify, YAMLError } from 'yaml';
 import { inputError, PikselError } from '../errors.js';
 import { isContainedPath } from '../repository/paths.js';
@@ -45,8 +44,10 @@ export async function readBase(dir: string, cacheDir?: string): Promise<StoredBa
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { files: new Map() };
     throw damaged(`cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const remembered = cacheDir === undefined ? undefined : memoPath(cacheDir, text);
-  const cached = remembered === undefined ? undefined : await readFile(remembered, 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
+  // A memo is believed only from the user's own folder and file (cache-file.ts): another user's
+  // planted parse would decide what an upgrade keeps and deletes.
+  const remembered = cacheDir === undefined || !(await ownFolder(cacheDir)) ? undefined : memoPath(cacheDir, text);
+  const cached = remembered === undefined ? undefined : memoJson(readCacheFile(remembered));
   const fromCache = cached === undefined ? undefined : asBase(cached);
   if (fromCache !== undefined && typeof fromCache !== 'string') return fromCache; // else parsed afresh
   let doc: unknown;
@@ -61,6 +62,14 @@ export async function readBase(dir: string, cacheDir?: string): Promise<StoredBa
   if (typeof base === 'string') throw damaged(base);
   if (remembered !== undefined) await writeCacheFile(remembered, JSON.stringify(doc));
   return base;
+}
+
+function memoJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses of merge bases, by the SHA-256 of their text, in the user's cache folder. */

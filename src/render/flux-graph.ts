@@ -130,9 +130,13 @@ export function clusterKustomizations(answers: Answers, cluster: ClusterAnswers,
     interval: cluster.intervals.apps,
     retryInterval: '1m',
     timeout: app.timeout ?? APP_TIMEOUT,
-    dependsOn: app.database ? [app.database.schema ? `${app.name}-schema` : DATABASE_KUSTOMIZATION] : [],
+    dependsOn: [...(app.database ? [app.database.schema ? `${app.name}-schema` : DATABASE_KUSTOMIZATION] : []), ...(app.waitsFor ?? [])],
     patches: patchesOf([app]),
-    rationale: app.database ? 'waits for its database; no other app waits for it' : 'waits for nothing but the apps layer',
+    rationale: app.waitsFor
+      ? `waits for ${app.waitsFor.join(' and ')}, whose resources it uses`
+      : app.database
+        ? 'waits for its database; no other app waits for it'
+        : 'waits for nothing but the apps layer',
   }));
   result.push({
     name: 'apps',

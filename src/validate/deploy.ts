@@ -3,6 +3,7 @@ import type { Answers } from '../answers/schema.js';
 import { storageClassOf } from '../catalog/cloud.js';
 import { DATABASE_KUSTOMIZATION, DATABASE_NAMESPACE, DB_PROXY_NAME } from '../catalog/database.js';
 import { secretInventory } from '../catalog/selection.js';
+import { checkDataProducts } from './data.js';
 import { fluxPathToRepoPath, isFluxKustomization } from './flux-paths.js';
 import { getPath, groupOf, isMap, kindOf, nameOf, namespaceOf, objectLabel, specOf, str } from './objects.js';
 import type { Finding, LocatedObject } from './types.js';
@@ -196,6 +197,7 @@ export function checkDeployability(cluster: DeployCluster, expected: ExpectedObj
     ...cluster.objects.flatMap((o) => [...checkRemediation(o), ...checkImages(o), ...checkPoolerRoutes(o)]),
     ...checkDatabaseOrder(cluster),
     ...checkSchemaRoles(cluster, expected),
+    ...checkDataProducts(cluster.objects),
   ];
 }
 

@@ -45,6 +45,8 @@ describe('the generated platform comes up in order and never stalls', () => {
     expect(byName.get('jupyterhub').dependsOn).toEqual([{ name: 'database' }]);
     expect(byName.get('odc').dependsOn).toEqual([{ name: 'odc-schema' }]);
     expect(byName.get('stac').dependsOn).toEqual([{ name: 'stac-schema' }]);
+    // The indexing workflows are Argo objects that write to the data cube: Argo's CRDs and odc first.
+    expect(byName.get('indexing').dependsOn).toEqual([{ name: 'argo' }, { name: 'odc' }]);
     for (const app of ['terria', 'tileserver', 'monitoring', 'jupyterdask']) expect(byName.get(app).dependsOn, app).toBeUndefined();
     for (const app of ['argo', 'jupyterhub', 'odc', 'stac', 'terria', 'tileserver', 'monitoring', 'jupyterdask'])
       expect(byName.get(app).path).toBe(`./apps/development/${app}`);
@@ -53,7 +55,7 @@ describe('the generated platform comes up in order and never stalls', () => {
     expect(byName.get('apps').timeout).toBe('20m');
     // The apps layer applies exactly the per-app Kustomizations, not the apps themselves.
     expect(build(join(dir, 'apps/development')).map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      ['argo', 'jupyterdask', 'jupyterhub', 'monitoring', 'odc', 'stac', 'terria', 'tileserver'].map((n) => `Kustomization/${n}`),
+      ['argo', 'indexing', 'jupyterdask', 'jupyterhub', 'monitoring', 'odc', 'stac', 'terria', 'tileserver'].map((n) => `Kustomization/${n}`),
     );
   });
 

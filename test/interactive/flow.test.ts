@@ -150,7 +150,7 @@ describe('question flow', () => {
     await expect(askAnswers({}, p.kit, NEW)).rejects.toMatchObject({ kind: 'cancelled' });
   });
 
-  it('on a re-run asks nothing when the stored answers are complete, and an added cluster only its domain', async () => {
+  it('on a re-run asks nothing when the stored answers are complete, and an added cluster its domain, context and own settings', async () => {
     const stored = JSON.parse(JSON.stringify(parseAnswers({})));
     const quiet = person();
     const same = await askAnswers(stored, quiet.kit, { rerun: true, askBootstrap: false });
@@ -162,6 +162,7 @@ describe('question flow', () => {
     const answers = parseAnswers((await askAnswers(withStaging, adding.kit, { rerun: true, askBootstrap: true })).raw);
     expect(adding.asked).toEqual([
       'DNS domain for cluster staging',
+      'kubectl context of staging (empty: decide at bootstrap with --context)',
       'PostgreSQL host for staging',
       'PostgreSQL port for staging',
       "Issuer for staging's ingresses",
@@ -177,10 +178,11 @@ describe('question flow', () => {
     expect(answers.clusters[1]).not.toHaveProperty('gpu');
   });
 
-  it('an added cluster may get its own database, issuer, Slack channel and GPU switch', async () => {
+  it('an added cluster may get its own context, database, issuer, Slack channel and GPU switch', async () => {
     const stored = parseAnswers({ database: { host: 'db.dev.example.net' }, clusters: [{ name: 'dev', domain: 'dev.geo.example.org' }] });
     const p = person([
       [/DNS domain for cluster prod/, 'prod.geo.example.org'],
+      [/kubectl context of prod/, ['prod ctx', 'arn:aws:eks:eu-west-1:1:cluster/prod']],
       [/PostgreSQL host for prod/, ['not a host!', 'db.prod.example.net']],
       [/Issuer for prod/, 'letsencrypt-production'],
       [/Slack channel for prod/, 'prod-alerts'],
@@ -188,9 +190,10 @@ describe('question flow', () => {
       [/GPU nodes/, false],
     ]);
     const raw = (await askAnswers({ ...stored, clusters: [...stored.clusters, { name: 'prod' }] }, p.kit, { rerun: true, askBootstrap: false })).raw;
-    expect(p.errors).toHaveLength(1);
+    expect(p.errors).toHaveLength(2);
     const prod = parseAnswers(raw).clusters[1]!;
     expect(prod).toMatchObject({
+      context: 'arn:aws:eks:eu-west-1:1:cluster/prod',
       database: { host: 'db.prod.example.net' },
       certManager: { issuer: 'letsencrypt-production' },
       slack: { channel: 'prod-alerts', severity: 'error' },
@@ -245,7 +248,7 @@ describe('prompt wording', () => {
     const { kit, shown } = script((d) => [...d]);
     const full = await askAnswers({}, kit, { rerun: false, askBootstrap: false });
     const again = script((d) => [...d]);
-    await askAnswers({ ...full.raw, clusters: [{ ...(full.raw.clusters as Record<string, unknown>[])[0], intervals: { controllers: '1h', configs: '10m', apps: '1m' } }] }, again.kit, { rerun: false, askBootstrap: false });
+    await askAnswers({ ...full.raw, clusters: [{ ...(full.raw.clusters as Record<string, unknown>[])[0], context: 'dev', intervals: { controllers: '1h', configs: '10m', apps: '1m' } }] }, again.kit, { rerun: false, askBootstrap: false });
     expect(shown.some((l) => l.startsWith('# '))).toBe(true);
     expect(again.shown.filter((l) => l.startsWith('# '))).toEqual([]);
   });

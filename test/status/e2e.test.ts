@@ -58,8 +58,8 @@ describe('status through kubectl', () => {
     const fakes = await platform(['progressing', 'progressing', 'image-pull', 'healthy']);
     const { report, output } = await status([dir, '--watch', '--timeout', '10m'], fakes.env());
     expect(report).toMatchObject({ exitCode: 0, outcome: 'ready', timedOut: false });
-    const progress = output.split('\n').filter((l) => /^\d+\/15 Ready/.test(l));
-    expect(progress).toEqual(['1/15 Ready; reconciling infra-controllers, database', '13/15 Ready; reconciling apps; failed jupyterhub', '15/15 Ready']);
+    const progress = output.split('\n').filter((l) => /^\d+\/16 Ready/.test(l));
+    expect(progress).toEqual(['1/16 Ready; reconciling infra-controllers, database', '14/16 Ready; reconciling apps; failed jupyterhub', '16/16 Ready']);
     expect(output).toContain('jupyterhub: https://jupyter.dev.piksel.id');
   });
 
@@ -109,8 +109,8 @@ describe('bootstrap waits for the platform', () => {
     const outcome = await bootstrap(args(s.dir), s.env(), { clock: stepClock() });
     expect(outcome.error).toBeUndefined();
     expect(outcome.summary?.platform).toMatchObject({ outcome: 'ready', timedOut: false });
-    expect(outcome.output).toContain('│ 1/15 Ready; reconciling infra-controllers, database');
-    expect(outcome.output).toContain('│ 13/15 Ready; reconciling apps; failed jupyterhub');
+    expect(outcome.output).toContain('│ 1/16 Ready; reconciling infra-controllers, database');
+    expect(outcome.output).toContain('│ 14/16 Ready; reconciling apps; failed jupyterhub');
     expect(outcome.output).toContain('the platform is healthy');
     expect(outcome.output).toMatch(/apps up:\n(.*\n)*\s+jupyterhub: https:\/\/jupyter\.dev\.piksel\.id/);
     // It ends with them, after Flux is said to reconcile the cluster.
@@ -136,7 +136,7 @@ describe('bootstrap waits for the platform', () => {
     });
     expect(outcome.error, outcome.output).toBeUndefined();
     const wait = 'waiting for the platform to become healthy (up to 45m, a look every 10s; --no-wait skips this)';
-    expect(logged.filter((l) => !l.includes('flux bootstrap'))).toEqual([`${wait}: 1/15 Ready; reconciling infra-controllers, database`, `${wait}: 15/15 Ready`, 'done: the platform is healthy']);
+    expect(logged.filter((l) => !l.includes('flux bootstrap'))).toEqual([`${wait}: 1/16 Ready; reconciling infra-controllers, database`, `${wait}: 16/16 Ready`, 'done: the platform is healthy']);
   });
 
   it('--no-wait ends after the Secrets: the cluster is not watched', async () => {

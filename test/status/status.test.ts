@@ -23,7 +23,7 @@ describe('status: each recorded cluster state, the failing object and its reason
     expect(statusExitCode(status)).toBe(0);
     expect(status.kustomizations.map((k) => k.name)).toEqual([
       'flux-system', 'infra-controllers', 'infra-configs', 'database', 'odc-schema', 'stac-schema', 'apps',
-      'argo', 'jupyterhub', 'jupyterdask', 'monitoring', 'odc', 'stac', 'terria', 'tileserver',
+      'argo', 'jupyterhub', 'jupyterdask', 'monitoring', 'odc', 'stac', 'terria', 'tileserver', 'indexing',
     ]);
     expect(status.urls.every((u) => u.ready)).toBe(true);
     expect(text(status)).toContain('jupyterhub: https://jupyter.dev.piksel.id');

@@ -100,9 +100,11 @@ describe.concurrent('reusing the checks of unchanged clusters', () => {
     const comment = await validateRepository(dir, { runner: countingRunner(), cacheDir });
     expect(comment.stats).toMatchObject({ reusedClusters: 2 });
     expect(reported(comment)).toEqual(reported(await fullCheck(dir)));
-    // Without odc in the answers, its Secrets are no longer expected: both clusters are checked again.
+    // Without odc in the answers (nor indexing, which would add it back), its Secrets are no longer
+    // expected: both clusters are checked again.
     expect(files.get(answers)).toContain('    - odc\n');
-    await change(dir, files, answers, () => files.set(answers, files.get(answers)!.replace('    - odc\n', '')));
+    expect(files.get(answers)).toContain('    - indexing\n');
+    await change(dir, files, answers, () => files.set(answers, files.get(answers)!.replace('    - odc\n', '').replace('    - indexing\n', '')));
     const fewer = await validateRepository(dir, { runner: countingRunner(), cacheDir });
     expect(fewer.stats).toMatchObject({ reusedClusters: 0 });
     expect(reported(fewer)).toEqual(reported(await fullCheck(dir)));

@@ -1,4 +1,5 @@
 import { certManagerAnswers } from './cert-manager.js';
+import { indexingAnswers } from './indexing.js';
 import { dbProxyAnswers } from './db-proxy.js';
 import { ingressAnswers } from './ingress.js';
 import { notificationsAnswers } from './notifications.js';
@@ -8,7 +9,7 @@ import { nvidiaDevicePluginAnswers } from './nvidia-device-plugin.js';
  * The components' answer sections, in the order of the answers file, the README reference and the
  * questions. Each component carries its own (ComponentSpec.answers); a test keeps the two in step.
  */
-export const ANSWER_SECTIONS = [certManagerAnswers, ingressAnswers, dbProxyAnswers, nvidiaDevicePluginAnswers, notificationsAnswers] as const;
+export const ANSWER_SECTIONS = [certManagerAnswers, ingressAnswers, dbProxyAnswers, nvidiaDevicePluginAnswers, notificationsAnswers, indexingAnswers] as const;
 
 /**
  * The same sections as a cluster's overrides, in the order stored answers and the README have

@@ -14,7 +14,7 @@ const DATABASE = {
 
 const NAMESPACE = 'argo';
 /** The account workflow pods run as (the chart creates it; the controller makes it the default). */
-const WORKFLOW_SERVICE_ACCOUNT = 'argo-workflow';
+export const WORKFLOW_SERVICE_ACCOUNT = 'argo-workflow';
 
 export const argo = defineComponent({
   name: 'argo',

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Answers } from '../../answers/schema.js';
+import type { ComponentName } from '../names.js';
+import { owsLayers } from '../ows-layers.js';
+import { chosenProducts } from '../products.js';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { INGRESS_NEEDS, allOrNone, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { defineComponent, imageRef, type DatabaseNeed, type ImageSpec } from '../component.js';
@@ -83,6 +87,8 @@ const DATABASE = {
     'GRANT USAGE, CREATE ON SCHEMA cubedash TO odc_manage;',
   ],
 } as const satisfies DatabaseNeed;
+/** The data cube's database: the indexing workflows (the indexing component) write to it as the odc role. */
+export const ODC_DATABASE = DATABASE;
 const DB_SECRET = databaseSecretName('odc');
 
 /**
@@ -115,6 +121,8 @@ const IMAGES = {
     source: 'datacube-ows release 1.9.13 (PR #1572 "Prepare for 1.9.13 release", 2026-04-24, the newest seen); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v)',
   },
 } as const satisfies Record<string, ImageSpec>;
+/** The same images for the indexing component's workflows (Explorer's summary refresh), one pin. */
+export const ODC_IMAGES = IMAGES;
 
 /** OWS reads its layer configuration from the file DATACUBE_OWS_CFG names (a JSON file here). */
 const OWS_CONFIG = { configMap: 'ows-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
@@ -124,7 +132,7 @@ const OWS_CONFIG = { configMap: 'ows-config', mountPath: '/etc/datacube-ows', fi
  * products, which exist only once data is indexed; the operator adds them here (or points
  * DATACUBE_OWS_CFG at a config baked into a custom image, as the real platform ended up doing).
  */
-function owsConfig(domain: string) {
+function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = []) {
   const url = `https://ows.${domain}`;
   return {
     global: {
@@ -140,13 +148,24 @@ function owsConfig(domain: string) {
     },
     wms: {},
     wmts: {},
-    layers: [],
+    layers,
   };
 }
 
 /** GetMap/GetCoverage on large extents can take as long as the gunicorn timeout (121 s). */
 const OWS_INGRESS_ANNOTATIONS = { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '120' };
 const OWS_ROUTE_TIMEOUTS = { request: '0s', streamIdle: '120s' };
+
+/** The component whose workflows index the products OWS serves: without it OWS serves no layers. */
+const INDEXER: ComponentName = 'indexing';
+
+/** OWS layers for the products the indexing component indexes (none when it is not selected). */
+const servedLayers = (selected: ReadonlySet<string>, answers: Answers) =>
+  selected.has(INDEXER) ? owsLayers(chosenProducts(answers.data.products).map((p) => p.spec)) : [];
+
+/** The OWS configuration the indexing component's range updates read: the same layers, no host. */
+export const owsUpdateConfigJson = (selected: ReadonlySet<string>, answers: Answers): string =>
+  `${JSON.stringify(owsConfig('localhost', servedLayers(selected, answers)), null, 2)}\n`;
 
 export const odc = defineComponent({
   name: 'odc',
@@ -196,14 +215,17 @@ export const odc = defineComponent({
     schemaOwsConfigJson: `${JSON.stringify(owsConfig('localhost'), null, 2)}\n`,
     owsConfig: OWS_CONFIG,
   }),
-  clusterView: ({ answers, cluster }): OdcClusterView => {
-    const owsConfigJson = `${JSON.stringify(owsConfig(cluster.domain), null, 2)}\n`;
+  clusterView: ({ answers, cluster, selected }): OdcClusterView => {
+    const owsConfigJson = `${JSON.stringify(owsConfig(cluster.domain, servedLayers(selected, answers)), null, 2)}\n`;
     const serviceAccount = irsaServiceAccount(cluster, 'odc');
     // OWS configures S3 access only when AWS_DEFAULT_REGION is set; unsigned (public data) unless
     // the cluster gives odc an IAM role. On EKS the IRSA webhook also injects the region.
+    // Requester-pays buckets (USGS Landsat) are read signed, billed to the cluster's account.
+    const requesterPays = selected.has(INDEXER) && chosenProducts(answers.data.products).some((p) => p.spec.bucket.requesterPays);
     const owsEnv = [
       ...(cluster.cloud === 'aws' && cluster.aws ? [{ name: 'AWS_DEFAULT_REGION', value: cluster.aws.region }] : []),
       ...(serviceAccount ? [{ name: 'AWS_NO_SIGN_REQUEST', value: 'no' }] : []),
+      ...(requesterPays ? [{ name: 'AWS_REQUEST_PAYER', value: 'requester' }] : []),
     ];
     return {
       ingress: allOrNone({ explorer: ingressFor(answers, cluster, 'explorer'), ows: ingressFor(answers, cluster, 'ows', OWS_INGRESS_ANNOTATIONS) }),

@@ -3,6 +3,8 @@ import type { ClusterAnswers } from '../../answers/schema.js';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
+import type { ComponentName } from '../names.js';
+import { chosenProducts, type ProductSpec } from '../products.js';
 
 const NAMESPACE = 'terria';
 
@@ -45,12 +47,28 @@ const clientConfig = () => ({
   },
 });
 
-/** The initial catalog: this cluster's OWS as a WMS group when odc is deployed, else empty. */
-const initCatalog = (cluster: ClusterAnswers, withOws: boolean) => ({
-  // Indonesia, the Piksel platform's coverage.
-  homeCamera: { north: 6, east: 141, south: -11, west: 95 },
-  catalog: withOws ? [{ id: 'piksel-ows', type: 'wms-group', name: 'Piksel OWS', url: `https://ows.${cluster.domain}/` }] : [],
-});
+/**
+ * The initial catalog: this cluster's OWS as a WMS group when odc is deployed, else empty; with
+ * indexed products, first a group with one WMS item per product (docs.terria.io catalog types
+ * `group`, `wms` with `layers`, `wms-group`), named as the OWS layer is.
+ */
+const initCatalog = (cluster: ClusterAnswers, withOws: boolean, products: readonly ProductSpec[]) => {
+  const ows = `https://ows.${cluster.domain}/`;
+  const productItems = products.map((p) => ({ id: `piksel-${p.name}`, type: 'wms', name: p.title, url: ows, layers: p.name }));
+  return {
+    // Indonesia, the Piksel platform's coverage.
+    homeCamera: { north: 6, east: 141, south: -11, west: 95 },
+    catalog: withOws
+      ? [
+          ...(productItems.length > 0 ? [{ id: 'piksel-products', type: 'group', name: 'Piksel products', members: productItems }] : []),
+          { id: 'piksel-ows', type: 'wms-group', name: 'Piksel OWS', url: ows },
+        ]
+      : [],
+  };
+};
+
+/** The component whose workflows index the products OWS serves. */
+const INDEXER: ComponentName = 'indexing';
 
 const asJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -70,7 +88,7 @@ export const terria = defineComponent({
     const files = {
       server: asJson(serverConfig(cluster)),
       client: asJson(clientConfig()),
-      init: asJson(initCatalog(cluster, selected.has('odc'))),
+      init: asJson(initCatalog(cluster, selected.has('odc'), selected.has(INDEXER) ? chosenProducts(answers.data.products).map((p) => p.spec) : [])),
     };
     return {
       ingress: ingressFor(answers, cluster, 'maps'),

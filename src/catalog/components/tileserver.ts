@@ -1,12 +1,17 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
+import type { ComponentName } from '../names.js';
+import { chosenProducts } from '../products.js';
 
 const NAMESPACE = 'tileserver';
+/** The component that indexes the products whose COGs TiTiler may read. */
+const INDEXER: ComponentName = 'indexing';
 
 /**
  * TiTiler image, pinned here and rendered once into apps/base: the newest release (2.2.1,
  * 2026-07-29). Its Dockerfile (gunicorn on $PORT) and /healthz are unchanged since 2.0.5.
+ * The image has no USER (root by default); the Deployment runs it as uid 1000 instead.
  */
 const IMAGE = {
   name: 'ghcr.io/developmentseed/titiler',
@@ -26,7 +31,7 @@ export const tileserver = defineComponent({
   secrets: () => [],
   images: { titiler: IMAGE },
   sharedView: (): TileserverView => ({ image: `${IMAGE.name}:${IMAGE.tag}` }),
-  clusterView: ({ answers, cluster }): TileserverClusterView => {
+  clusterView: ({ answers, cluster, selected }): TileserverClusterView => {
     const serviceAccount = irsaServiceAccount(cluster, 'tileserver');
     return {
       ingress: ingressFor(answers, cluster, 'tiles'),
@@ -34,6 +39,9 @@ export const tileserver = defineComponent({
       serviceAccount,
       // With an IAM role GDAL signs its S3 requests (private buckets); otherwise reads stay unsigned.
       signedS3: Boolean(serviceAccount),
+      // The same COGs OWS serves: a requester-pays bucket (USGS Landsat) needs GDAL's AWS_REQUEST_PAYER.
+      requesterPays:
+        Boolean(serviceAccount) && selected.has(INDEXER) && chosenProducts(answers.data.products).some((p) => p.spec.bucket.requesterPays),
     };
   },
 });
@@ -49,4 +57,5 @@ interface TileserverClusterView {
   readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   readonly signedS3: boolean;
+  readonly requesterPays: boolean;
 }

@@ -1,8 +1,9 @@
+import { BUNDLED_ARGO_SCHEMAS } from './argo-bundled.js';
 import { anything, boolean, integer, intOrString, list, mapOf, object, oneOf, openObject, resource, string } from './dsl.js';
 import type { OpenApiSchema } from './openapi.js';
 
 /*
- * Kubernetes built-ins and cert-manager kinds: the top level is closed (a misplaced `spec` key is
+ * Kubernetes built-ins, cert-manager and Argo Workflows kinds (argo-bundled.ts): the top level is closed (a misplaced `spec` key is
  * an error), the fields a manifest cannot do without are required and typed, and the rest of each
  * spec is left open. A full Kubernetes schema set would be megabytes; these catch the usual
  * hand-editing mistakes.
@@ -117,4 +118,5 @@ export const BUNDLED_BUILTIN_SCHEMAS: ReadonlyMap<string, OpenApiSchema> = new M
   ['gateway.envoyproxy.io/v1alpha1/SecurityPolicy', trafficPolicy],
   ['gateway.envoyproxy.io/v1alpha1/EnvoyProxy', withSpec(openObject({ provider: openObject({ type: oneOf('Kubernetes', 'Custom'), kubernetes: anything }, ['type']) }), [])],
   ['cert-manager.io/v1/Certificate', withSpec(openObject({ secretName: string(), issuerRef: openObject({ name: string(), kind: string(), group: string() }, ['name']), dnsNames: list(string()) }, ['secretName', 'issuerRef']))],
+  ...BUNDLED_ARGO_SCHEMAS,
 ]);

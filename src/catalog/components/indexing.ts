@@ -1,0 +1,133 @@
+import type { Answers } from '../../answers/schema.js';
+import { indexingAnswers } from '../../answers/sections/indexing.js';
+import { defineComponent, imageRef, type ImageSpec } from '../component.js';
+import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
+import { chosenProducts } from '../products.js';
+import { WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
+import { ODC_DATABASE, ODC_IMAGES, odc, owsUpdateConfigJson } from './odc.js';
+
+/**
+ * The images the workflows run. datacube-index bundles odc-apps-dc-tools (stac-to-dc) with
+ * datacube-core; Explorer's own image refreshes its summaries (the odc component pins it).
+ */
+const IMAGES = {
+  index: {
+    name: 'ghcr.io/opendatacube/datacube-index',
+    tag: '0.4.14',
+    source:
+      'opendatacube/datacube-docker index/version.txt 0.4.14 (5c9896c, 2026-04-16); .github/workflows/index-image.yml pushes ghcr.io/opendatacube/datacube-index:<version.txt> when it changes; its uv.lock pins datacube 1.9.18, odc-apps-dc-tools 1.9.9',
+  },
+} as const satisfies Record<string, ImageSpec>;
+
+/** The ConfigMap that carries the product definitions into the product-sync step. */
+const DEFINITIONS = { configMap: 'odc-product-definitions', mountPath: '/etc/odc/products' } as const;
+
+/** OWS's layers, for the range update after indexing (datacube-ows-update reads DATACUBE_OWS_CFG). */
+const OWS_UPDATE_CONFIG = { configMap: 'ows-update-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
+
+/** Daily runs start at 17:05 UTC (00:05 in Jakarta, as the real platform's), one product every ten minutes. */
+const scheduleOf = (index: number) => `${5 + ((index * 10) % 55)} ${17 + Math.floor((index * 10) / 55)} * * *`;
+
+/** A Kubernetes name for a product (ODC names use '_'). */
+const slugOf = (product: string) => product.replaceAll('_', '-');
+
+/** One product as its workflows see it. */
+interface ProductView {
+  readonly name: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly catalog: string;
+  readonly collection: string;
+  readonly bbox: string;
+  /** The backfill's STAC datetime: from the start date on, open-ended. */
+  readonly backfill: string;
+  readonly query: string;
+  readonly urlReplace: string;
+  readonly schedule: string;
+  /** Its definition: the key in the definitions ConfigMap, and the partial that holds the text. */
+  readonly file: string;
+  readonly partial: string;
+  /** Where the data lives, for the README. */
+  readonly bucket: string;
+  readonly start: string;
+}
+
+const productView = (answers: Answers) =>
+  chosenProducts(answers.data.products).map(
+    ({ spec, start }, index): ProductView => ({
+      name: spec.name,
+      slug: slugOf(spec.name),
+      title: spec.title,
+      catalog: spec.stac.catalog,
+      collection: spec.stac.collection,
+      bbox: answers.data.bbox.join(','),
+      backfill: `${start}/..`,
+      query: spec.stac.query ? JSON.stringify(spec.stac.query) : '',
+      urlReplace: spec.stac.rewriteUrls ? spec.stac.rewriteUrls.join(',') : '',
+      schedule: scheduleOf(index),
+      file: spec.definition.file,
+      partial: `products/${spec.definition.file}`,
+      bucket: `s3://${spec.bucket.name} (${spec.bucket.region}${spec.bucket.requesterPays ? ', requester pays' : ''})`,
+      start,
+    }),
+  );
+
+export const indexing = defineComponent({
+  name: 'indexing',
+  layer: 'apps',
+  title: 'Data (indexing workflows)',
+  summary: 'Argo workflows that define the chosen ODC products, index them daily from public STAC APIs, and refresh Explorer and OWS',
+  // The workflows run where Argo's controller watches and its workflow service account lives.
+  namespace: argo.namespace,
+  needs: ['argo', 'odc'],
+  waitsFor: ['argo', 'odc'],
+  charts: {},
+  hosts: [],
+  images: IMAGES,
+  answers: indexingAnswers,
+  // The odc role's login, in the workflows' namespace (one group with odc's own copies). Workflow
+  // pods read it when they start: a rotation restarts no Deployment of Argo's namespace.
+  secrets: (ctx) =>
+    databaseSecrets('odc', argo.namespace, ODC_DATABASE, ctx)
+      .filter((s) => s.namespace === argo.namespace)
+      .map((s) => ({ ...s, afterRotate: s.afterRotate?.filter((step) => !(step.kind === 'restart' && step.namespace === argo.namespace)) })),
+  sharedView: ({ answers, selected }): IndexingView => {
+    const db = pooledDatabase('odc', ODC_DATABASE);
+    const products = productView(answers);
+    return {
+      productList: products,
+      bbox: answers.data.bbox.join(', '),
+      odcSecret: databaseSecretName('odc'),
+      owsNamespace: odc.namespace,
+      definitions: DEFINITIONS,
+      images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
+      owsUpdate: OWS_UPDATE_CONFIG,
+      owsUpdateConfigJson: owsUpdateConfigJson(selected, answers),
+      serviceAccount: WORKFLOW_SERVICE_ACCOUNT,
+      odcEnv: [
+        { name: 'ODC_DEFAULT_INDEX_DRIVER', value: 'postgis' },
+        { name: 'ODC_DEFAULT_DB_HOSTNAME', value: db.host },
+        { name: 'ODC_DEFAULT_DB_PORT', value: String(db.port) },
+        { name: 'ODC_DEFAULT_DB_DATABASE', value: db.name },
+        { name: 'ODC_DEFAULT_DB_USERNAME', valueFrom: { secretKeyRef: { name: databaseSecretName('odc'), key: 'username' } } },
+        { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: databaseSecretName('odc'), key: 'password' } } },
+      ],
+      restricted: RESTRICTED_CONTAINER,
+    };
+  },
+});
+
+/** What indexing's templates see beside the common fields (apps/base/indexing/). */
+interface IndexingView {
+  readonly productList: readonly ProductView[];
+  readonly bbox: string;
+  readonly odcSecret: string;
+  readonly owsNamespace: string;
+  readonly definitions: typeof DEFINITIONS;
+  readonly images: { readonly index: string; readonly explorer: string; readonly ows: string };
+  readonly owsUpdate: typeof OWS_UPDATE_CONFIG;
+  readonly owsUpdateConfigJson: string;
+  readonly serviceAccount: string;
+  readonly odcEnv: readonly EnvVar[];
+  readonly restricted: typeof RESTRICTED_CONTAINER;
+}

@@ -4,13 +4,14 @@ import { CATALOG } from '../src/catalog/index.js';
 import { selectComponents } from '../src/catalog/selection.js';
 
 describe('answers defaults (--yes)', () => {
-  it('yield the seed platform: one development cluster, every component, GPU and Slack on', () => {
+  it('yield the seed platform: one development cluster, every component but the retired ingress-nginx (Envoy Gateway is the edge), GPU and Slack on', () => {
     const answers = parseAnswers({});
     expect(answers.clusters.map((c) => [c.name, c.environment])).toEqual([['development', 'development']]);
     expect(answers.clusters[0]!.intervals).toEqual({ controllers: '1h', configs: '10m', apps: '1m' });
     expect(answers.gpu.enabled).toBe(true);
     expect(answers.slack.enabled).toBe(true);
-    expect(selectComponents(answers).components.map((c) => c.name)).toEqual(CATALOG.map((c) => c.name));
+    expect(answers.ingress.controller).toBe('envoy-gateway');
+    expect(selectComponents(answers).components.map((c) => c.name)).toEqual(CATALOG.map((c) => c.name).filter((n) => n !== 'ingress-nginx'));
   });
 
   it('derive environment and domain of an added cluster from the first one', () => {

@@ -84,7 +84,7 @@ describe('re-run', () => {
   it('applies template changes and keeps edits far from them (end-to-end)', async () => {
     const dir = await generate();
     await edit(dir, 'infrastructure/controllers/cert-manager.yaml', '      retryInterval: 2m\n  upgrade:', '      retryInterval: 5m # ours\n  upgrade:');
-    await edit(dir, 'infrastructure/controllers/ingress-nginx.yaml', '  interval: 24h\n', '  interval: 6h # ours\n');
+    await edit(dir, 'infrastructure/controllers/envoy-gateway.yaml', '  interval: 12h\n', '  interval: 6h # ours\n');
     await commitAll(dir, 'hand edits');
     const run = await runCli([dir, '--templates', v2]);
     expect(run.exitCode, run.stderr).toBe(0);
@@ -92,9 +92,9 @@ describe('re-run', () => {
     expect(certManager).toContain('retryInterval: 5m # ours');
     expect(certManager).toContain('  interval: 20m\n');
     expect(certManager).toContain('    prometheus:\n      enabled: true\n');
-    const ingress = await read(dir, 'infrastructure/controllers/ingress-nginx.yaml');
-    expect(ingress).toContain('interval: 6h # ours');
-    expect(ingress).toContain('externalTrafficPolicy: Local');
+    const edge = await read(dir, 'infrastructure/controllers/envoy-gateway.yaml');
+    expect(edge).toContain('interval: 6h # ours');
+    expect(edge).toContain('  timeout: 10m\n');
     expect(run.stderr).toMatch(/M infrastructure\/controllers\/cert-manager\.yaml\s+merged/);
     expect(await git(dir, 'log', '-1', '--format=%s')).toMatch(/^Upgrade repo to /);
     expect(await git(dir, 'status', '--porcelain')).toBe('');
@@ -207,7 +207,7 @@ describe('adding a cluster', () => {
       if (path.startsWith('clusters/development/') || path.startsWith('apps/development/') || path.startsWith('apps/base/') || path.startsWith('infrastructure/'))
         expect(after.get(path), path).toBe(text);
     expect(after.get('clusters/staging/apps.yaml')).toContain('path: ./apps/staging');
-    expect(after.get('apps/staging/argo/release-patch.yaml')).toContain('argo.staging.piksel.example.org');
+    expect(after.get('apps/staging/argo/httproute.yaml')).toContain('argo.staging.piksel.example.org');
     expect(await git(dir, 'log', '-1', '--format=%s')).toMatch(/^Add cluster staging/);
     if (hasKubectl) expect(await kustomizeFailures(dir, kustomizationDirs(after).filter((d) => !d.startsWith('.piksel')))).toEqual([]);
   });

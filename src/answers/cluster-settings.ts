@@ -12,6 +12,8 @@ export interface ClusterSettings {
   readonly issuer: Answers['certManager']['issuer'];
   readonly slack: { readonly enabled: boolean; readonly channel: string; readonly severity: Answers['slack']['severity'] };
   readonly gpu: Answers['gpu'];
+  /** What serves this cluster's apps (`ingress.controller`). */
+  readonly edge: Answers['ingress']['controller'];
 }
 
 export function clusterSettings(answers: Answers, cluster: ClusterAnswers): ClusterSettings {
@@ -24,6 +26,7 @@ export function clusterSettings(answers: Answers, cluster: ClusterAnswers): Clus
       severity: cluster.slack?.severity ?? answers.slack.severity,
     },
     gpu: { ...answers.gpu, enabled: cluster.gpu?.enabled ?? answers.gpu.enabled },
+    edge: cluster.ingress?.controller ?? answers.ingress.controller,
   };
 }
 

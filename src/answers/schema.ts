@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { databasePrefix, databaseServer } from './database-names.js';
 import { didYouMean, withArticle } from './suggest.js';
-import { APP_NAMES, CONTROLLER_NAMES } from '../catalog/names.js';
+import { APP_NAMES, CONTROLLER_NAMES, DEFAULT_CONTROLLERS } from '../catalog/names.js';
 import { CLOUDS, PROVIDERS } from './choices.js';
 import { duration, labelMap, matching, toleration } from './fields.js';
 import * as f from './formats.js';
@@ -100,8 +100,10 @@ export const answersSchema = z
     components: z
       .strictObject({
         controllers: uniqueList(CONTROLLER_NAMES, 'controller')
-          .default([...CONTROLLER_NAMES])
-          .describe('Infrastructure controllers (nvidia-device-plugin follows gpu.enabled, notifications follows slack.enabled)'),
+          .default([...DEFAULT_CONTROLLERS])
+          .describe(
+            'Infrastructure controllers (nvidia-device-plugin follows gpu.enabled, notifications follows slack.enabled, the edge follows ingress.controller; a listed edge keeps running beside it)',
+          ),
         apps: uniqueList(APP_NAMES, 'app').default([...APP_NAMES]).describe('Applications; what they need is added'),
       })
       .prefault({}),

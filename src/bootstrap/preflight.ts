@@ -13,8 +13,13 @@ import type { ProcessRunner } from '../process.js';
  * the cause and the next step; none of them changes the repository or the cluster.
  */
 
-/** The generated APIs (Kustomization v1, HelmRelease v2, OCIRepository v1, …) need Flux 2.7 or newer. */
-export const MINIMUM_FLUX_VERSION = '2.7.0';
+/**
+ * The Flux release the repository is generated and validated for: 2.9 (`validate`'s API versions
+ * and bundled schemas are Flux 2.9's; the newest release, fluxcd/flux2 v2.9.4, still serves Alert
+ * and Provider only as notification.toolkit.fluxcd.io/v1beta3). An older CLI would install older
+ * controllers than the ones the output was checked against.
+ */
+export const MINIMUM_FLUX_VERSION = '2.9.0';
 
 const INSTALL_FLUX = 'install the flux CLI (https://fluxcd.io/flux/installation/, e.g. `brew install fluxcd/tap/flux`) and re-run';
 export const FLUX_MISSING = `flux was not found on PATH: ${INSTALL_FLUX}`;
@@ -149,12 +154,12 @@ const AWS_PREREQUISITES: ReadonlyArray<{ readonly args: string[]; readonly what:
   {
     args: ['get', 'deployment', 'aws-load-balancer-controller', '--namespace=kube-system', '--ignore-not-found', '--output=name'],
     what: 'AWS Load Balancer Controller (deployment kube-system/aws-load-balancer-controller)',
-    hint: "ingress-nginx's NLB is not provisioned: install the eks/aws-load-balancer-controller chart with its IAM role",
+    hint: "the edge's NLB (Envoy Gateway's or ingress-nginx's) is not provisioned: install the eks/aws-load-balancer-controller chart with its IAM role",
   },
   {
     args: ['get', 'deployment', '--all-namespaces', '--selector=app.kubernetes.io/name=external-dns', '--output=name'],
     what: 'external-dns (a deployment labelled app.kubernetes.io/name=external-dns)',
-    hint: 'no DNS records are made for the ingresses (and certificates cannot be issued): install external-dns for your Route 53 zone, or create the records by hand',
+    hint: 'no DNS records are made for the app hosts (and certificates cannot be issued): install external-dns for your Route 53 zone, or create the records by hand',
   },
 ];
 

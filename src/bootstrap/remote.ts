@@ -37,7 +37,7 @@ export function repositoryIdentity(url: string): string {
 }
 
 /** The user name each host expects beside a token used as an HTTPS password. */
-function tokenUsername(repo: RepositoryAnswers): string {
+export function tokenUsername(repo: RepositoryAnswers): string {
   switch (repo.provider) {
     case 'github':
       return 'x-access-token';

@@ -16,8 +16,10 @@ import { scopedRunner } from './child-env.js';
 import type { Prompts } from '../prompts.js';
 import { redactor, shellQuote, showCommand } from './command-line.js';
 import { clusterPath, fluxBootstrapArgs, tokenVariable } from './flux-args.js';
-import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure } from './preflight.js';
-import { ensureCommitted, ensureOrigin, gitCredentialEnv, probeRemote, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, type GitSession, type RemoteState } from './remote.js';
+import { checkAwsPrerequisites, checkClusterPrerequisites, checkLocal, FLUX_MISSING, kubeconfigCurrentContext, NO_KUBE_CONTEXT, onPath, checkPlaceholders, fluxFailure, lastLines } from './preflight.js';
+import { ensureCommitted, ensureOrigin, gitCredentialEnv, probeRemote, pullRebaseAndPush, pushBranch, repositoryRemoteUrl, tokenUsername, type GitSession, type RemoteState } from './remote.js';
+import { FLUX_OPERATOR, fluxInstanceApplyArgs, fluxInstanceManifest, fluxInstanceVersion, fluxInstanceWaitArgs, operatorInstallArgs, operatorSyncUrl, PULL_SECRET } from './operator.js';
+import { secretManifest } from '../secrets/kubectl.js';
 import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from './slack-secret.js';
 import { checkContextForBootstrap } from './context-binding.js';
 import { DEFAULT_WAIT_TIMEOUT, type PlatformWait, waitForPlatform } from './wait.js';
@@ -88,6 +90,8 @@ export interface BootstrapOptions {
   readonly context?: string;
   /** Secrets to give new values on purpose (a name, namespace/name, or all). */
   readonly rotate?: readonly string[];
+  /** How Flux is installed: `flux bootstrap` (default), or the Flux Operator and a FluxInstance. */
+  readonly method?: 'bootstrap' | 'operator';
   /** Wait for the platform to become healthy after the Secrets (default true), for up to waitTimeout. */
   readonly wait?: boolean;
   readonly waitTimeout?: string;
@@ -114,6 +118,7 @@ export function checkBootstrapUsage(options: BootstrapOptions, interactive: bool
 export async function runBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   checkBootstrapUsage(options, deps.prompts !== undefined);
   checkPlaceholders(target.answers, target.cluster, target.shownDir);
+  if (options.method === 'operator') operatorSyncUrl(repositoryRemoteUrl(target.answers.repository));
   // --rotate names are checked before anything runs, in a dry run too (exit 2, as the real run's lookups would).
   planGroups(secretInventory(target.answers), () => false, rotationTargets(secretInventory(target.answers), options.rotate ?? []));
   // The cluster's own context (clusters[].context) unless --context says otherwise.
@@ -382,8 +387,64 @@ const platformWait: BootstrapStep = {
 
 /** Bootstrap, in order. Nothing changes before `publish`: every check and question comes first. */
 const INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, remoteCheck, clusterChecks, contextBinding, secretLookups, publish, fluxBootstrap, takeFluxCommits, secretApplies];
-/** Then the wait, after Flux is said to reconcile, so that the run ends with the apps' URLs. */
-const BOOTSTRAP_STEPS: readonly BootstrapStep[] = [...INSTALL_STEPS, platformWait];
+
+/** --method operator: the repository must exist, for the operator creates none (checked before the cluster is touched). */
+const operatorRemote: BootstrapStep = {
+  describe: () => [],
+  run: async (b) => {
+    if (b.remote === 'missing')
+      throw stepError(`${b.remoteUrl} does not exist (or these credentials cannot see it), and the Flux Operator does not create repositories: create it (empty), check the token, then re-run`);
+  },
+};
+
+/** --method operator: the Flux Operator from its release manifest, waited for until it runs. */
+const operatorInstall: BootstrapStep = {
+  describe: ({ context }) => operatorInstallArgs(context).map((args) => showCommand({ command: 'kubectl', args })),
+  run: async (b) => {
+    // Unlike flux bootstrap, the operator creates no repository: the branch must be there to sync.
+    if (b.push!.outcome !== 'pushed')
+      throw stepError(`${b.remoteUrl} was not pushed to, and the Flux Operator does not create repositories: create it (empty), check the token, then re-run`);
+    for (const args of operatorInstallArgs(b.context!)) {
+      const result = await b.run('kubectl', args, { timeoutMs: 6 * 60_000 });
+      if (result.exitCode !== 0)
+        throw stepError(`installing the Flux Operator ${FLUX_OPERATOR.version} failed: check the cluster's access to GitHub releases and ghcr.io, then re-run`, lastLines(b.redact(result.stderr)));
+    }
+    b.deps.reporter.success(`Flux Operator ${FLUX_OPERATOR.version} is running in flux-system`);
+  },
+};
+
+/** --method operator: the pull Secret (the token, on stdin only), the FluxInstance, and its first sync. */
+const fluxInstance: BootstrapStep = {
+  describe: ({ target, context, remoteUrl, variable }) => [
+    ...(variable
+      ? [showCommand({ command: 'kubectl', args: fluxInstanceApplyArgs(context), stdin: `Secret ${PULL_SECRET.namespace}/${PULL_SECRET.name} (username and ${variable}; never shown)` })]
+      : []),
+    showCommand({ command: 'kubectl', args: fluxInstanceApplyArgs(context), stdin: `FluxInstance flux-system/flux: Flux ${fluxInstanceVersion()}, syncing ${clusterPath(target.cluster.name)} of ${remoteUrl} (${target.answers.repository.branch})` }),
+    showCommand({ command: 'kubectl', args: fluxInstanceWaitArgs(context) }),
+  ],
+  run: async (b) => {
+    const { answers, cluster } = b.target;
+    const context = b.context!;
+    const apply = async (input: string, what: string) => {
+      const result = await b.run('kubectl', fluxInstanceApplyArgs(context), { input, timeoutMs: 60_000 });
+      if (result.exitCode !== 0) throw stepError(`applying ${what} failed`, lastLines(b.redact(result.stderr)));
+    };
+    if (b.token) await apply(secretManifest(PULL_SECRET, { username: tokenUsername(answers.repository), password: b.token }), `Secret ${PULL_SECRET.namespace}/${PULL_SECRET.name}`);
+    await apply(fluxInstanceManifest(answers, cluster, b.remoteUrl, b.token !== undefined), 'the FluxInstance');
+    const ready = await b.run('kubectl', fluxInstanceWaitArgs(context), { timeoutMs: 11 * 60_000 });
+    if (ready.exitCode !== 0)
+      throw stepError(
+        `the FluxInstance did not become Ready: see \`kubectl --context=${context} -n flux-system describe fluxinstance flux\`; a re-run resumes`,
+        lastLines(b.redact(ready.stderr)),
+      );
+    b.deps.reporter.success(`FluxInstance flux syncs ${clusterPath(cluster.name)} from ${b.remoteUrl}`);
+  },
+};
+
+/** The operator method, in order: the same checks and publishing, then the operator instead of flux bootstrap. */
+const OPERATOR_INSTALL_STEPS: readonly BootstrapStep[] = [localChecks, remoteCheck, operatorRemote, clusterChecks, contextBinding, secretLookups, publish, operatorInstall, fluxInstance, secretApplies];
+
+const installStepsFor = (options: BootstrapOptions) => (options.method === 'operator' ? OPERATOR_INSTALL_STEPS : INSTALL_STEPS);
 
 async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   const env = deps.env ?? process.env;
@@ -402,7 +463,7 @@ async function executeBootstrap(target: BootstrapTarget, options: BootstrapOptio
     redact: (text) => redactor([])(text),
   };
   deps.reporter.info(`Bootstrapping Flux for cluster ${cluster.name} (${clusterPath(cluster.name)}) from ${target.shownDir}`);
-  for (const step of INSTALL_STEPS) await step.run(b);
+  for (const step of installStepsFor(options)) await step.run(b);
   const slackId = b.inventory.find((s) => s.source.kind === 'external' && Object.values(s.source.env).includes(SLACK_WEBHOOK_VARIABLE));
   const secrets = b.secrets!;
   const slackSecret: SlackSecretOutcome = !slackId
@@ -448,7 +509,8 @@ export async function planBootstrap(target: BootstrapTarget, options: BootstrapO
     inventory,
     committed,
   };
-  const commands = BOOTSTRAP_STEPS.flatMap((step) => step.describe(view));
+  // Then the wait, after Flux is said to reconcile, so that the run ends with the apps' URLs.
+  const commands = [...installStepsFor(options), platformWait].flatMap((step) => step.describe(view));
   deps.reporter.info(`would run, for cluster ${cluster.name} (${clusterPath(cluster.name)}):`);
   for (const line of commands) deps.reporter.detail(`  ${line}`);
   deps.reporter.info(

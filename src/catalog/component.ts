@@ -14,6 +14,16 @@ export interface ChartSpec {
   readonly version: string;
   /** Where the pinned version was taken from, for the chart table in the README. */
   readonly source: string;
+  /** Set when upstream has stopped maintaining it: `validate` warns wherever it is deployed. */
+  readonly endOfLife?: EndOfLife;
+}
+
+/** An upstream that gets no more releases or security fixes, with what replaces it. */
+export interface EndOfLife {
+  readonly since: string;
+  readonly successor: string;
+  /** Where the end of life was announced. */
+  readonly source: string;
 }
 
 /** A container image pinned to one tag, with where that tag was checked to exist. */
@@ -22,6 +32,7 @@ export interface ImageSpec {
   readonly tag: string;
   /** Provenance: the upstream tag list, release workflow or Dockerfile the tag was checked against. */
   readonly source: string;
+  readonly endOfLife?: EndOfLife;
 }
 
 export const imageRef = (image: ImageSpec): string => `${image.name}:${image.tag}`;
@@ -198,6 +209,8 @@ export interface ComponentSpec<Shared extends OwnView = object, Cluster extends 
   readonly runsOn?: (ctx: ClusterContext) => boolean;
   /** Per-cluster patches of shared infrastructure, applied by that cluster's Flux Kustomization. */
   readonly clusterPatches?: (ctx: ClusterContext) => readonly ClusterPatch[];
+  /** Per-cluster values Flux fills into the component's shared files (its layer's postBuild.substitute). */
+  readonly variables?: (ctx: ClusterContext) => Readonly<Record<string, string>>;
 }
 
 /** Checks a component's views against their types; the catalog holds them as plain `ComponentSpec`s. */

@@ -4,6 +4,8 @@ import { certManager } from './components/cert-manager.js';
 import { clusterIssuers } from './components/cluster-issuers.js';
 import { indexing } from './components/indexing.js';
 import { dbProxy } from './components/db-proxy.js';
+import { envoyGateway } from './components/envoy-gateway.js';
+import { gateway } from './components/gateway.js';
 import { ingressNginx } from './components/ingress-nginx.js';
 import { jupyterdask } from './components/jupyterdask.js';
 import { jupyterhub } from './components/jupyterhub.js';
@@ -18,11 +20,13 @@ import { tileserver } from './components/tileserver.js';
 /** Every platform component, in the order they appear in kustomizations and READMEs. */
 export const CATALOG: readonly ComponentSpec[] = [
   certManager,
+  envoyGateway,
   ingressNginx,
   dbProxy,
   notifications,
   nvidiaDevicePlugin,
   clusterIssuers,
+  gateway,
   argo,
   jupyterhub,
   jupyterdask,

@@ -1,6 +1,7 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import { CATALOG, componentNamed } from './index.js';
 import type { ComponentSpec, SecretRequirement } from './component.js';
+import { edgeComponents, edgeNotes } from './ingress.js';
 
 export interface Selection {
   /** Selected components in catalog order. */
@@ -17,6 +18,8 @@ export interface Selection {
 export function selectComponents(answers: Answers): Selection {
   const listed = new Set<string>([...answers.components.controllers, ...answers.components.apps]);
   const names = new Set(CATALOG.filter((c) => (c.toggle ? c.toggle(answers, listed) : listed.has(c.name))).map((c) => c.name));
+  // The edge follows each cluster's ingress.controller, for whatever is served over HTTPS.
+  for (const edge of edgeComponents(answers, CATALOG.filter((c) => names.has(c.name)))) names.add(edge);
   const notes: string[] = [];
   const queue = [...names];
   while (queue.length > 0) {
@@ -28,6 +31,7 @@ export function selectComponents(answers: Answers): Selection {
       notes.push(`${spec.name} needs ${need}: added ${need}`);
     }
   }
+  notes.push(...edgeNotes(answers));
   return { components: CATALOG.filter((c) => names.has(c.name)), names, notes };
 }
 

@@ -22,6 +22,7 @@ const OPTIONS = {
   'restore-deleted': { type: 'boolean' },
   strict: { type: 'boolean' },
   context: { type: 'string' },
+  method: { type: 'string' },
   rotate: { type: 'string', multiple: true },
   check: { type: 'boolean' },
   watch: { type: 'boolean' },
@@ -62,6 +63,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (helpAsked && positionals[0] === 'create') positionals.shift();
   if (positionals.length > 1) throw inputError(`unexpected argument '${positionals[1]}': give at most one folder (see --help)`);
   if (v.bootstrap && v['no-bootstrap']) throw inputError('--bootstrap and --no-bootstrap contradict each other: pass one');
+  if (v.method !== undefined && v.method !== 'bootstrap' && v.method !== 'operator')
+    throw inputError(`--method ${v.method}: use bootstrap (flux bootstrap, the default) or operator (the Flux Operator and a FluxInstance)`);
   return {
     command,
     dir: positionals[0] ?? (command === 'create' ? 'piksel-gitops' : '.'),
@@ -80,6 +83,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     restoreDeleted: v['restore-deleted'] ?? false,
     strict: v.strict ?? false,
     context: v.context,
+    method: v.method as CliOptions['method'],
     rotate: v.rotate ?? [],
     check: v.check ?? false,
     watch: v.watch ?? false,
@@ -137,6 +141,7 @@ Options
       --restore-deleted  upgrade: bring back generated files you deleted
       --strict           validate: missing tools are errors, not warnings
       --context NAME     kubectl context for bootstrap, secrets and status
+      --method operator  bootstrap: the Flux Operator and a FluxInstance instead of flux bootstrap
       --check            secrets: list present/missing Secrets (exit 1 if any is missing)
       --rotate NAME|all  bootstrap, secrets: new values for a Secret and its partners (repeatable)
       --no-wait          bootstrap: end after the Secrets, without waiting for a healthy platform
@@ -181,6 +186,8 @@ the missing Secrets; then waits until every Kustomization is Ready (unless --no-
 Options
       --cluster NAME     the cluster to bootstrap (needed when the repository has several)
       --context NAME     kubectl context (default: the current one, confirmed at a terminal)
+      --method operator  install the Flux Operator and a FluxInstance (Flux upgraded by the
+                         operator) instead of running flux bootstrap (--method bootstrap, the default)
       --dry-run          list the checks and the steps, run nothing
       --rotate NAME|all  new values for a Secret and its partners (repeatable)
       --no-wait          end after flux bootstrap and the Secrets (default: wait until healthy)

@@ -3,6 +3,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { applySets, mergeAnswers, parseAnswers, parseAnswersText } from '../answers/load.js';
 import { missingRequiredAnswers, newAnswers } from '../answers/required.js';
+import { keepEdgeWhileMoving } from '../answers/sections/ingress.js';
 import type { Answers } from '../answers/schema.js';
 import { DNS_LABEL, REPOSITORY_NAME } from '../answers/formats.js';
 import type { CliOptions } from './options.js';
@@ -73,7 +74,8 @@ export async function resolveAnswers(
 ): Promise<{ answers: Answers; bootstrap?: boolean }> {
   const stored = target.kind === 'generated' ? target.storedAnswers : {};
   const fromFile = options.answersFile ? await answersFromFile(options.answersFile) : {};
-  const given = applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets);
+  // A changed edge keeps the old one beside it until the person takes it off the list.
+  const given = keepEdgeWhileMoving(stored, applySets(withCluster(mergeAnswers(stored, fromFile), options.cluster), options.sets));
   parseAnswers(given); // bad flags or files fail before any question
   const rerun = target.kind === 'generated';
   // A default, not an answer: the question is still asked, with the folder's name offered.

@@ -26,6 +26,8 @@ export interface CliOptions {
   readonly restoreDeleted: boolean;
   readonly strict: boolean;
   readonly context?: string;
+  /** bootstrap: flux bootstrap (default), or the Flux Operator and a FluxInstance. */
+  readonly method?: 'bootstrap' | 'operator';
   /** bootstrap / secrets: Secrets to give new values on purpose (a name, namespace/name, or all). */
   readonly rotate: readonly string[];
   /** secrets: only report present/missing. */

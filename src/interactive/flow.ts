@@ -4,6 +4,7 @@ import { newAnswers } from '../answers/required.js';
 import { ANSWER_SECTIONS, CLUSTER_OVERRIDE_SECTIONS } from '../answers/sections/index.js';
 import { choices, type ClusterQuestions, type SectionQuestions, type TextQuestion } from '../answers/sections/section.js';
 import { CATALOG } from '../catalog/index.js';
+import { EDGE_NAMES } from '../catalog/names.js';
 import { selectComponents } from '../catalog/selection.js';
 import { answerError, completed, getAt, setAt, type Raw } from './answer-paths.js';
 import type { Choice, Prompts } from '../prompts.js';
@@ -156,8 +157,8 @@ async function askContext(flow: Flow, index: number, name: string): Promise<void
   await flow.text(`clusters.${index}.context`, `kubectl context of ${name} (empty: decide at bootstrap with --context)`, { optional: true });
 }
 
-/** Controllers that follow other answers (GPU, Slack) are not offered here. */
-const OFFERED = CATALOG.filter((c) => c.layer !== 'configs' && !c.toggle);
+/** Controllers that follow other answers (GPU, Slack; the edge: its own question) are not offered here. */
+const OFFERED = CATALOG.filter((c) => c.layer !== 'configs' && !c.toggle && !(EDGE_NAMES as readonly string[]).includes(c.name));
 const FOLLOWING = CATALOG.filter((c) => c.layer === 'controllers' && c.toggle).map((c) => c.name);
 
 async function components(flow: Flow): Promise<void> {

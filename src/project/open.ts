@@ -2,6 +2,7 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseAnswersText } from '../answers/load.js';
+import { keepStoredEdge } from '../answers/sections/ingress.js';
 import { inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import { ANSWERS_FILE, BASE_FILE, STAGING_PREFIX } from './files.js';
@@ -44,7 +45,7 @@ export async function inspectTarget(dir: string): Promise<TargetState> {
     const text = await readWholeFile(file, { followLinks: false });
     if (typeof text !== 'string') throw inputError(`${file} ${text.why}: it holds this repository's answers; restore it from git`);
     // Stored state: a damaged answers file is named with its line, never guessed around.
-    return { kind: 'generated', storedAnswers: parseAnswersText(text, file) };
+    return { kind: 'generated', storedAnswers: keepStoredEdge(parseAnswersText(text, file)) };
   }
   return { kind: 'foreign', entries: meaningful };
 }

@@ -44,6 +44,10 @@ export function clusterKustomizations(answers: Answers, cluster: ClusterAnswers,
   const ctx = { answers, selected: selection.names, components: selection.components, cluster };
   const inLayer = (layer: Layer) => selection.components.filter((c) => c.layer === layer);
   const patchesOf = (members: readonly ComponentSpec[]) => members.flatMap((c) => c.clusterPatches?.(ctx) ?? []);
+  const variablesOf = (members: readonly ComponentSpec[]) => {
+    const variables = Object.assign({}, ...members.map((c) => c.variables?.(ctx) ?? {})) as Record<string, string>;
+    return Object.keys(variables).length > 0 ? { substitute: variables } : {};
+  };
   const { database } = clusterSettings(answers, cluster);
   const substitute = {
     [DATABASE_VARIABLES.host]: database.host,
@@ -68,6 +72,7 @@ export function clusterKustomizations(answers: Answers, cluster: ClusterAnswers,
       timeout: '10m',
       dependsOn: [],
       patches: patchesOf(controllers),
+      ...variablesOf(controllers),
       rationale: 'long interval: critical operators are not restarted more often than needed',
     });
   const configs = inLayer('configs');
@@ -82,6 +87,7 @@ export function clusterKustomizations(answers: Answers, cluster: ClusterAnswers,
       timeout: '5m',
       dependsOn: has('infra-controllers') ? ['infra-controllers'] : [],
       patches: patchesOf(configs),
+      ...variablesOf(configs),
       rationale: 'shorter interval: configuration changes land quickly without touching the operators',
     });
   const databaseLayer = inLayer('database');

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { inputError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { prepareTemplates, type PrecompiledTemplate, type TemplateSet } from './handlebars.js';
+import { createLimiter } from '../limiter.js';
 
 export type { TemplateSet } from './handlebars.js';
 
@@ -23,6 +24,8 @@ const precompiledTemplates = () =>
     () => new Map(),
   ));
 
+const TEMPLATE_FILES_OPEN = 32;
+
 /** Reads a template folder and readies it for rendering (see `prepareTemplates`). */
 export async function loadTemplates(dir: string): Promise<TemplateSet> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
@@ -30,7 +33,10 @@ export async function loadTemplates(dir: string): Promise<TemplateSet> {
     throw e;
   });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  const sources = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+  // A bounded number open at once: the template folder grows with the catalog, and a run may be
+  // under a small limit of open files (macOS: 256) with its other files open too.
+  const limit = createLimiter(TEMPLATE_FILES_OPEN);
+  const sources = await Promise.all(files.map((file) => limit(() => readFile(file, 'utf8'))));
   const templates = new Map(files.map((file, i) => [relative(dir, file).split(sep).join('/'), sources[i]!] as const).sort(([a], [b]) => a.localeCompare(b)));
   await prepareTemplates(templates, await precompiledTemplates());
   return templates;

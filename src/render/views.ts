@@ -2,6 +2,8 @@ import { clusterSettings, slackChannelName, type ClusterSettings } from '../answ
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
 import type { ClusterContext, ComponentCommonView, ComponentSpec, RenderContext, SecretRequirement } from '../catalog/component.js';
 import { SLACK_PROVIDER } from '../catalog/components/notifications.js';
+import { clusterEdge, type ClusterEdge } from '../catalog/ingress.js';
+import { renovateGroups, type RenovateGroup } from './renovate.js';
 import type { Selection } from '../catalog/selection.js';
 import { clusterKustomizations, deploymentFlowMermaid, deploymentSteps, type FluxKustomization } from './flux-graph.js';
 
@@ -46,6 +48,8 @@ export interface RepositoryView {
   readonly operatorSecrets: readonly OperatorSecret[];
   readonly operatorNamespaces: readonly string[];
   readonly clusters: readonly ClusterAnswers[];
+  /** renovate.json: one group of updates per component. */
+  readonly renovateGroups: readonly RenovateGroup[];
 }
 
 export interface ClusterView extends RepositoryView {
@@ -59,6 +63,8 @@ export interface ClusterView extends RepositoryView {
   readonly controllers: readonly ComponentSpec[];
   readonly components: readonly ComponentSpec[];
   readonly endpoints: readonly { readonly component: string; readonly url: string }[];
+  /** What serves this cluster's hosts. */
+  readonly edge: ClusterEdge;
 }
 
 /**
@@ -94,6 +100,7 @@ export function repositoryView(answers: Answers, selection: Selection, secrets: 
     operatorSecrets: operatorSecrets.map((s) => ({ ...s, command: createSecretCommand(s), typedKeys: s.keys.filter((k) => !k.includes('.')) })),
     operatorNamespaces: [...new Set(operatorSecrets.map((s) => s.namespace))],
     clusters: answers.clusters,
+    renovateGroups: renovateGroups(selection.components),
   };
 }
 
@@ -122,6 +129,7 @@ export function clusterView(repoView: RepositoryView, answers: Answers, cluster:
     controllers: running.filter((c) => c.layer === 'controllers'),
     components: running,
     endpoints: running.flatMap((c) => c.hosts.map((h) => ({ component: c.name, url: `https://${h}.${cluster.domain}` }))),
+    edge: clusterEdge(answers, cluster),
   };
 }
 

@@ -202,14 +202,18 @@ function assessCertificate(certificate: KubeObject, live: LiveObjects): StatusNo
   return { ...base, state: broken ? 'failed' : 'progressing', reason: line(ready?.message) || 'not issued yet', details, ...(next ? { next } : {}) };
 }
 
+/** Where each edge's address is read (the cluster runs Envoy Gateway, ingress-nginx, or both while moving). */
+const EDGE_ADDRESSES =
+  "Envoy Gateway: `kubectl get gateway edge --namespace=envoy-gateway-system`; ingress-nginx: `kubectl get service --namespace=ingress-nginx`";
+
 /** What a failing ACME challenge asks the person to fix. */
 function challengeHint(challenge: KubeObject): string {
   const host = challenge.spec?.dnsName as string;
   const reason = (challenge.status?.reason as string | undefined) ?? '';
   if (/no such host|NXDOMAIN|server misbehaving/i.test(reason))
-    return `DNS: ${host} does not resolve; point it at the edge (the ingress-nginx load balancer's address, \`kubectl get service --namespace=ingress-nginx\`)`;
+    return `DNS: ${host} does not resolve; point it at the edge (${EDGE_ADDRESSES})`;
   if (/HTTP-01/i.test(challenge.spec?.type ?? '') || /self check/i.test(reason))
-    return `HTTP-01: http://${host}/.well-known/acme-challenge/ is not reachable through the edge; check that ${host} points at the ingress-nginx load balancer and port 80 is open`;
+    return `HTTP-01: http://${host}/.well-known/acme-challenge/ is not reachable through the edge; check that ${host} points at the edge's address (${EDGE_ADDRESSES}) and port 80 is open`;
   return `the ${challenge.spec?.type ?? 'ACME'} challenge for ${host} failed: check the DNS records of ${host}`;
 }
 

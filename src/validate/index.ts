@@ -22,6 +22,7 @@ import { normalizeFindings } from './report.js';
 import { RepoIndex, resolveRepoPath, type RepoPath } from './repo-paths.js';
 import { checkSchemas } from './schema/check.js';
 import { schemasFromCrds, type CrdSchema } from './schema/crd-schemas.js';
+import { checkEndOfLife } from './end-of-life.js';
 import { loadPrecompiledValidators, SchemaRegistry } from './schema/registry.js';
 import { checkPlainSecret, checkSecretGenerators, scanTextForTokens } from './secrets.js';
 import { sourceIgnoreMatcher } from './sourceignore.js';
@@ -375,6 +376,7 @@ function checkAsWritten({ parsed, objectDocs, texts, models, large, repo, textOf
   return [
     ...parsed.filter((p) => !conflicted.has(p.file)).flatMap((p) => p.findings),
     ...checkApiVersions(objectDocs),
+    ...objectDocs.flatMap(checkEndOfLife),
     ...texts.flatMap(scanTextForTokens),
     ...conflicts,
     ...large.findings,

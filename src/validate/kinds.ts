@@ -110,7 +110,21 @@ export const BUILTIN_KINDS: readonly KindInfo[] = [
   ),
 ];
 
-export const KNOWN_KINDS: readonly KindInfo[] = [...FLUX_KINDS, ...BUILTIN_KINDS];
+/**
+ * The Gateway API kinds the Envoy Gateway edge uses (standard channel of Gateway API v1.6.1, which
+ * serves v1 and v1beta1: config/crd/standard at that tag) and Envoy Gateway's own (v1.9.0 CRDs).
+ */
+export const GATEWAY_KINDS: readonly KindInfo[] = [
+  { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', versions: ['v1', 'v1beta1'], namespaced: false },
+  ...['Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant'].map(
+    (kind): KindInfo => ({ group: 'gateway.networking.k8s.io', kind, versions: kind === 'GRPCRoute' ? ['v1'] : ['v1', 'v1beta1'], namespaced: true }),
+  ),
+  ...['BackendTrafficPolicy', 'ClientTrafficPolicy', 'SecurityPolicy', 'EnvoyProxy', 'EnvoyExtensionPolicy', 'Backend'].map(
+    (kind): KindInfo => ({ group: 'gateway.envoyproxy.io', kind, versions: ['v1alpha1'], namespaced: true }),
+  ),
+];
+
+export const KNOWN_KINDS: readonly KindInfo[] = [...FLUX_KINDS, ...BUILTIN_KINDS, ...GATEWAY_KINDS];
 
 /** The kind served under this apiVersion's group (any version), if we know it. */
 export function findKind(apiVersion: string, kind: string): KindInfo | undefined {

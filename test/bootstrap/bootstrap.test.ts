@@ -143,7 +143,7 @@ describe('bootstrap', { timeout: 60_000 }, () => {
   describe('failures exit 1 naming the cause, leave the repository intact, and a re-run succeeds', () => {
     const cases: Array<{ name: string; broken: Record<string, string | undefined>; withoutFlux?: boolean; message: RegExp }> = [
       { name: 'flux missing', broken: {}, withoutFlux: true, message: /flux was not found on PATH: install the flux CLI/ },
-      { name: 'flux too old', broken: { FAKE_FLUX_VERSION: '2.6.0' }, message: /flux 2\.6\.0 is too old: .*2\.7\.0 or newer/ },
+      { name: 'flux too old', broken: { FAKE_FLUX_VERSION: '2.8.3' }, message: /flux 2\.8\.3 is too old: .*2\.9\.0 or newer/ },
       { name: 'token missing', broken: { GITHUB_TOKEN: undefined }, message: /GITHUB_TOKEN is not set: .*export GITHUB_TOKEN/ },
       { name: 'flux check --pre failing', broken: { FAKE_FLUX_FAIL: 'check' }, message: /flux check --pre failed for kubectl context 'kind-piksel': Kubernetes version v1\.29\.0 does not match/ },
       { name: 'flux bootstrap failing', broken: { FAKE_FLUX_FAIL: 'bootstrap' }, message: /flux bootstrap failed: failed to push manifests: .*protected branch hook declined/ },

@@ -13,7 +13,7 @@ import { tempDir } from '../support/cli.js';
  *   FAKE_REMOTE=/path/remote.git   bootstrap commits <path>/flux-system/ there (creating the bare
  *                                  repository when missing, as the providers do)
  *   FAKE_KUBE_CONTEXT / FAKE_KUBE_CONTEXTS  current context ('' for none) / all contexts
- *   FAKE_KUBECTL_FAIL=apply|restart `kubectl apply` / `kubectl rollout restart` fails
+ *   FAKE_KUBECTL_FAIL=apply|restart|wait `kubectl apply` / `kubectl rollout restart` / `kubectl wait` fails
  *   FAKE_AWS_PRESENT=ebs,alb,external-dns  which AWS prerequisites `kubectl get` finds (default none)
  * kubectl keeps a small cluster state (namespaces, Secrets) in kube-state.json beside bin/: applied
  * manifests (stdin) create them, `get secret|namespace NAME --ignore-not-found` finds them.
@@ -167,6 +167,12 @@ function kubectl(argv, stdin, env, { state, save }, out, say, fail) {
     else return fail('fake kubectl: unsupported get: ' + argv.join(' '));
     if (!found) return flags['ignore-not-found'] ? out : fail('Error from server (NotFound): ' + kind + ' "' + name + '" not found');
     say(flags.output === 'json' ? JSON.stringify(found) : kind + '/' + name);
+  } else if (verb === 'apply' && flags.filename && flags.filename !== '-') {
+    // A release manifest by URL (the Flux Operator's): its namespace and Deployment appear.
+    if (!state.namespaces.includes('flux-system')) state.namespaces.push('flux-system');
+    state.applied = [...(state.applied ?? []), flags.filename];
+    save();
+    say('deployment.apps/flux-operator serverside-applied');
   } else if (verb === 'apply') {
     if (env.FAKE_KUBECTL_FAIL === 'apply') return fail('Error from server (Forbidden): secrets is forbidden');
     const doc = JSON.parse(stdin);
@@ -177,6 +183,9 @@ function kubectl(argv, stdin, env, { state, save }, out, say, fail) {
         const data = { ...(o.data ?? {}) };
         for (const [k, v] of Object.entries(o.stringData ?? {})) data[k] = Buffer.from(v).toString('base64');
         state.secrets[o.metadata.namespace + '/' + o.metadata.name] = data;
+      } else if (o.kind === 'FluxInstance') {
+        if (!state.namespaces.includes(o.metadata.namespace)) return fail('Error from server (NotFound): namespaces "' + o.metadata.namespace + '" not found');
+        state.fluxInstance = o;
       } else return fail('fake kubectl: unsupported kind ' + o.kind);
       say(o.kind.toLowerCase() + '/' + o.metadata.name + ' serverside-applied');
     }
@@ -184,6 +193,10 @@ function kubectl(argv, stdin, env, { state, save }, out, say, fail) {
   } else if (verb === 'rollout' && kind === 'restart') {
     if (env.FAKE_KUBECTL_FAIL === 'restart') return fail('Error from server (NotFound): deployments.apps "' + (name ?? '') + '" not found');
     say('deployment.apps/' + (name ?? 'all') + ' restarted');
+  } else if (verb === 'rollout' && kind === 'status') say(name + ' successfully rolled out');
+  else if (verb === 'wait') {
+    if (env.FAKE_KUBECTL_FAIL === 'wait') return fail('error: timed out waiting for the condition on fluxinstances/flux');
+    say(kind + ' condition met');
   } else if (verb === 'delete' && kind === 'job') say('job.batch "' + name + '" deleted');
   else if (verb === 'annotate') say(kind + ' annotated');
   else return fail('fake kubectl: unsupported: ' + argv.join(' '));

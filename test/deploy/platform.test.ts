@@ -60,7 +60,7 @@ describe('the generated platform comes up in order and never stalls', () => {
   });
 
   it('gives every HelmRelease RetryOnFailure for install and upgrade, and no finite retries', () => {
-    const releases = [...files].filter(([p]) => p.endsWith('.yaml')).flatMap(([, t]) => objectsOf(t)).filter((o) => o.kind === 'HelmRelease' && o.spec?.chart);
+    const releases = [...files].filter(([p]) => p.endsWith('.yaml')).flatMap(([, t]) => objectsOf(t)).filter((o) => o.kind === 'HelmRelease' && (o.spec?.chart || o.spec?.chartRef));
     expect(releases.length).toBeGreaterThanOrEqual(9);
     for (const r of releases) {
       expect(r.spec.install.strategy.name, r.metadata.name).toBe('RetryOnFailure');
@@ -145,16 +145,17 @@ describe('the generated platform comes up in order and never stalls', () => {
 
   it('pins images that exist: stac-browser has no v, cert-manager has its v', () => {
     expect(files.get('apps/base/stac/stac-browser.yaml')).toContain('ghcr.io/radiantearth/stac-browser:5.1.0');
-    expect(files.get('infrastructure/controllers/cert-manager.yaml')).toContain('version: "v1.21.2"');
+    expect(files.get('infrastructure/controllers/cert-manager.yaml')).toContain('tag: "v1.21.2"');
     for (const [path, text] of files) expect(text, path).not.toMatch(/image: \S+:latest\b/);
   });
 
-  it('sets the device plugin affinity from the GPU node labels, and never trusts forwarded headers', () => {
+  it('sets the device plugin affinity from the GPU node labels, and never trusts forwarded headers', async () => {
     const plugin = objectsOf(files.get('infrastructure/controllers/nvidia-device-plugin.yaml')).find((o) => o.kind === 'HelmRelease')!;
     expect(plugin.spec.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
     ]);
-    expect(files.get('infrastructure/controllers/ingress-nginx.yaml')).toContain('use-forwarded-headers: "false"');
+    const nginx = (await render({ ingress: { controller: 'ingress-nginx' } })).files;
+    expect(nginx.get('infrastructure/controllers/ingress-nginx.yaml')).toContain('use-forwarded-headers: "false"');
   });
 });
 
@@ -184,8 +185,10 @@ describe('per-cluster settings', () => {
       if (path.startsWith('clusters/production/') || path.startsWith('apps/production/')) expect(text, path).not.toContain('db.dev.internal');
       else if (path !== 'piksel-answers.yaml') expect(text, path).not.toContain('db.prod.internal');
     }
-    expect(files.get('apps/production/argo/release-patch.yaml')).toContain('cert-manager.io/cluster-issuer: letsencrypt-production');
-    expect(files.get('apps/development/argo/release-patch.yaml')).toContain('cert-manager.io/cluster-issuer: letsencrypt-staging');
+    // Each cluster's Gateway takes its issuer from that cluster's infra-configs.
+    const issuerOf = (cluster: string) => kustomizationsOf(files, cluster).find((k) => k.metadata.name === 'infra-configs')!.spec.postBuild.substitute.CLUSTER_ISSUER;
+    expect(issuerOf('production')).toBe('letsencrypt-production');
+    expect(issuerOf('development')).toBe('letsencrypt-staging');
     const alert = objectsOf(files.get('clusters/production/notifications.yaml')).find((o) => o.kind === 'Alert')!;
     expect(alert.spec.eventSeverity).toBe('error');
     // Its GPU is off: the Alert watches no HelmRelease namespace that production never creates.

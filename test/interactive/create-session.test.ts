@@ -90,7 +90,7 @@ describe('re-runs say what matters, once', () => {
     const args = [dir, '--yes', '--no-git', '--set', 'components.controllers=[cert-manager]', '--set', 'components.apps=[argo]'];
     const first = watched();
     await createCommand(parseCliArgs(args), { run: runProcess, reporter: first.reporter });
-    expect(first.lines).toContain('note: cluster-issuers needs ingress-nginx: added ingress-nginx');
+    expect(first.lines).toContain('note: argo needs db-proxy: added db-proxy');
     const again = watched();
     await createCommand(parseCliArgs([dir, '--yes', '--no-git']), { run: runProcess, reporter: again.reporter });
     expect(again.lines.filter((l) => l.startsWith('note:'))).toEqual([]);

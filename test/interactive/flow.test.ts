@@ -169,6 +169,7 @@ describe('question flow', () => {
       "Slack channel for staging's events (without #)",
       "Which of staging's events",
       'Does staging have NVIDIA GPU nodes?',
+      "What serves staging's apps",
       expect.stringMatching(/Bootstrap Flux/),
     ]);
     // Taking the repository's values stores no override.
@@ -234,11 +235,11 @@ describe('prompt wording', () => {
     return { kit, shown };
   };
 
-  it('after ingress-nginx is deselected, the note names the selected app that pulled it in; labels do not repeat', async () => {
-    const { kit, shown } = script((d) => d.filter((n) => n !== 'ingress-nginx'));
+  it('after cert-manager is deselected, the note names the selected app that pulled it in; labels do not repeat', async () => {
+    const { kit, shown } = script((d) => d.filter((n) => n !== 'cert-manager'));
     await askAnswers({}, kit, { rerun: false, askBootstrap: false });
     const note = shown.find((l) => l.startsWith('note Added what they need'))!;
-    expect(note).toMatch(/: (argo|jupyterhub|monitoring|odc|stac|terria|tileserver) needs cluster-issuers, which needs ingress-nginx: added ingress-nginx/);
+    expect(note).toMatch(/\b(argo|jupyterhub|monitoring|odc|stac|terria|tileserver) needs cluster-issuers, which needs cert-manager: added cert-manager/);
     expect(shown.filter((l) => l.startsWith('option ')).some((l) => /^option (\S+) \(\1\)$/.test(l))).toBe(false);
     expect(shown).toContainEqual(expect.stringMatching(/^\? Keep the default reconcile intervals \(controllers \S+, configs \S+, apps \S+\)\?$/));
   });

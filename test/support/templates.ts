@@ -21,11 +21,11 @@ export async function patchedTemplates(edits: Record<string, [from: string, to: 
   return dir;
 }
 
-/** Template v2 used across upgrade tests: changes in cert-manager and ingress-nginx. */
+/** Template v2 used across upgrade tests: changes in cert-manager and envoy-gateway. */
 export const V2_EDITS: Record<string, [string, string][]> = {
   'infrastructure/controllers/cert-manager.yaml.hbs': [
     ['  interval: 30m\n', '  interval: 20m\n'],
     ['    crds:\n      enabled: true\n', '    crds:\n      enabled: true\n    prometheus:\n      enabled: true\n'],
   ],
-  'infrastructure/controllers/ingress-nginx.yaml.hbs': [['        type: LoadBalancer\n', '        type: LoadBalancer\n        externalTrafficPolicy: Local\n']],
+  'infrastructure/controllers/envoy-gateway.yaml.hbs': [['  chartRef:\n', '  timeout: 10m\n  chartRef:\n']],
 };

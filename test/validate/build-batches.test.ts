@@ -89,8 +89,16 @@ describe('what may share a run', () => {
     files.set(k, `${files.get(k)!}configMapGenerator:\n  - name: extra\n    literals: [a=b]\n`);
     const { inputs } = requestsOf(files);
     expect(inputs.batchInputs({ resources: ['infrastructure/configs'] })).toEqual({
-      files: new Set(['infrastructure/configs/cluster-issuers.yaml']),
-      names: new Set(['ClusterIssuer/letsencrypt-staging', 'ClusterIssuer/letsencrypt-production']),
+      files: new Set(['infrastructure/configs/cluster-issuers.yaml', 'infrastructure/configs/gateway.yaml']),
+      names: new Set([
+        'ClusterIssuer/letsencrypt-staging',
+        'ClusterIssuer/letsencrypt-production',
+        'GatewayClass/envoy-gateway',
+        'EnvoyProxy/edge-proxy',
+        'Gateway/edge',
+        'HTTPRoute/https-redirect',
+        'BackendTrafficPolicy/edge-defaults',
+      ]),
       schemaFree: true,
     });
     expect(inputs.batchInputs({ resources: ['infrastructure/configs'], namespace: 'x' })).toBeUndefined();

@@ -1,6 +1,6 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { databaseSecrets, pooledDatabase, type PooledDatabase } from '../database.js';
 
 const DATABASE = {
@@ -26,8 +26,9 @@ export const argo = defineComponent({
   needs: ['db-proxy', ...INGRESS_NEEDS],
   charts: {
     argoWorkflows: {
-      repositoryName: 'argo',
-      repositoryUrl: 'https://argoproj.github.io/argo-helm',
+      // OCI: argoproj/argo-helm .github/workflows/publish.yml pushes each chart to oci://ghcr.io/argoproj/argo-helm.
+      repositoryName: 'argo-workflows',
+      repositoryUrl: 'oci://ghcr.io/argoproj/argo-helm/argo-workflows',
       chart: 'argo-workflows',
       version: '2.0.4',
       source: 'argoproj/argo-helm release tag argo-workflows-2.0.4 (Renovate PR ocf/kubernetes#163; Argo Workflows v4.1)',
@@ -40,6 +41,8 @@ export const argo = defineComponent({
   sharedView: (): ArgoView => ({ db: pooledDatabase('argo', DATABASE), workflowServiceAccount: WORKFLOW_SERVICE_ACCOUNT }),
   clusterView: ({ answers, cluster }): ArgoClusterView => ({
     ingress: ingressFor(answers, cluster, 'argo'),
+    // The chart's server Service: <release>-server on servicePort 2746 (argo-helm charts/argo-workflows values.yaml).
+    route: routeFor(answers, cluster, 'argo', { service: 'argo-workflows-server', port: 2746 }),
     // The IAM role goes on the server (it shows artifacts) and on the account workflow pods run as.
     serviceAccount: irsaServiceAccount(cluster, 'argo'),
     // argo-helm charts/argo-workflows/values.yaml, read at chart 1.0.18 (the newest in the mirror;
@@ -61,7 +64,10 @@ interface ArgoView {
 
 /** What argo's overlay sees beside that (apps/[environment]/argo/). */
 interface ArgoClusterView {
-  readonly ingress: Ingress;
+  /** Absent where ingress-nginx does not serve the cluster. */
+  readonly ingress: Ingress | undefined;
+  /** Absent where Envoy Gateway does not serve the cluster. */
+  readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   /** Absent: no artifact repository (no bucket in the answers, or not on aws). */
   readonly artifacts: { readonly bucket: string; readonly region: string; readonly endpoint: string } | undefined;

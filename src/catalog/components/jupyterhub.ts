@@ -2,7 +2,7 @@ import { clusterSettings } from '../../answers/cluster-settings.js';
 import type { Answers, ClusterAnswers } from '../../answers/schema.js';
 import { irsaServiceAccount, storageClassOf, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, hostOf, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { DATABASE_NAMESPACE, DB_PROXY_ENDPOINT, DB_PROXY_NAME, databaseSecrets, pooledDatabase, readerSecretName, type PooledDatabase } from '../database.js';
 import type { ComponentSpec, ImageSpec, SecretRequirement } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
@@ -43,7 +43,11 @@ const SINGLEUSER_IMAGE = {
 /** The ServiceAccount of user servers, created by the overlay when IRSA is configured. */
 const USER_SERVICE_ACCOUNT = 'jupyterhub-user';
 
-/** Notebooks keep websockets open for hours and save large files through the ingress. */
+/**
+ * Notebooks keep websockets open for hours and save large files through the edge. Envoy passes
+ * websockets and streams bodies of any size by default; only its timeouts need lifting.
+ */
+const NOTEBOOK_ROUTE_TIMEOUTS = { request: '0s', streamIdle: '3600s' };
 const NOTEBOOK_INGRESS_ANNOTATIONS = {
   'nginx.ingress.kubernetes.io/proxy-body-size': '0',
   'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
@@ -146,7 +150,7 @@ export const jupyterhub = defineComponent({
       : undefined,
   }),
   clusterView: ({ answers, cluster }): JupyterhubClusterView => {
-    const ingress = ingressFor(answers, cluster, 'jupyter');
+    const host = hostOf(cluster, 'jupyter');
     const irsa = irsaServiceAccount(cluster, 'jupyterhub');
     const storageClass = storageClassOf(cluster);
     // Everything of this cluster's user servers; GPU support may differ per cluster, so the profile list is here too.
@@ -157,9 +161,11 @@ export const jupyterhub = defineComponent({
       ...(profiles ? { profileList: profiles } : {}),
     };
     return {
-      ingress: { ...ingress, annotations: { ...ingress.annotations, ...NOTEBOOK_INGRESS_ANNOTATIONS } },
+      ingress: ingressFor(answers, cluster, 'jupyter', NOTEBOOK_INGRESS_ANNOTATIONS),
+      // z2jh's public Service in front of the hub and the user servers.
+      route: routeFor(answers, cluster, 'jupyter', { service: 'proxy-public', port: 80, timeouts: NOTEBOOK_ROUTE_TIMEOUTS }),
       // Each cluster's hub is its own OAuth redirect target.
-      oauthCallbackUrl: answers.jupyterhub?.oauth ? `https://${ingress.host}/hub/oauth_callback` : undefined,
+      oauthCallbackUrl: answers.jupyterhub?.oauth ? `https://${host}/hub/oauth_callback` : undefined,
       singleuser: Object.keys(singleuser).length > 0 ? singleuser : undefined,
       userServiceAccount: irsa ? { name: USER_SERVICE_ACCOUNT, ...irsa } : undefined,
     };
@@ -209,7 +215,8 @@ interface JupyterhubView {
 
 /** What jupyterhub's overlay sees beside that (apps/[environment]/jupyterhub/). */
 interface JupyterhubClusterView {
-  readonly ingress: Ingress;
+  readonly ingress: Ingress | undefined;
+  readonly route: Route | undefined;
   readonly oauthCallbackUrl: string | undefined;
   /** Helm values of this cluster's user servers (storage, ServiceAccount, profiles); absent: the base's. */
   readonly singleuser: Record<string, unknown> | undefined;

@@ -1,6 +1,6 @@
 import { storageClassOf } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, hostOf, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 
 const NAMESPACE = 'monitoring';
 
@@ -23,15 +23,17 @@ export const monitoring = defineComponent({
   needs: [...INGRESS_NEEDS],
   charts: {
     kubePrometheusStack: {
-      repositoryName: 'prometheus-community',
-      repositoryUrl: 'https://prometheus-community.github.io/helm-charts',
+      // OCI: prometheus-community/helm-charts .github/workflows/release.yaml pushes every chart to oci://ghcr.io/prometheus-community/charts.
+      repositoryName: 'kube-prometheus-stack',
+      repositoryUrl: 'oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack',
       chart: 'kube-prometheus-stack',
       version: '91.5.0',
       source: 'prometheus-community/helm-charts release tag kube-prometheus-stack-91.5.0 (Renovate PR ocf/kubernetes#166)',
     },
     loki: {
-      repositoryName: 'grafana-community',
-      repositoryUrl: 'https://grafana-community.github.io/helm-charts',
+      // OCI: grafana-community/helm-charts .github/workflows/release.yaml (and README) push to oci://ghcr.io/grafana-community/helm-charts.
+      repositoryName: 'loki',
+      repositoryUrl: 'oci://ghcr.io/grafana-community/helm-charts/loki',
       chart: 'loki',
       version: '18.13.5',
       source: 'grafana-community/helm-charts GitHub release loki-18.13.5 (the chart moved there from grafana/helm-charts on 2026-03-16)',
@@ -64,7 +66,10 @@ export const monitoring = defineComponent({
     loki: { url: LOKI_URL, pushUrl: `${LOKI_URL}/loki/api/v1/push` },
   }),
   clusterView: ({ answers, cluster }): MonitoringClusterView => ({
+    host: hostOf(cluster, 'grafana'),
     ingress: ingressFor(answers, cluster, 'grafana'),
+    // The grafana sub-chart's Service: <release>-grafana on port 80.
+    route: routeFor(answers, cluster, 'grafana', { service: 'kube-prometheus-stack-grafana', port: 80 }),
     storageClass: storageClassOf(cluster),
   }),
 });
@@ -77,7 +82,9 @@ interface MonitoringView {
 
 /** What monitoring's overlay sees beside that (apps/[environment]/monitoring/). */
 interface MonitoringClusterView {
-  readonly ingress: Ingress;
+  readonly host: string;
+  readonly ingress: Ingress | undefined;
+  readonly route: Route | undefined;
   /** Absent: the cluster's default StorageClass. */
   readonly storageClass: string | undefined;
 }

@@ -4,7 +4,7 @@ import type { ComponentName } from '../names.js';
 import { owsLayers } from '../ows-layers.js';
 import { chosenProducts } from '../products.js';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, allOrNone, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { defineComponent, imageRef, type DatabaseNeed, type ImageSpec } from '../component.js';
 import {
   DATABASE_NAMESPACE,
@@ -117,8 +117,8 @@ const IMAGES = {
   },
   ows: {
     name: 'ghcr.io/opendatacube/ows',
-    tag: '1.9.9',
-    source: 'datacube-ows release 1.9.9 (PR #1468); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v); another deployment names ghcr.io/opendatacube/ows:1.9.11 in the same form (tag list not read)',
+    tag: '1.9.13',
+    source: 'datacube-ows release 1.9.13 (PR #1572 "Prepare for 1.9.13 release", 2026-04-24, the newest seen); images go to GHCR since PR #1170, tagged with the package version (PR #907: no v)',
   },
 } as const satisfies Record<string, ImageSpec>;
 /** The same images for the indexing component's workflows (Explorer's summary refresh), one pin. */
@@ -151,6 +151,10 @@ function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = 
     layers,
   };
 }
+
+/** GetMap/GetCoverage on large extents can take as long as the gunicorn timeout (121 s). */
+const OWS_INGRESS_ANNOTATIONS = { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '120' };
+const OWS_ROUTE_TIMEOUTS = { request: '0s', streamIdle: '120s' };
 
 /** The component whose workflows index the products OWS serves: without it OWS serves no layers. */
 const INDEXER: ComponentName = 'indexing';
@@ -224,7 +228,11 @@ export const odc = defineComponent({
       ...(requesterPays ? [{ name: 'AWS_REQUEST_PAYER', value: 'requester' }] : []),
     ];
     return {
-      ingress: { explorer: ingressFor(answers, cluster, 'explorer'), ows: ingressFor(answers, cluster, 'ows') },
+      ingress: allOrNone({ explorer: ingressFor(answers, cluster, 'explorer'), ows: ingressFor(answers, cluster, 'ows', OWS_INGRESS_ANNOTATIONS) }),
+      route: allOrNone({
+        explorer: routeFor(answers, cluster, 'explorer', { service: 'explorer', port: 80 }),
+        ows: routeFor(answers, cluster, 'ows', { service: 'ows', port: 80, timeouts: OWS_ROUTE_TIMEOUTS }),
+      }),
       serviceAccount,
       owsConfigJson,
       // OWS parses its configuration once at start: a changed ConfigMap must roll the pods.
@@ -258,7 +266,8 @@ interface OwsConfigFile {
 
 /** What odc's overlay sees beside that (apps/[environment]/odc/). */
 interface OdcClusterView {
-  readonly ingress: { readonly explorer: Ingress; readonly ows: Ingress };
+  readonly ingress: { readonly explorer: Ingress; readonly ows: Ingress } | undefined;
+  readonly route: { readonly explorer: Route; readonly ows: Route } | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   readonly owsConfigJson: string;
   readonly owsConfigChecksum: string;

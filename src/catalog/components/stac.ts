@@ -1,5 +1,5 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, allOrNone, hostOf, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import { defineComponent, imageRef, type ImageSpec } from '../component.js';
 import {
   DATABASE_ADMIN_SECRET,
@@ -84,11 +84,14 @@ export const stac = defineComponent({
     restricted: RESTRICTED_CONTAINER,
   }),
   clusterView: ({ answers, cluster }): StacClusterView => {
-    const api = ingressFor(answers, cluster, 'stac');
     return {
-      ingress: { api, browser: ingressFor(answers, cluster, 'stac-browser') },
+      ingress: allOrNone({ api: ingressFor(answers, cluster, 'stac'), browser: ingressFor(answers, cluster, 'stac-browser') }),
+      route: allOrNone({
+        api: routeFor(answers, cluster, 'stac', { service: 'stac-fastapi', port: 80 }),
+        browser: routeFor(answers, cluster, 'stac-browser', { service: 'stac-browser', port: 80 }),
+      }),
       // The browser opens this cluster's own API (the real repo shipped another project's URL).
-      catalogUrl: `https://${api.host}/`,
+      catalogUrl: `https://${hostOf(cluster, 'stac')}/`,
       serviceAccount: irsaServiceAccount(cluster, 'stac'),
     };
   },
@@ -105,7 +108,8 @@ interface StacView {
 
 /** What stac's overlay sees beside that (apps/[environment]/stac/). */
 interface StacClusterView {
-  readonly ingress: { readonly api: Ingress; readonly browser: Ingress };
+  readonly ingress: { readonly api: Ingress; readonly browser: Ingress } | undefined;
+  readonly route: { readonly api: Route; readonly browser: Route } | undefined;
   readonly catalogUrl: string;
   readonly serviceAccount: ServiceAccountRole | undefined;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClusterAnswers } from '../../answers/schema.js';
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import type { ComponentName } from '../names.js';
 import { chosenProducts, type ProductSpec } from '../products.js';
 
@@ -92,6 +92,7 @@ export const terria = defineComponent({
     };
     return {
       ingress: ingressFor(answers, cluster, 'maps'),
+      route: routeFor(answers, cluster, 'maps', { service: 'terria', port: 80 }),
       serviceAccount: irsaServiceAccount(cluster, 'terria'),
       files,
       // Files mounted with subPath never update in a running pod: a changed config rolls the pods.
@@ -108,7 +109,8 @@ interface TerriaView {
 
 /** What terria's overlay sees beside that (apps/[environment]/terria/). */
 interface TerriaClusterView {
-  readonly ingress: Ingress;
+  readonly ingress: Ingress | undefined;
+  readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   /** terriajs-server's, the client's and the initial catalog's JSON, as mounted from the ConfigMap. */
   readonly files: { readonly server: string; readonly client: string; readonly init: string };

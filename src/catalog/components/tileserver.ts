@@ -1,6 +1,6 @@
 import { irsaServiceAccount, type ServiceAccountRole } from '../cloud.js';
 import { defineComponent } from '../component.js';
-import { INGRESS_NEEDS, ingressFor, type Ingress } from '../ingress.js';
+import { INGRESS_NEEDS, ingressFor, routeFor, type Ingress, type Route } from '../ingress.js';
 import type { ComponentName } from '../names.js';
 import { chosenProducts } from '../products.js';
 
@@ -9,14 +9,14 @@ const NAMESPACE = 'tileserver';
 const INDEXER: ComponentName = 'indexing';
 
 /**
- * TiTiler image, pinned here and rendered once into apps/base. 2.0.5 is the newest tag the
- * research could confirm on ghcr.io/developmentseed/titiler; check for a newer one when upgrading.
+ * TiTiler image, pinned here and rendered once into apps/base: the newest release (2.2.1,
+ * 2026-07-29). Its Dockerfile (gunicorn on $PORT) and /healthz are unchanged since 2.0.5.
  * The image has no USER (root by default); the Deployment runs it as uid 1000 instead.
  */
 const IMAGE = {
   name: 'ghcr.io/developmentseed/titiler',
-  tag: '2.0.5',
-  source: 'developmentseed/titiler release 2.0.5 (ghcr.io/developmentseed/titiler)',
+  tag: '2.2.1',
+  source: 'developmentseed/titiler tag 2.2.1 (2026-07-29); .github/workflows/ci.yml pushes ghcr.io/developmentseed/titiler with docker/metadata-action type=semver {{version}} (no v)',
 } as const;
 
 export const tileserver = defineComponent({
@@ -35,6 +35,7 @@ export const tileserver = defineComponent({
     const serviceAccount = irsaServiceAccount(cluster, 'tileserver');
     return {
       ingress: ingressFor(answers, cluster, 'tiles'),
+      route: routeFor(answers, cluster, 'tiles', { service: 'titiler', port: 80 }),
       serviceAccount,
       // With an IAM role GDAL signs its S3 requests (private buckets); otherwise reads stay unsigned.
       signedS3: Boolean(serviceAccount),
@@ -52,7 +53,8 @@ interface TileserverView {
 
 /** What tileserver's overlay sees beside that (apps/[environment]/tileserver/). */
 interface TileserverClusterView {
-  readonly ingress: Ingress;
+  readonly ingress: Ingress | undefined;
+  readonly route: Route | undefined;
   readonly serviceAccount: ServiceAccountRole | undefined;
   readonly signedS3: boolean;
   readonly requesterPays: boolean;

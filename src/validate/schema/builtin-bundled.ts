@@ -32,6 +32,33 @@ const issuerSpec = openObject({
   venafi: anything,
 });
 
+/*
+ * Gateway API (v1.6.1) and Envoy Gateway (v1.9.0): the fields the edge relies on, typed; the rest
+ * open. A repository's own CRDs (gotk-components.yaml) give the full schemas when present.
+ */
+const parentRef = openObject({ group: string(), kind: string(), name: string(), namespace: string(), sectionName: string(), port: integer }, ['name']);
+const targetRef = openObject({ group: string(), kind: string(), name: string(), sectionName: string() }, ['group', 'kind', 'name']);
+const listener = openObject(
+  { name: string(), hostname: string(), port: integer, protocol: string(), tls: openObject({ mode: oneOf('Terminate', 'Passthrough'), certificateRefs: list(openObject({ name: string() }, ['name'])) }), allowedRoutes: anything },
+  ['name', 'port', 'protocol'],
+);
+const httpRouteRule = openObject({
+  matches: anything,
+  filters: anything,
+  backendRefs: list(openObject({ group: string(), kind: string(), name: string(), namespace: string(), port: integer, weight: integer, filters: anything }, ['name'])),
+  timeouts: openObject({ request: string(), backendRequest: string() }),
+});
+const gatewaySchemas = (version: string): [string, OpenApiSchema][] => [
+  [`gateway.networking.k8s.io/${version}/GatewayClass`, withSpec(openObject({ controllerName: string(), parametersRef: anything, description: string() }, ['controllerName']))],
+  [
+    `gateway.networking.k8s.io/${version}/Gateway`,
+    withSpec(openObject({ gatewayClassName: string(), listeners: list(listener), addresses: anything, infrastructure: anything }, ['gatewayClassName', 'listeners'])),
+  ],
+  [`gateway.networking.k8s.io/${version}/HTTPRoute`, withSpec(openObject({ parentRefs: list(parentRef), hostnames: list(string()), rules: list(httpRouteRule) }))],
+  [`gateway.networking.k8s.io/${version}/ReferenceGrant`, withSpec(openObject({ from: list(openObject()), to: list(openObject()) }, ['from', 'to']))],
+];
+const trafficPolicy = withSpec(openObject({ targetRef: targetRef, targetRefs: list(targetRef), targetSelectors: anything }));
+
 /** Keyed by `apiVersion/Kind`. */
 export const BUNDLED_BUILTIN_SCHEMAS: ReadonlyMap<string, OpenApiSchema> = new Map([
   ['v1/Namespace', resource({ spec: anything, status: anything })],
@@ -84,6 +111,12 @@ export const BUNDLED_BUILTIN_SCHEMAS: ReadonlyMap<string, OpenApiSchema> = new M
   ['admissionregistration.k8s.io/v1/MutatingWebhookConfiguration', resource({ webhooks: anything })],
   ['cert-manager.io/v1/ClusterIssuer', withSpec(issuerSpec)],
   ['cert-manager.io/v1/Issuer', withSpec(issuerSpec)],
+  ...gatewaySchemas('v1'),
+  ...gatewaySchemas('v1beta1'),
+  ['gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy', trafficPolicy],
+  ['gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy', trafficPolicy],
+  ['gateway.envoyproxy.io/v1alpha1/SecurityPolicy', trafficPolicy],
+  ['gateway.envoyproxy.io/v1alpha1/EnvoyProxy', withSpec(openObject({ provider: openObject({ type: oneOf('Kubernetes', 'Custom'), kubernetes: anything }, ['type']) }), [])],
   ['cert-manager.io/v1/Certificate', withSpec(openObject({ secretName: string(), issuerRef: openObject({ name: string(), kind: string(), group: string() }, ['name']), dnsNames: list(string()) }, ['secretName', 'issuerRef']))],
   ...BUNDLED_ARGO_SCHEMAS,
 ]);

@@ -17,6 +17,12 @@ export { checkBootstrapUsage } from '../bootstrap/run.js';
 /** `create-piksel-gitops bootstrap [dir] --cluster NAME`: bootstrap a cluster of a generated repository. */
 export async function bootstrapCommand(options: CliOptions, deps: BootstrapDeps): Promise<BootstrapSummary> {
   refuseAnswers(options);
+  const { dir, answers, cluster } = await openCluster(options);
+  return runBootstrap({ dir, shownDir: options.dir, answers, cluster }, options, deps);
+}
+
+/** The generated repository at --dir, its stored answers and the cluster --cluster names (bootstrap, secrets, status). */
+export async function openCluster(options: Pick<CliOptions, 'dir' | 'cluster'>): Promise<{ dir: string; answers: Answers; cluster: ClusterAnswers }> {
   const dir = resolve(options.dir);
   const target = await inspectTarget(dir);
   if (target.kind !== 'generated')
@@ -25,7 +31,7 @@ export async function bootstrapCommand(options: CliOptions, deps: BootstrapDeps)
         `create one with \`npx create-piksel-gitops ${shellQuote(options.dir)}\`, or give its folder`,
     );
   const answers = parseAnswers(target.storedAnswers);
-  return runBootstrap({ dir, shownDir: options.dir, answers, cluster: chooseCluster(answers, options.cluster) }, options, deps);
+  return { dir, answers, cluster: chooseCluster(answers, options.cluster) };
 }
 
 /** After `create` has written and committed dir: bootstrap the chosen (or only) cluster. */

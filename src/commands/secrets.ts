@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { parseAnswers } from '../answers/load.js';
 import { scopedRunner } from '../bootstrap/child-env.js';
 import { shellQuote } from '../bootstrap/command-line.js';
 import { clusterContext } from '../bootstrap/context-binding.js';
@@ -7,15 +5,13 @@ import { checkWebhookUrl, SLACK_WEBHOOK_VARIABLE } from '../bootstrap/slack-secr
 import type { CliOptions } from './options.js';
 import { cancelled, inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
-import { ANSWERS_FILE } from '../project/files.js';
-import { inspectTarget } from '../project/open.js';
 import type { Prompts } from '../prompts.js';
 import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, manualCommand, reportSecrets, type MissingSecret, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
 import { planGroups, rotationTargets } from '../secrets/plan.js';
-import { chooseCluster, refuseAnswers } from './bootstrap.js';
+import { openCluster, refuseAnswers } from './bootstrap.js';
 
 export interface SecretsCommandDeps {
   readonly run: ProcessRunner;
@@ -44,12 +40,7 @@ export interface SecretsSummary {
  */
 export async function secretsCommand(options: CliOptions, deps: SecretsCommandDeps): Promise<SecretsSummary> {
   refuseAnswers(options);
-  const dir = resolve(options.dir);
-  const target = await inspectTarget(dir);
-  if (target.kind !== 'generated')
-    throw inputError(`${options.dir} is not a repository made by create-piksel-gitops (no ${ANSWERS_FILE}): give its folder`);
-  const answers = parseAnswers(target.storedAnswers);
-  const cluster = chooseCluster(answers, options.cluster);
+  const { answers, cluster } = await openCluster(options);
   const inventory = secretInventory(answers, undefined, cluster);
   if (options.check && options.rotate.length > 0) throw inputError('--check only looks and --rotate changes Secrets: pass one of them');
   const { reporter } = deps;

@@ -1,19 +1,15 @@
-import { resolve } from 'node:path';
-import { parseAnswers } from '../answers/load.js';
 import { scopedRunner } from '../bootstrap/child-env.js';
 import { shellQuote } from '../bootstrap/command-line.js';
 import { clusterContext } from '../bootstrap/context-binding.js';
 import { EXIT_CODES, inputError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
-import { ANSWERS_FILE } from '../project/files.js';
-import { inspectTarget } from '../project/open.js';
 import type { Reporter } from '../reporter.js';
 import { assessPlatform, type PlatformStatus } from '../status/assess.js';
 import { formatStatus, progressLine } from '../status/format.js';
 import { readLiveObjects } from '../status/kubectl.js';
 import { statusPlan } from '../status/plan.js';
 import { type Clock, parseDuration, watchPlatform } from '../status/watch.js';
-import { chooseCluster } from './bootstrap.js';
+import { openCluster } from './bootstrap.js';
 import type { CliOptions } from './options.js';
 
 export interface StatusCommandDeps {
@@ -39,12 +35,7 @@ const DEFAULT_WATCH_TIMEOUT = '30m';
 export async function statusCommand(options: CliOptions, deps: StatusCommandDeps): Promise<StatusReport> {
   const timeoutMs = options.watch ? parseDuration('--timeout', options.timeout ?? DEFAULT_WATCH_TIMEOUT) : 0;
   if (options.timeout !== undefined && !options.watch) throw inputError('--timeout goes with --watch: add --watch, or drop --timeout');
-  const dir = resolve(options.dir);
-  const target = await inspectTarget(dir);
-  if (target.kind !== 'generated')
-    throw inputError(`${options.dir} is not a repository made by create-piksel-gitops (no ${ANSWERS_FILE}): give its folder`);
-  const answers = parseAnswers(target.storedAnswers);
-  const cluster = chooseCluster(answers, options.cluster);
+  const { dir, answers, cluster } = await openCluster(options);
   const run = scopedRunner(deps.run, deps.env ?? process.env);
   const context = await clusterContext(run, answers, cluster, options.context, options.force);
   const plan = statusPlan(answers, cluster, { context, secretsCommand: `npx create-piksel-gitops secrets ${shellQuote(options.dir)} --cluster ${cluster.name}` });

@@ -13,6 +13,22 @@ export const systemPlacement = (cluster: ClusterAnswers): Placement | undefined 
     ? { nodeSelector: cluster.aws.systemNodeSelector, tolerations: cluster.aws.systemTolerations }
     : undefined;
 
+/** Drops an object of a shared file from one cluster, through that cluster's own Kustomization (an edge it does not run). */
+export const deletePatch = (apiVersion: string, kind: string, name: string, namespace?: string): ClusterPatch => ({
+  target: { kind, name, ...(namespace ? { namespace } : {}) },
+  patch: { $patch: 'delete', apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } },
+});
+
+/**
+ * An internet-facing NLB in IP mode, provisioned by the AWS Load Balancer Controller (aws profile),
+ * for either edge's Service; each edge adds how the client's address reaches it.
+ */
+export const AWS_NLB_ANNOTATIONS = {
+  'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+  'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+  'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+};
+
 /**
  * A patch of a shared HelmRelease's values for one cluster, e.g. pinning a controller to the
  * system node group of an EKS cluster while other clusters share the same file unchanged.

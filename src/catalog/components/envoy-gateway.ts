@@ -1,17 +1,11 @@
 import { ingressAnswers } from '../../answers/sections/ingress.js';
-import { helmValuesPatch, systemPlacement } from '../cloud.js';
-import { defineComponent, type ClusterPatch } from '../component.js';
+import { deletePatch, helmValuesPatch, systemPlacement } from '../cloud.js';
+import { defineComponent } from '../component.js';
 import { GATEWAY, servesCluster } from '../ingress.js';
 
 const NAMESPACE = GATEWAY.namespace;
 const RELEASE = 'envoy-gateway';
 const SOURCE = 'gateway-helm';
-
-/** A cluster that Envoy Gateway does not serve drops the shared file's objects through its own Kustomization. */
-export const deletePatch = (apiVersion: string, kind: string, name: string, namespace?: string): ClusterPatch => ({
-  target: { kind, name, ...(namespace ? { namespace } : {}) },
-  patch: { $patch: 'delete', apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } },
-});
 
 export const envoyGateway = defineComponent({
   name: 'envoy-gateway',

@@ -1,8 +1,7 @@
 import { clusterSettings } from '../../answers/cluster-settings.js';
-import { systemPlacement } from '../cloud.js';
+import { AWS_NLB_ANNOTATIONS, deletePatch, systemPlacement } from '../cloud.js';
 import { defineComponent, type ClusterPatch } from '../component.js';
 import { DEFAULT_ROUTE_TIMEOUTS, GATEWAY, GATEWAY_VARIABLES, gatewayTlsSecret, listenerName, servesCluster } from '../ingress.js';
-import { deletePatch } from './envoy-gateway.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const ENVOY_GATEWAY_API = 'gateway.envoyproxy.io/v1alpha1';
@@ -12,17 +11,11 @@ const REDIRECT = 'https-redirect';
 const DEFAULTS_POLICY = 'edge-defaults';
 
 /**
- * An internet-facing NLB in IP mode, provisioned by the AWS Load Balancer Controller (aws profile).
  * IP targets over TCP lose the client's address unless the target group preserves it
  * (preserve_client_ip.enabled: off by default for them, per the ELB docs on target group
  * attributes): Envoy then sees the real client, without a header anyone could forge.
  */
-const AWS_NLB_ANNOTATIONS = {
-  'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-  'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-  'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-  'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
-};
+const NLB_ANNOTATIONS = { ...AWS_NLB_ANNOTATIONS, 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true' };
 
 export const gateway = defineComponent({
   name: 'gateway',
@@ -75,7 +68,7 @@ export const gateway = defineComponent({
           provider: {
             type: 'Kubernetes',
             kubernetes: {
-              envoyService: { annotations: AWS_NLB_ANNOTATIONS },
+              envoyService: { annotations: NLB_ANNOTATIONS },
               envoyDeployment: { pod: { nodeSelector: placement.nodeSelector, tolerations: structuredClone(placement.tolerations) } },
             },
           },

@@ -1,19 +1,12 @@
-import { helmValuesPatch, systemPlacement } from '../cloud.js';
+import { AWS_NLB_ANNOTATIONS, deletePatch, helmValuesPatch, systemPlacement } from '../cloud.js';
 import { defineComponent } from '../component.js';
 import { INGRESS_CLASS, servesCluster } from '../ingress.js';
-import { deletePatch } from './envoy-gateway.js';
 
 const NAMESPACE = 'ingress-nginx';
 const RELEASE = 'ingress-nginx';
 
-/** An internet-facing NLB in IP mode, provisioned by the AWS Load Balancer Controller (aws profile). */
-const AWS_NLB_ANNOTATIONS = {
-  'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-  'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-  'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-  // The NLB speaks proxy protocol to the controller: client addresses arrive from a trusted proxy.
-  'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*',
-};
+/** The NLB speaks proxy protocol to the controller: client addresses arrive from a trusted proxy. */
+const NLB_ANNOTATIONS = { ...AWS_NLB_ANNOTATIONS, 'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*' };
 
 export const ingressNginx = defineComponent({
   name: 'ingress-nginx',
@@ -56,7 +49,7 @@ export const ingressNginx = defineComponent({
         controller: {
           ...pinned(),
           admissionWebhooks: { patch: pinned() },
-          service: { annotations: AWS_NLB_ANNOTATIONS },
+          service: { annotations: NLB_ANNOTATIONS },
           config: { 'use-proxy-protocol': 'true' },
         },
       }),

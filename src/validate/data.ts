@@ -83,34 +83,24 @@ export function checkDataProducts(objects: readonly LocatedObject[]): Finding[] 
   const indexed = workflowProducts(objects);
   const defined = definedProducts(objects);
   const indexedNames = new Set(indexed.map((m) => m.product));
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  for (const m of served) {
-    const key = `served\0${m.product}`;
-    if (indexedNames.has(m.product) || seen.has(key)) continue;
-    seen.add(key);
-    findings.push({
-      severity: 'error',
-      check: 'deploy',
-      ...at(m),
-      message: `OWS serves product '${m.product}', but no workflow indexes it: its layer stays empty`,
-      hint: `add '${m.product}' to data.products in the answers and re-run create-piksel-gitops, or remove the layer`,
-    });
-  }
   // A repository with no data cube (no definitions, no OWS) may use `product` for anything else.
   const dataCube = defined.size > 0 || served.length > 0;
-  for (const m of dataCube ? indexed : []) {
-    const key = `indexed\0${m.product}`;
-    if (defined.has(m.product) || seen.has(key)) continue;
-    seen.add(key);
-    findings.push({
-      severity: 'error',
-      check: 'deploy',
-      ...at(m),
-      message: `the workflow indexes product '${m.product}', which no product definition defines: every run fails`,
-      hint: `add the publisher's definition of '${m.product}' to the product definitions ConfigMap (apps/base/indexing/product-definitions.yaml), or fix the name`,
-    });
-  }
-  return findings;
+  return [
+    ...firstOfEach(served.filter((m) => !indexedNames.has(m.product))).map((m) =>
+      finding(m, `OWS serves product '${m.product}', but no workflow indexes it: its layer stays empty`, `add '${m.product}' to data.products in the answers and re-run create-piksel-gitops, or remove the layer`),
+    ),
+    ...firstOfEach(dataCube ? indexed.filter((m) => !defined.has(m.product)) : []).map((m) =>
+      finding(
+        m,
+        `the workflow indexes product '${m.product}', which no product definition defines: every run fails`,
+        `add the publisher's definition of '${m.product}' to the product definitions ConfigMap (apps/base/indexing/product-definitions.yaml), or fix the name`,
+      ),
+    ),
+  ];
 }
+
+/** One finding a product: its first mention. */
+const firstOfEach = (mentions: readonly Mention[]): Mention[] => mentions.filter((m, i) => mentions.findIndex((o) => o.product === m.product) === i);
+
+const finding = (m: Mention, message: string, hint: string): Finding => ({ severity: 'error', check: 'deploy', ...at(m), message, hint });
 

@@ -33,7 +33,7 @@ export async function readLiveObjects(run: ProcessRunner, context: string): Prom
         throw stepError(`Flux is not installed on kubectl context '${context}' (${first}): bootstrap the cluster first`);
       throw stepError(`kubectl could not read the cluster on context '${context}': ${first || `exit ${result.exitCode}`}`);
     }
-    return (JSON.parse(result.stdout) as { items?: KubeObject[] }).items ?? [];
+    return listItems(result.stdout, context);
   };
   const items = [
     ...(await list(FLUX_AND_WORKLOADS)),
@@ -48,4 +48,23 @@ export async function readLiveObjects(run: ProcessRunner, context: string): Prom
     logs[`${want.namespace}/${want.pod}`] = result.exitCode === 0 ? result.stdout.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '') : [`(no log: ${result.stderr.trim().split('\n')[0]})`];
   }
   return { items, logs };
+}
+
+/**
+ * The objects of a `get -o json` List. What is not one (a wrapper script's chatter, a proxy's
+ * error page) is a one-line error, and an item without a kind and metadata is not an object the
+ * assessment can read: it is dropped rather than trusted.
+ */
+function listItems(stdout: string, context: string): KubeObject[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(stdout);
+  } catch {
+    list = undefined;
+  }
+  const items = (list as { items?: unknown } | undefined)?.items;
+  if (!Array.isArray(items)) throw stepError(`kubectl on context '${context}' did not answer a JSON list (it began: ${JSON.stringify(stdout.trim().slice(0, 60))}): check what \`kubectl\` runs on PATH`);
+  return items.filter(
+    (o): o is KubeObject => typeof o === 'object' && o !== null && typeof (o as KubeObject).kind === 'string' && typeof (o as KubeObject).metadata?.name === 'string',
+  );
 }

@@ -299,3 +299,15 @@ describe('status: a pod is evidence, Flux decides', () => {
     expect(node(status, 'Pod', 'hub-6d9c7b8f45-x2x7q')!.reason).toMatch(/^ImagePullBackOff: image quay\.io\/jupyterhub\/k8s-hub:4\.4\.0-typo/);
   });
 });
+
+describe('status: what kubectl answers is read, not trusted', () => {
+  it('an answer that is not a JSON list is one line naming the context; items that are not objects are dropped', async () => {
+    const { readLiveObjects } = await import('../../src/status/kubectl.js');
+    const answering = (stdout: string) => async () => ({ exitCode: 0, stdout, stderr: '', notFound: false });
+    await expect(readLiveObjects(answering('Welcome to the proxy'), 'dev')).rejects.toMatchObject({ message: expect.stringMatching(/^kubectl on context 'dev' did not answer a JSON list/) });
+    await expect(readLiveObjects(answering('{"items": 5}'), 'dev')).rejects.toMatchObject({ message: expect.stringMatching(/did not answer a JSON list/) });
+    const pod = { kind: 'Pod', metadata: { name: 'p', namespace: 'odc' } };
+    const live = await readLiveObjects(answering(JSON.stringify({ items: [null, 7, { kind: 'Pod' }, { kind: 'Pod', metadata: null }, pod] })), 'dev');
+    expect(live.items).toEqual([pod, pod, pod]);
+  });
+});

@@ -58,10 +58,19 @@ export async function readFluxSync(run: ProcessRunner, context: string): Promise
   if (result.exitCode !== 0 && /doesn't have a resource type|could not find the requested resource/i.test(first)) return undefined;
   if (result.exitCode !== 0) throw stepError(`could not read Flux's flux-system objects on kubectl context '${context}': ${first || `exit ${result.exitCode}`}`);
   if (result.stdout.trim() === '') return undefined;
-  const parsed = JSON.parse(result.stdout) as { kind?: string; items?: FluxObject[] } & FluxObject;
-  const items = parsed.items ?? [parsed];
-  const repo = items.find((o) => o.kind === 'GitRepository');
-  const sync = items.find((o) => o.kind === 'Kustomization');
+  // An answer that cannot be read must not pass for "nothing syncs here": that would install over it.
+  const unreadable = stepError(`kubectl on context '${context}' did not answer Flux's flux-system objects as JSON: check what \`kubectl\` runs on PATH`);
+  let parsed: { items?: unknown } | null;
+  try {
+    parsed = JSON.parse(result.stdout);
+  } catch {
+    throw unreadable;
+  }
+  const items: unknown = parsed !== null && typeof parsed === 'object' ? (parsed.items ?? [parsed]) : undefined;
+  if (!Array.isArray(items)) throw unreadable;
+  const objects = items.filter((o): o is FluxObject => typeof o === 'object' && o !== null);
+  const repo = objects.find((o) => o.kind === 'GitRepository');
+  const sync = objects.find((o) => o.kind === 'Kustomization');
   if (!repo && !sync) return undefined;
   return { url: repo?.spec?.url, branch: repo?.spec?.ref?.branch, path: sync?.spec?.path };
 }

@@ -311,3 +311,14 @@ describe('status: what kubectl answers is read, not trusted', () => {
     expect(live.items).toEqual([pod, pod, pod]);
   });
 });
+
+describe('bootstrap: what a context already syncs is read, not guessed', () => {
+  it('an unreadable answer stops bootstrap (it is never taken for "nothing syncs here")', async () => {
+    const { readFluxSync } = await import('../../src/bootstrap/context-binding.js');
+    const answering = (stdout: string) => async () => ({ exitCode: 0, stdout, stderr: '', notFound: false });
+    for (const garbage of ['Welcome to the proxy', '"flux-system"', 'null', '{"items": 5}'])
+      await expect(readFluxSync(answering(garbage), 'prod')).rejects.toMatchObject({ message: expect.stringMatching(/^kubectl on context 'prod' did not answer/) });
+    const repo = { kind: 'GitRepository', spec: { url: 'https://github.com/geo/platform', ref: { branch: 'main' } } };
+    expect(await readFluxSync(answering(JSON.stringify({ items: [null, repo] })), 'prod')).toEqual({ url: repo.spec.url, branch: 'main', path: undefined });
+  });
+});

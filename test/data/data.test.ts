@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { load, loadAll } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/answers/load.js';
-import { selectComponents } from '../../src/catalog/selection.js';
+import { secretInventory, selectComponents } from '../../src/catalog/selection.js';
 import { DEFAULT_PRODUCTS, PRODUCTS } from '../../src/catalog/products.js';
 import { clusterKustomizations } from '../../src/render/flux-graph.js';
 import { tempDir } from '../support/cli.js';
@@ -109,6 +109,24 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
     expect(Object.keys(definitionsOf(custom))).toEqual(['ls8_c2l2_sr.odc-product.yaml']);
   });
 
+  it('with the STAC API deployed, each product’s run copies its items there after the index, under the stac login', async () => {
+    const text = files.get('apps/base/indexing/products.yaml')!;
+    const steps = loadAll(text)
+      .filter((d): d is { kind: string; metadata: { name: string }; spec: { templates: { steps?: { name: string; templateRef?: { name: string } }[][] }[] } } => (d as Doc)?.kind === 'WorkflowTemplate')
+      .map((d) => ({ name: d.metadata.name, groups: d.spec.templates[0]!.steps!.map((g) => g.map((s) => s.templateRef?.name)) }));
+    expect(steps.map((s) => s.name)).toEqual(DEFAULT_PRODUCTS.map((p) => `index-${p.replaceAll('_', '-')}`));
+    for (const s of steps) expect(s.groups, s.name).toEqual([['odc-product-sync'], ['odc-stac-index'], ['explorer-refresh', 'ows-update', 'stac-copy']]);
+    expect(files.get('apps/base/indexing/workflow-templates.yaml')).toContain('name: stac-copy\n');
+    const inArgo = secretInventory(parseAnswers({})).filter((x) => x.namespace === 'argo').map((x) => x.name);
+    expect(inArgo).toContain('stac-db');
+    // Without the STAC API nothing is copied, and no stac login reaches Argo's namespace.
+    const withoutStac = parseAnswers({ components: { apps: ['argo', 'odc', 'indexing'] } });
+    const { files: noStac } = await render({ components: { apps: ['argo', 'odc', 'indexing'] } });
+    expect(noStac.get('apps/base/indexing/products.yaml')).not.toContain('stac-copy');
+    expect(noStac.get('apps/base/indexing/workflow-templates.yaml')).not.toContain('stac-copy');
+    expect(secretInventory(withoutStac).filter((x) => x.namespace === 'argo').map((x) => x.name)).not.toContain('stac-db');
+  });
+
   it('the indexing Kustomization waits for argo (its CRDs) and odc (the schema)', () => {
     const answers = parseAnswers({});
     const indexing = clusterKustomizations(answers, answers.clusters[0]!, selectComponents(answers)).find((k) => k.name === 'indexing');
@@ -123,7 +141,8 @@ describe('data: --yes generates products, workflows and daily indexing', () => {
     const argo = docs.filter((d) => d.apiVersion === 'argoproj.io/v1alpha1');
     expect(argo.map((d) => d.kind).sort()).toEqual([
       ...DEFAULT_PRODUCTS.map(() => 'CronWorkflow'),
-      ...Array.from({ length: DEFAULT_PRODUCTS.length + 4 }, () => 'WorkflowTemplate'),
+      // One per product, plus product sync, STAC indexing, Explorer and OWS refresh, and the STAC API copy.
+      ...Array.from({ length: DEFAULT_PRODUCTS.length + 5 }, () => 'WorkflowTemplate'),
     ]);
     for (const d of docs) expect(d.metadata?.namespace, `${d.kind}/${d.metadata?.name}`).toBe('argo');
     const validate = await argoValidator();

@@ -1,7 +1,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -9,6 +9,7 @@ import { parseAnswers } from '../../src/answers/load.js';
 import type { Answers, ClusterAnswers } from '../../src/answers/schema.js';
 import { secretInventory } from '../../src/catalog/selection.js';
 import { render } from '../support/render.js';
+import { resolveStep } from './workflow-script.js';
 import { findTools, freePort, psql, removeFolder, startProcess, stopProcess, workFolder, writeOwned, type Login, type Tools } from './support.js';
 
 /**
@@ -19,9 +20,19 @@ import { findTools, freePort, psql, removeFolder, startProcess, stopProcess, wor
  * a superuser); the extensions are pre-created by the superuser, as on a self-managed server.
  */
 const run = promisify(execFile);
+/** pgstac's own migration, test data (test/fixtures/pgstac-v0.9.11/SOURCE.md). */
+const PGSTAC_MIGRATION = fileURLToPath(new URL('../fixtures/pgstac-v0.9.11/pgstac.0.9.11.sql', import.meta.url));
 const found = await findTools();
 if (typeof found === 'string') console.warn(`real PostgreSQL tests skipped: ${found}`);
 const tools = typeof found === 'string' ? undefined : found;
+/** The python the stac-copy script runs on here: Debian's, with its psycopg (python3-psycopg). */
+const python = await run('/usr/bin/python3', ['-c', 'import psycopg']).then(
+  () => '/usr/bin/python3',
+  () => undefined,
+);
+if (tools && !python) console.warn('the STAC copy test is skipped: /usr/bin/python3 with psycopg not found (apt-get install python3-psycopg)');
+/** pystac-client's stand-in (not packaged for Debian): see its docstring. */
+const PYSTAC_CLIENT_STAND_IN = fileURLToPath(new URL('../fixtures/pystac-client-stand-in/', import.meta.url));
 
 const ADMIN = { user: 'platform_admin', password: `adm'in"$:pw` };
 const CLUSTERS = ['staging', 'production'] as const;
@@ -157,24 +168,14 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     const grants = configMapData(files.get('infrastructure/schemas/odc/odc-schema.yaml')!, 'odc-schema-grants')['grants.sql']!;
     await psql(odcDb, grants);
 
-    // pypgstac migrate, as the administrator: pgstac's own migration when one is given
-    // (PIKSEL_PGSTAC_MIGRATION: src/pgstac/migrations/pgstac.<version>.sql), else the statements
-    // of it that need privileges.
+    // pypgstac migrate, as the administrator: pgstac's own migration at the pinned version.
     const stacDb = admin(dbName(c, 'stac'));
-    const migration = process.env.PIKSEL_PGSTAC_MIGRATION;
     // pypgstac applies a base migration only to a database without pgstac (it then steps by version).
     const migrated = (await psql(stacDb, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgstac'")) === '1';
-    if (migration && existsSync(migration) && !migrated) {
-      await run('psql', ['--no-psqlrc', '-X', '-q', '--set=ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', ADMIN.user, '-d', stacDb.database, '-f', migration], {
+    if (!migrated)
+      await run('psql', ['--no-psqlrc', '-X', '-q', '--set=ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', ADMIN.user, '-d', stacDb.database, '-f', PGSTAC_MIGRATION], {
         env: { PATH: process.env.PATH ?? '', PGPASSWORD: ADMIN.password },
       });
-    } else {
-      await psql(stacDb, `SELECT extname FROM pg_extension WHERE extname IN ('postgis', 'btree_gist', 'unaccent');
-        GRANT pgstac_admin TO current_user; CREATE SCHEMA IF NOT EXISTS pgstac AUTHORIZATION pgstac_admin;
-        GRANT USAGE ON SCHEMA pgstac TO pgstac_read; GRANT ALL ON SCHEMA pgstac TO pgstac_ingest;
-        SET ROLE pgstac_admin; CREATE TABLE IF NOT EXISTS pgstac.collections (id text PRIMARY KEY); RESET ROLE;
-        SET ROLE pgstac_ingest; ALTER DEFAULT PRIVILEGES FOR ROLE pgstac_ingest IN SCHEMA pgstac GRANT SELECT ON TABLES TO pgstac_read; RESET ROLE`);
-    }
   }
 
   async function startPgBouncer(c: ClusterRun) {
@@ -278,6 +279,50 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     expect(await psql(login, 'SELECT count(*) FROM odc.dataset; SELECT count(*) FROM cubedash.product')).toBe('0\n0');
     await expect(psql(login, 'INSERT INTO odc.dataset VALUES (gen_random_uuid())')).rejects.toThrow(/permission denied/);
   });
+
+  it.skipIf(!python)("the stac-copy script copies a collection's items into pgstac through db-proxy as the stac role, and a second run adds nothing twice", async () => {
+    const staging = clusters.get('staging')!;
+    const texts = ['workflow-templates.yaml', 'products.yaml'].map((f) => files.get(`apps/base/indexing/${f}`)!);
+    // The Sentinel-2 backfill as submitted from its template: its copy step's script and inputs.
+    const script = resolveStep(texts, 'index-s2-l2a-c1', 'catalog');
+    expect(script.env).toMatchObject({ PGHOST: 'db-proxy.database.svc.cluster.local', PGPORT: '6432', PGDATABASE: 'stac', COLLECTION: 'sentinel-2-c1-l2a' });
+    expect(script.secretEnv).toEqual({ PGUSER: { name: 'stac-db', key: 'username' }, PGPASSWORD: { name: 'stac-db', key: 'password' } });
+    const work = path.join(staging.dir, 'stac-copy');
+    await mkdir(work);
+    const collection = script.env.COLLECTION!;
+    await writeFile(path.join(work, 'collection.json'), JSON.stringify(stacCollection(collection)));
+    // Three batches of the script's 500, the last one partial.
+    const count = 1201;
+    await writeFile(path.join(work, 'items.ndjson'), Array.from({ length: count }, (_, i) => `${JSON.stringify(stacItem(collection, i))}\n`).join(''));
+    await writeFile(path.join(work, 'script'), script.source);
+    const stac = staging.apps.get('stac')!;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      PYTHONPATH: PYSTAC_CLIENT_STAND_IN,
+      STAND_IN_CALLS: path.join(work, 'calls.ndjson'),
+      STAND_IN_COLLECTION: path.join(work, 'collection.json'),
+      STAND_IN_ITEMS: path.join(work, 'items.ndjson'),
+      ...script.env,
+      // db-proxy is this cluster's PgBouncer; the Secret's values are the stac login's.
+      PGHOST: '127.0.0.1',
+      PGPORT: String(staging.pgbouncerPort),
+      PGUSER: stac.user,
+      PGPASSWORD: stac.password,
+    };
+    for (let pass = 0; pass < 2; pass++) {
+      const { stdout } = await run(python!, [path.join(work, 'script')], { env });
+      expect(stdout).toContain(`${count} items of ${collection} copied`);
+    }
+    const stacDb = admin(dbName(staging, 'stac'));
+    expect(await psql(stacDb, `SELECT count(*), count(DISTINCT id) FROM pgstac.items WHERE collection = '${collection}'`)).toBe(`${count}|${count}`);
+    // What stac-fastapi runs for a search (its connections set pgstac's search_path), as the same login through db-proxy.
+    const viaProxy: Login = { host: '127.0.0.1', port: staging.pgbouncerPort!, user: stac.user, password: stac.password, database: 'stac' };
+    expect(await psql(viaProxy, `SET search_path TO pgstac, public; SELECT jsonb_array_length(pgstac.search('{"collections": ["${collection}"], "limit": 5}')->'features')`)).toBe('5');
+    // The script asked the upstream API for the backfill's window over the answers' area.
+    const calls = (await readFile(env.STAND_IN_CALLS, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(calls.filter((c) => c.call === 'search')[0]).toEqual({ call: 'search', collections: [collection], bbox: [95, -11, 141, 6], datetime: '2024-01-01/..', query: null });
+    expect(calls[0]).toEqual({ call: 'open', url: 'https://earth-search.aws.element84.com/v1' });
+  }, 60_000);
 });
 
 interface Certificates {
@@ -345,3 +390,31 @@ function configMapData(text: string, name: string): Record<string, string> {
   if (!doc?.data) throw new Error(`no ConfigMap ${name}`);
   return doc.data;
 }
+
+/** A STAC Collection as a STAC API returns it (the fields pgstac reads). */
+const stacCollection = (id: string) => ({
+  type: 'Collection',
+  stac_version: '1.1.0',
+  id,
+  description: 'test collection',
+  license: 'proprietary',
+  extent: { spatial: { bbox: [[-180, -90, 180, 90]] }, temporal: { interval: [['2015-06-27T10:25:31Z', null]] } },
+  links: [],
+});
+
+/** The i-th of a day's worth of STAC Items over Indonesia, an hour apart. */
+const stacItem = (collection: string, i: number) => {
+  const west = 95 + (i % 46);
+  const south = -11 + (i % 17);
+  return {
+    type: 'Feature',
+    stac_version: '1.1.0',
+    id: `S2C_T${String(i).padStart(4, '0')}_20240101_0_L2A`,
+    collection,
+    bbox: [west, south, west + 1, south + 1],
+    geometry: { type: 'Polygon', coordinates: [[[west, south], [west + 1, south], [west + 1, south + 1], [west, south + 1], [west, south]]] },
+    properties: { datetime: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(), 'eo:cloud_cover': i % 100 },
+    assets: { red: { href: `s3://e84-earth-search-sentinel-data/test/${i}/B04.tif`, type: 'image/tiff; application=geotiff; profile=cloud-optimized' } },
+    links: [],
+  };
+};

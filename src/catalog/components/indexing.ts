@@ -1,10 +1,11 @@
 import type { Answers } from '../../answers/schema.js';
 import { indexingAnswers } from '../../answers/sections/indexing.js';
-import { defineComponent, imageRef, type ImageSpec } from '../component.js';
+import { defineComponent, imageRef, type DatabaseNeed, type ImageSpec, type RenderContext } from '../component.js';
 import { RESTRICTED_CONTAINER, databaseSecretName, databaseSecrets, pooledDatabase, type EnvVar } from '../database.js';
 import { chosenProducts } from '../products.js';
 import { WORKFLOW_SERVICE_ACCOUNT, argo } from './argo.js';
 import { ODC_DATABASE, ODC_IMAGES, odc, owsUpdateConfigJson } from './odc.js';
+import { STAC_DATABASE } from './stac.js';
 
 /**
  * The images the workflows run. datacube-index bundles odc-apps-dc-tools (stac-to-dc) with
@@ -72,6 +73,39 @@ const productView = (answers: Answers) =>
     }),
   );
 
+/**
+ * An app's database login, in the workflows' namespace (one group with the app's own copies).
+ * Workflow pods read it when they start: a rotation restarts no Deployment of Argo's namespace.
+ */
+const workflowLogin = (app: string, need: DatabaseNeed, ctx: RenderContext) =>
+  databaseSecrets(app, argo.namespace, need, ctx)
+    .filter((s) => s.namespace === argo.namespace)
+    .map((s) => ({
+      ...s,
+      purpose: s.purpose.replace(/\(read by [^)]*\)$/, '(read by the indexing workflows)'),
+      afterRotate: s.afterRotate?.filter((step) => !(step.kind === 'restart' && step.namespace === argo.namespace)),
+    }));
+
+/**
+ * The platform's STAC API (pgstac) gets a copy of every item the data cube indexes, through
+ * db-proxy as the stac role (a member of pgstac_ingest): pgstac's upsert functions, one statement
+ * per batch, so transaction pooling suits it. libpq reads the PG* variables.
+ */
+const stacCopyView = () => {
+  const db = pooledDatabase('stac', STAC_DATABASE);
+  return {
+    secret: db.secret,
+    env: [
+      { name: 'PGHOST', value: db.host },
+      { name: 'PGPORT', value: String(db.port) },
+      { name: 'PGDATABASE', value: db.name },
+      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: db.secret, key: 'username' } } },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: db.secret, key: 'password' } } },
+      { name: 'PGAPPNAME', value: 'stac-copy' },
+    ] satisfies EnvVar[],
+  };
+};
+
 export const indexing = defineComponent({
   name: 'indexing',
   layer: 'apps',
@@ -85,12 +119,7 @@ export const indexing = defineComponent({
   hosts: [],
   images: IMAGES,
   answers: indexingAnswers,
-  // The odc role's login, in the workflows' namespace (one group with odc's own copies). Workflow
-  // pods read it when they start: a rotation restarts no Deployment of Argo's namespace.
-  secrets: (ctx) =>
-    databaseSecrets('odc', argo.namespace, ODC_DATABASE, ctx)
-      .filter((s) => s.namespace === argo.namespace)
-      .map((s) => ({ ...s, afterRotate: s.afterRotate?.filter((step) => !(step.kind === 'restart' && step.namespace === argo.namespace)) })),
+  secrets: (ctx) => [workflowLogin('odc', ODC_DATABASE, ctx), ...(ctx.selected.has('stac') ? [workflowLogin('stac', STAC_DATABASE, ctx)] : [])].flat(),
   sharedView: ({ answers, selected }): IndexingView => {
     const db = pooledDatabase('odc', ODC_DATABASE);
     const products = productView(answers);
@@ -113,6 +142,7 @@ export const indexing = defineComponent({
         { name: 'ODC_DEFAULT_DB_PASSWORD', valueFrom: { secretKeyRef: { name: databaseSecretName('odc'), key: 'password' } } },
       ],
       restricted: RESTRICTED_CONTAINER,
+      stacCopy: selected.has('stac') ? stacCopyView() : undefined,
     };
   },
 });
@@ -130,4 +160,6 @@ interface IndexingView {
   readonly serviceAccount: string;
   readonly odcEnv: readonly EnvVar[];
   readonly restricted: typeof RESTRICTED_CONTAINER;
+  /** The STAC API's copy of the items, when the stac component is deployed. */
+  readonly stacCopy: ReturnType<typeof stacCopyView> | undefined;
 }

@@ -24,7 +24,7 @@ const NAMESPACE = 'stac';
  * creates the extensions (PostGIS needs a superuser on a self-managed server: see README) and the
  * roles, and makes the administrator and the stac role members.
  */
-const DATABASE = {
+export const STAC_DATABASE = {
   name: 'stac',
   pooling: 'transaction',
   poolSize: 15,
@@ -64,13 +64,13 @@ export const stac = defineComponent({
   hosts: ['stac', 'stac-browser'],
   templates: ['infrastructure/schemas/stac/'],
   images: IMAGES,
-  database: DATABASE,
-  secrets: (ctx) => databaseSecrets('stac', NAMESPACE, DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
+  database: STAC_DATABASE,
+  secrets: (ctx) => databaseSecrets('stac', NAMESPACE, STAC_DATABASE, ctx).filter((s) => s.namespace === NAMESPACE),
   sharedView: ({ answers }): StacView => ({
     images: { api: imageRef(IMAGES.api), browser: imageRef(IMAGES.browser), pypgstac: imageRef(IMAGES.pypgstac), },
-    db: pooledDatabase('stac', DATABASE),
+    db: pooledDatabase('stac', STAC_DATABASE),
     // pgstac's migration sets owners and default privileges for its roles: it runs as the
-    // administrator (a member of those roles, see DATABASE), on this cluster's stac database.
+    // administrator (a member of those roles, see STAC_DATABASE), on this cluster's stac database.
     adminEnv: [
       { name: 'PGHOST', value: `\${${DATABASE_VARIABLES.host}}` },
       { name: 'PGPORT', value: `\${${DATABASE_VARIABLES.port}}` },

@@ -232,6 +232,21 @@ describe('data: serving the products', () => {
     for (const m of group.members!) expect(m).toMatchObject({ type: 'wms', url: 'https://ows.dev.piksel.example.org/' });
   });
 
+  it('Terria shows each copied collection’s newest footprints from this cluster’s STAC API, once per collection', async () => {
+    const initOf = (f: ReadonlyMap<string, string>) =>
+      configMapJson(f.get('apps/development/terria/terria-config.yaml')!, 'piksel.json') as { catalog: { id: string; members?: { type: string; url: string }[] }[] };
+    const { files } = await render({ data: { products: [{ name: 's2_l2a_c1' }, { name: 'ls9_c2l2_sr' }, { name: 'ls8_c2l2_sr' }], bbox: [106, -7, 107, -6] } });
+    const stac = initOf(files).catalog.find((c) => c.id === 'piksel-stac')!;
+    // Landsat 8 and 9 share one collection: one item.
+    expect(stac.members).toEqual([
+      { id: 'piksel-stac-sentinel-2-c1-l2a', type: 'geojson', name: 'sentinel-2-c1-l2a', url: 'https://stac.dev.piksel.example.org/collections/sentinel-2-c1-l2a/items?bbox=106,-7,107,-6&limit=100' },
+      { id: 'piksel-stac-landsat-c2l2-sr', type: 'geojson', name: 'landsat-c2l2-sr', url: 'https://stac.dev.piksel.example.org/collections/landsat-c2l2-sr/items?bbox=106,-7,107,-6&limit=100' },
+    ]);
+    // No STAC API, no copy: no such group.
+    const { files: noStac } = await render({ components: { apps: ['argo', 'odc', 'indexing', 'terria'] } });
+    expect(initOf(noStac).catalog.map((c) => c.id)).not.toContain('piksel-stac');
+  });
+
   it('requester-pays Landsat makes OWS sign and pay for its reads', async () => {
     const { files } = await render();
     expect(files.get('apps/development/odc/ows-patch.yaml')).toContain('AWS_REQUEST_PAYER');

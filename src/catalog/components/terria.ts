@@ -52,20 +52,52 @@ const clientConfig = () => ({
  * indexed products, first a group with one WMS item per product (docs.terria.io catalog types
  * `group`, `wms` with `layers`, `wms-group`), named as the OWS layer is.
  */
-const initCatalog = (cluster: ClusterAnswers, withOws: boolean, products: readonly ProductSpec[]) => {
+const initCatalog = (cluster: ClusterAnswers, withOws: boolean, products: readonly ProductSpec[], stac: StacFootprints | undefined) => {
   const ows = `https://ows.${cluster.domain}/`;
   const productItems = products.map((p) => ({ id: `piksel-${p.name}`, type: 'wms', name: p.title, url: ows, layers: p.name }));
   return {
     // Indonesia, the Piksel platform's coverage.
     homeCamera: { north: 6, east: 141, south: -11, west: 95 },
-    catalog: withOws
-      ? [
-          ...(productItems.length > 0 ? [{ id: 'piksel-products', type: 'group', name: 'Piksel products', members: productItems }] : []),
-          { id: 'piksel-ows', type: 'wms-group', name: 'Piksel OWS', url: ows },
-        ]
-      : [],
+    catalog: [
+      ...(withOws
+        ? [
+            ...(productItems.length > 0 ? [{ id: 'piksel-products', type: 'group', name: 'Piksel products', members: productItems }] : []),
+            { id: 'piksel-ows', type: 'wms-group', name: 'Piksel OWS', url: ows },
+          ]
+        : []),
+      ...(stac ? [stacGroup(cluster, products, stac)] : []),
+    ],
   };
 };
+
+/** The platform's STAC API and the area its items were copied for (the answers' `data.bbox`). */
+interface StacFootprints {
+  readonly bbox: readonly number[];
+}
+
+/**
+ * TerriaJS has no STAC catalog type (terriajs main, 2026-08: no STAC model under
+ * lib/Models/Catalog), but a STAC API's items page is a GeoJSON FeatureCollection: one `geojson`
+ * item per collection shows the newest items' footprints, with their properties as feature info.
+ */
+const stacGroup = (cluster: ClusterAnswers, products: readonly ProductSpec[], stac: StacFootprints) => {
+  const api = `https://stac.${cluster.domain}`;
+  const collections = [...new Map(products.map((p) => [p.stac.collection, p])).values()];
+  return {
+    id: 'piksel-stac',
+    type: 'group',
+    name: 'Piksel STAC API (latest footprints)',
+    members: collections.map((p) => ({
+      id: `piksel-stac-${p.stac.collection}`,
+      type: 'geojson',
+      name: p.stac.collection,
+      url: `${api}/collections/${p.stac.collection}/items?bbox=${stac.bbox.join(',')}&limit=${STAC_FOOTPRINTS}`,
+    })),
+  };
+};
+
+/** How many of a collection's newest items Terria draws (pgstac returns the newest first). */
+const STAC_FOOTPRINTS = 100;
 
 /** The component whose workflows index the products OWS serves. */
 const INDEXER: ComponentName = 'indexing';
@@ -88,7 +120,15 @@ export const terria = defineComponent({
     const files = {
       server: asJson(serverConfig(cluster)),
       client: asJson(clientConfig()),
-      init: asJson(initCatalog(cluster, selected.has('odc'), selected.has(INDEXER) ? chosenProducts(answers.data.products).map((p) => p.spec) : [])),
+      init: asJson(
+        initCatalog(
+          cluster,
+          selected.has('odc'),
+          selected.has(INDEXER) ? chosenProducts(answers.data.products).map((p) => p.spec) : [],
+          // The indexing workflows copy the items into the STAC API when both are deployed.
+          selected.has(INDEXER) && selected.has('stac') ? { bbox: answers.data.bbox } : undefined,
+        ),
+      ),
     };
     return {
       ingress: ingressFor(answers, cluster, 'maps'),

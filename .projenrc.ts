@@ -128,7 +128,7 @@ const project = new typescript.TypeScriptProject({
     include: ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
   },
   disableTsconfigDev: true,
-  gitignore: ['/dist/', '/coverage/', '*.tgz', '/.tmp/'],
+  gitignore: ['/dist/', '/coverage/', '*.tgz', '/.tmp/', '__pycache__/'],
   npmignoreEnabled: false,
 });
 
@@ -147,7 +147,7 @@ new JsonFile(project, 'knip.json', {
     project: ['src/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'test/**/*.mjs'],
     ignoreExportsUsedInFile: true,
     // Tools the tests and benchmarks call on PATH, not npm packages.
-    ignoreBinaries: ['kubectl', 'cookiecutter', 'yamllint'],
+    ignoreBinaries: ['kubectl', 'cookiecutter', 'yamllint', 'mkfifo'],
     // Called from .projen/tasks.json, which knip does not read.
     ignoreDependencies: ['@biomejs/biome', 'tsx'],
   },

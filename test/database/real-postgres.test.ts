@@ -299,6 +299,8 @@ describe.skipIf(!tools)('the database layer on a real PostgreSQL and PgBouncer',
     const env = {
       PATH: process.env.PATH ?? '',
       PYTHONPATH: PYSTAC_CLIENT_STAND_IN,
+      // The stand-in lives in the checkout: no bytecode is written beside it.
+      PYTHONDONTWRITEBYTECODE: '1',
       STAND_IN_CALLS: path.join(work, 'calls.ndjson'),
       STAND_IN_COLLECTION: path.join(work, 'collection.json'),
       STAND_IN_ITEMS: path.join(work, 'items.ndjson'),

@@ -10,7 +10,7 @@ import type { Reporter } from '../reporter.js';
 import { applySecrets, collectOutsideFacts, inspectSecrets, reportSecrets, type SecretsReport } from '../secrets/ensure.js';
 import { secretId, secretInventory } from '../secrets/inventory.js';
 import { planGroups, rotationTargets } from '../secrets/plan.js';
-import { applyArgs, kubectlBackend, kubectlRotationRunner } from '../secrets/kubectl.js';
+import { applyArgs, kubectlBackend, kubectlRotationRunner, secretLookups as secretLookupCommands } from '../secrets/kubectl.js';
 import { commitMessage } from '../repository/git.js';
 import { scopedRunner } from './child-env.js';
 import type { Prompts } from '../prompts.js';
@@ -256,7 +256,7 @@ const clusterChecks: BootstrapStep = {
 
 /** Secrets, read-only: which exist, and the outside facts for the missing ones (asked now, not after flux). */
 const secretLookups: BootstrapStep = {
-  describe: ({ inventory, context }) => secretCommands(inventory, context).slice(0, 1),
+  describe: ({ inventory, context }) => secretCommands(inventory, context).lookups,
   run: async (b) => {
     b.backend = kubectlBackend(b.run, b.context!);
     b.secretPlans = await inspectSecrets(b.inventory, b.backend, b.options.rotate ?? []);
@@ -347,7 +347,7 @@ const takeFluxCommits: BootstrapStep = {
 
 /** The cluster's Secrets: create what is missing, rotate what --rotate names; names only in every report. */
 const secretApplies: BootstrapStep = {
-  describe: ({ inventory, context }) => secretCommands(inventory, context).slice(1),
+  describe: ({ inventory, context }) => secretCommands(inventory, context).applies,
   run: async (b) => {
     const context = b.context!;
     b.secrets = await applySecrets(
@@ -547,18 +547,22 @@ const summaryBase = ({ dir, answers, cluster }: BootstrapTarget) => ({
   branch: answers.repository.branch,
 });
 
-/** The Secret step as a dry run shows it: the lookups (before any change), then the applies; names only. */
-export function secretCommands(inventory: readonly SecretRequirement[], context: string): string[] {
+/** The Secret steps as a dry run shows them: the lookups (before any change), then the applies; names only. */
+export function secretCommands(inventory: readonly SecretRequirement[], context: string): { lookups: string[]; applies: string[] } {
   const owned = inventory.filter((s) => s.source.kind !== 'chart');
-  if (owned.length === 0) return [];
-  return [
-    `${showCommand({ command: 'kubectl', args: [`--context=${context}`, 'get', 'secret', 'NAME', '--namespace=NAMESPACE', '--ignore-not-found', '--output=name'] })}  # for each of: ${owned.map(secretId).join(', ')}`,
-    showCommand({
-      command: 'kubectl',
-      args: applyArgs(context),
-      stdin: `each missing Secret (and its namespace), values generated or from ${[...new Set(owned.flatMap((s) => (s.source.kind === 'external' ? Object.values(s.source.env) : [])))].join(', ')}; never shown`,
-    }),
-  ];
+  if (owned.length === 0) return { lookups: [], applies: [] };
+  const outside = [...new Set(owned.flatMap((s) => (s.source.kind === 'external' ? Object.values(s.source.env) : [])))];
+  return {
+    lookups: secretLookupCommands(context, owned).map(({ args }) => showCommand({ command: 'kubectl', args })),
+    applies: [
+      `${showCommand({ command: 'kubectl', args: [`--context=${context}`, 'get', 'namespace', 'NAME', '--ignore-not-found', '--output=name'] })}  # each namespace a missing Secret goes to`,
+      showCommand({
+        command: 'kubectl',
+        args: applyArgs(context),
+        stdin: `each missing Secret (and its namespace), values generated or from ${outside.join(', ')}; never shown`,
+      }),
+    ],
+  };
 }
 
 export function rerunCommand(target: BootstrapTarget, options: Pick<BootstrapOptions, 'context'>): string {

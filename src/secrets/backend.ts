@@ -13,8 +13,8 @@ export interface SecretRef {
  * behind, or in a message.
  */
 export interface SecretBackend {
-  /** Whether the Secret exists (its values are not read). */
-  exists(ref: SecretRef): Promise<boolean>;
+  /** Which of these Secrets exist, as `namespace/name` (their values are not read). */
+  existing(refs: readonly SecretRef[]): Promise<ReadonlySet<string>>;
   /** The Secret's values (decoded), or undefined when it does not exist. */
   read(ref: SecretRef): Promise<Record<string, string> | undefined>;
   /** Creates or replaces the Secret with exactly these values (creating its namespace when missing). */

@@ -48,8 +48,7 @@ export type OutsideFacts = ReadonlyMap<string, Readonly<Record<string, string>>>
 /** Read-only: which Secrets exist, and what each group needs. Nothing in the cluster changes. */
 export async function inspectSecrets(inventory: readonly SecretRequirement[], backend: SecretBackend, rotate: readonly string[]): Promise<GroupPlan[]> {
   const targets = rotationTargets(inventory, rotate);
-  const present = new Set<string>();
-  for (const s of inventory) if (s.source.kind !== 'chart' && (await backend.exists(s))) present.add(secretId(s));
+  const present = await backend.existing(inventory.filter((s) => s.source.kind !== 'chart'));
   return planGroups(inventory, (s) => present.has(secretId(s)), targets);
 }
 

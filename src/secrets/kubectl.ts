@@ -33,6 +33,17 @@ export function secretManifest(ref: SecretRef, values: Readonly<Record<string, s
   })}\n`;
 }
 
+/**
+ * One lookup per namespace for all of its Secrets (a kubectl call can cost a second where an exec
+ * credential plugin signs in); `get` of named objects needs no list permission, and
+ * --output=name prints names only, never values.
+ */
+export const secretLookups = (context: string, refs: readonly SecretRef[]): { namespace: string; args: string[] }[] =>
+  [...new Set(refs.map((r) => r.namespace))].map((namespace) => ({
+    namespace,
+    args: [`--context=${context}`, 'get', 'secret', ...new Set(refs.filter((r) => r.namespace === namespace).map((r) => r.name)), `--namespace=${namespace}`, '--ignore-not-found', '--output=name'],
+  }));
+
 /** Flux adopts the namespace later (its Namespace object in the repository is applied over this one). */
 export const namespaceManifest = (namespace: string): string =>
   `${JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })}\n`;
@@ -74,7 +85,17 @@ export function kubectlBackend(run: ProcessRunner, context: string): SecretBacke
   };
   return {
     redact,
-    exists: (ref) => exists('secret', ref.name, ref.namespace),
+    async existing(refs) {
+      const found = new Set<string>();
+      // One namespace after another: the calls happen in the order a dry run shows them.
+      for (const { namespace, args } of secretLookups(context, refs)) {
+        const result = await kubectl(args.slice(1));
+        if (result.exitCode !== 0) throw failure(`could not look up the Secrets of namespace ${namespace}`, result);
+        // kubectl prints `secret/<name>` for each one found.
+        for (const line of result.stdout.split('\n')) if (line.startsWith('secret/')) found.add(`${namespace}/${line.slice('secret/'.length).trim()}`);
+      }
+      return found;
+    },
     async read(ref) {
       const result = await kubectl(['get', 'secret', ref.name, `--namespace=${ref.namespace}`, '--ignore-not-found', '--output=json']);
       if (result.exitCode !== 0) throw failure(`could not read Secret ${ref.namespace}/${ref.name}`, result);

@@ -16,7 +16,7 @@ import { tempDir } from '../support/cli.js';
  *   FAKE_KUBECTL_FAIL=apply|restart|wait `kubectl apply` / `kubectl rollout restart` / `kubectl wait` fails
  *   FAKE_AWS_PRESENT=ebs,alb,external-dns  which AWS prerequisites `kubectl get` finds (default none)
  * kubectl keeps a small cluster state (namespaces, Secrets) in kube-state.json beside bin/: applied
- * manifests (stdin) create them, `get secret|namespace NAME --ignore-not-found` finds them.
+ * manifests (stdin) create them, `get secret|namespace NAME... --ignore-not-found` finds them.
  * The tools under test run children with an environment allow-list, so the FAKE_* settings also
  * reach the stand-ins through fake.json beside bin/, rewritten by each env() call.
  * `kubectl kustomize` (the validator's offline builds) goes to the real kubectl, unrecorded.
@@ -153,7 +153,13 @@ function kubectl(argv, stdin, env, { state, save }, out, say, fail) {
   const present = (env.FAKE_AWS_PRESENT ?? '').split(',');
   const [verb, kind, name] = words;
   const ns = flags.namespace ?? 'default';
-  if (verb === 'get') {
+  if (verb === 'get' && kind === 'secret' && words.length > 3) {
+    // Several names: each one found is printed (--output=name), the others only with --ignore-not-found.
+    for (const each of words.slice(2)) {
+      if (state.secrets[ns + '/' + each]) say('secret/' + each);
+      else if (!flags['ignore-not-found']) return fail('Error from server (NotFound): secrets "' + each + '" not found');
+    }
+  } else if (verb === 'get') {
     let found;
     if (kind === 'secret') found = state.secrets[ns + '/' + name] && { kind: 'Secret', metadata: { name, namespace: ns }, data: state.secrets[ns + '/' + name] };
     else if (kind === 'namespace') found = state.namespaces.includes(name) && { kind: 'Namespace', metadata: { name } };

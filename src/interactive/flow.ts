@@ -2,7 +2,7 @@ import { CLOUDS, PROVIDERS } from '../answers/choices.js';
 import { parseSetValue } from '../answers/text-values.js';
 import { newAnswers } from '../answers/required.js';
 import { ANSWER_SECTIONS, CLUSTER_OVERRIDE_SECTIONS } from '../answers/sections/index.js';
-import { choices, type ClusterQuestions, type SectionQuestions, type TextQuestion } from '../answers/sections/section.js';
+import { choices, type ClusterQuestions, type ListQuestion, type SectionQuestions, type TextQuestion } from '../answers/sections/section.js';
 import { CATALOG } from '../catalog/index.js';
 import { EDGE_NAMES } from '../catalog/names.js';
 import { selectComponents } from '../catalog/selection.js';
@@ -100,6 +100,12 @@ class Flow implements SectionQuestions {
   async select<T extends string>(path: string, message: string, options: readonly Choice<T>[]): Promise<void> {
     if (!this.isOpen(path)) return;
     this.set(path, await this.prompts.select({ message, options, initialValue: this.current(path) as T }));
+  }
+
+  async multiselect<T extends string>(path: string, message: string, options: readonly Choice<T>[], q: ListQuestion<T>): Promise<void> {
+    if (!this.isOpen(path)) return;
+    const picked = await this.prompts.multiselect({ message, options, initialValues: q.picked(this.current(path)), required: true });
+    this.set(path, q.read(picked));
   }
 
   async confirm(path: string, message: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_BBOX, DEFAULT_PRODUCTS, PRODUCT_NAMES } from '../../catalog/products.js';
+import { DEFAULT_BBOX, DEFAULT_PRODUCTS, PRODUCT_NAMES, PRODUCTS, type ProductName } from '../../catalog/products.js';
 import { didYouMean } from '../suggest.js';
 import { defineSection } from './section.js';
 
@@ -22,19 +22,21 @@ const bbox = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
   .refine(([w, s, e, n]) => w < e && s < n, { error: 'needs west < east and south < north: [lon-min, lat-min, lon-max, lat-max]' });
 
-/** `s2_l2a_c1, ls9_c2l2_sr@2023-01-01` → the products list (a question's text form). */
-const readProducts = (text: string): unknown =>
-  text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
-    .map((item) => {
-      const [name, start] = item.split('@').map((part) => part.trim());
-      return start ? { name, start } : { name };
-    });
+type ProductAnswer = { name: ProductName; start?: string };
+const productsOf = (value: unknown): ProductAnswer[] => (Array.isArray(value) ? (value as ProductAnswer[]) : []);
 
-const showProducts = (value: unknown): string =>
-  Array.isArray(value) ? value.map((p: { name: string; start?: string }) => (p.start ? `${p.name}@${p.start}` : p.name)).join(', ') : '';
+/** The products a person ticks, each keeping the start date it already had. */
+const readPicked = (before: unknown) => (picked: readonly ProductName[]): ProductAnswer[] =>
+  picked.map((name) => productsOf(before).find((p) => p.name === name) ?? { name });
+
+/** One backfill start for every chosen product (a date); empty keeps each product's own. */
+const readStart = (products: unknown) => (text: string): unknown => productsOf(products).map((p) => ({ ...p, start: text.trim() }));
+
+/** The start shown at first: the one all products share, else none. */
+const sharedStart = (value: unknown): string => {
+  const starts = new Set(productsOf(value).map((p) => p.start ?? ''));
+  return starts.size === 1 ? [...starts][0]! : '';
+};
 
 const readBbox = (text: string): unknown => text.split(',').map((n) => (n.trim() === '' ? Number.NaN : Number(n)));
 
@@ -58,9 +60,16 @@ export const indexingAnswers = defineSection({
   ask: async (q) => {
     if (!q.selected('indexing')) return;
     q.section('Data (public Earth observation collections)');
-    await q.text('data.products', `Products to index (${PRODUCT_NAMES.join(', ')}; name@YYYY-MM-DD sets the backfill start)`, {
-      read: readProducts,
-      show: showProducts,
+    await q.multiselect(
+      'data.products',
+      'Products to index (space toggles, enter accepts)',
+      PRODUCTS.map((p) => ({ value: p.name as ProductName, label: p.name, hint: `${p.title}; backfill from ${p.defaultStart}` })),
+      { picked: (value) => productsOf(value).map((p) => p.name), read: readPicked(q.current('data.products')) },
+    );
+    await q.text('data.products', "Backfill from (YYYY-MM-DD, for every product; empty: each product's own date)", {
+      read: readStart(q.current('data.products')),
+      show: sharedStart,
+      optional: true,
     });
     await q.text('data.bbox', 'Area of interest: lon-min, lat-min, lon-max, lat-max', { read: readBbox, show: (v) => (Array.isArray(v) ? v.join(', ') : '') });
   },

@@ -50,7 +50,16 @@ export interface SectionQuestions {
   selected(component: ComponentName): boolean;
   text(path: string, message: string, q?: TextQuestion): Promise<void>;
   select<T extends string>(path: string, message: string, options: readonly Choice<T>[]): Promise<void>;
+  /** Several of a list (at least one); `picked`/`read` turn the answer's value into the choices and back. */
+  multiselect<T extends string>(path: string, message: string, options: readonly Choice<T>[], q: ListQuestion<T>): Promise<void>;
   confirm(path: string, message: string): Promise<void>;
+}
+
+export interface ListQuestion<T extends string> {
+  /** The answer's value → the choices ticked at first. */
+  readonly picked: (value: unknown) => readonly T[];
+  /** The ticked choices → the answer's value. */
+  readonly read: (picked: readonly T[]) => unknown;
 }
 
 /**

@@ -41,6 +41,8 @@ const EARTH_SEARCH = 'https://earth-search.aws.element84.com/v1';
 const USGS_LANDSATLOOK = 'https://landsatlook.usgs.gov/stac-server';
 const DEAFRICA_CONFIG = 'digitalearthafrica/config products/ at 92cfd7423158bb945e9e4a34043f37f22eda202f (2026-05-15), Apache-2.0';
 const DATASET_CONFIG = 'opendatacube/datacube-dataset-config products/ at 5b2d7b61d8e23ac407869f5bbb0ccf0d1341381a (2024-08-27); the repository states no license';
+// Piksel's copy of the Landsat file is byte for byte datacube-dataset-config's (unchanged there since 2022-02), under a license.
+const PIKSEL_CORE = 'piksel-ina/piksel-core products/ at c30c76141891c397a96ab38804ecefd44a3c2a5c (2026-05-22), Apache-2.0';
 
 const landsat = (platform: 8 | 9): ProductSpec => ({
   name: `ls${platform}_c2l2_sr`,
@@ -56,8 +58,8 @@ const landsat = (platform: 8 | 9): ProductSpec => ({
   defaultStart: '2024-01-01',
   definition: {
     file: `ls${platform}_c2l2_sr.odc-product.yaml`,
-    source: `${DATASET_CONFIG}: the ls${platform}_c2l2_sr document of products/lsX_c2l2_sr.odc-product.yaml (usgs-landsat-collection2.md indexes it from ${USGS_LANDSATLOOK})`,
-    license: 'none stated (a factual description of USGS Landsat C2 L2 bands; data public domain)',
+    source: `${PIKSEL_CORE}: the ls${platform}_c2l2_sr document of products/lsX_c2l2_sr.odc-product.yaml (its Makefile indexes it from ${USGS_LANDSATLOOK}); the same file as datacube-dataset-config's at 5b2d7b61`,
+    license: 'Apache-2.0',
   },
   ows: {
     nodata: 'value',

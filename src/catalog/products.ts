@@ -10,9 +10,19 @@
 export interface StacSource {
   readonly catalog: string;
   readonly collection: string;
-  /** A STAC `query` that narrows a collection several products share (Landsat 8 and 9 are one collection). */
+  /**
+   * A STAC `query` that narrows a collection several products share (Landsat 8 and 9 are one collection).
+   * stac-to-dc takes it as `--options query=<JSON>`: odc-tools' stac_api_to_dc.py `_parse_options`
+   * splits the value on '#', then on '=', JSON-decodes the right side and hands it to pystac-client's
+   * search (develop-1.9 at d0768be4, 2024-10-10); so the JSON may hold neither character.
+   */
   readonly query?: Readonly<Record<string, unknown>>;
-  /** Asset URLs the STAC API gives over HTTPS that the data also has on S3 (stac-to-dc --url-string-replace). */
+  /**
+   * Asset URLs the STAC API gives over HTTPS that the data also has on S3: stac-to-dc's
+   * `--url-string-replace=<from>,<to>` (exactly two strings split by ','), a plain string replace
+   * of the item's self link and asset hrefs. Added by odc-tools PR #647 (opened 2025-06-23), running
+   * without it fixed by PR #649 (opened 2025-07-01); test/data/stac-to-dc.test.ts records the options read.
+   */
   readonly rewriteUrls?: readonly [from: string, to: string];
 }
 
@@ -48,6 +58,8 @@ const landsat = (platform: 8 | 9): ProductSpec => ({
   name: `ls${platform}_c2l2_sr`,
   title: `USGS Landsat ${platform} Collection 2 Level-2 surface reflectance`,
   // One collection for every Landsat; the platform property tells them apart (USGS STAC items carry `platform: LANDSAT_<n>`).
+  // piksel-core's Makefile (c30c7614) indexes landsat-c2l2-sr from LandsatLook with the same query
+  // and the same rewrite (there without the trailing '/'); odc-tools PR #647's example does so for landsat-c2l2-st.
   stac: {
     catalog: USGS_LANDSATLOOK,
     collection: 'landsat-c2l2-sr',

@@ -10,9 +10,19 @@
 export interface StacSource {
   readonly catalog: string;
   readonly collection: string;
-  /** A STAC `query` that narrows a collection several products share (Landsat 8 and 9 are one collection). */
+  /**
+   * A STAC `query` that narrows a collection several products share (Landsat 8 and 9 are one collection).
+   * stac-to-dc takes it as `--options query=<JSON>`: odc-tools' stac_api_to_dc.py `_parse_options`
+   * splits the value on '#', then on '=', JSON-decodes the right side and hands it to pystac-client's
+   * search (develop-1.9 at d0768be4, 2024-10-10); so the JSON may hold neither character.
+   */
   readonly query?: Readonly<Record<string, unknown>>;
-  /** Asset URLs the STAC API gives over HTTPS that the data also has on S3 (stac-to-dc --url-string-replace). */
+  /**
+   * Asset URLs the STAC API gives over HTTPS that the data also has on S3: stac-to-dc's
+   * `--url-string-replace=<from>,<to>` (exactly two strings split by ','), a plain string replace
+   * of the item's self link and asset hrefs. Added by odc-tools PR #647 (opened 2025-06-23), running
+   * without it fixed by PR #649 (opened 2025-07-01); test/data/stac-to-dc.test.ts records the options read.
+   */
   readonly rewriteUrls?: readonly [from: string, to: string];
 }
 
@@ -41,11 +51,15 @@ const EARTH_SEARCH = 'https://earth-search.aws.element84.com/v1';
 const USGS_LANDSATLOOK = 'https://landsatlook.usgs.gov/stac-server';
 const DEAFRICA_CONFIG = 'digitalearthafrica/config products/ at 92cfd7423158bb945e9e4a34043f37f22eda202f (2026-05-15), Apache-2.0';
 const DATASET_CONFIG = 'opendatacube/datacube-dataset-config products/ at 5b2d7b61d8e23ac407869f5bbb0ccf0d1341381a (2024-08-27); the repository states no license';
+// Piksel's copy of the Landsat file is byte for byte datacube-dataset-config's (unchanged there since 2022-02), under a license.
+const PIKSEL_CORE = 'piksel-ina/piksel-core products/ at c30c76141891c397a96ab38804ecefd44a3c2a5c (2026-05-22), Apache-2.0';
 
 const landsat = (platform: 8 | 9): ProductSpec => ({
   name: `ls${platform}_c2l2_sr`,
   title: `USGS Landsat ${platform} Collection 2 Level-2 surface reflectance`,
   // One collection for every Landsat; the platform property tells them apart (USGS STAC items carry `platform: LANDSAT_<n>`).
+  // piksel-core's Makefile (c30c7614) indexes landsat-c2l2-sr from LandsatLook with the same query
+  // and the same rewrite (there without the trailing '/'); odc-tools PR #647's example does so for landsat-c2l2-st.
   stac: {
     catalog: USGS_LANDSATLOOK,
     collection: 'landsat-c2l2-sr',
@@ -56,8 +70,8 @@ const landsat = (platform: 8 | 9): ProductSpec => ({
   defaultStart: '2024-01-01',
   definition: {
     file: `ls${platform}_c2l2_sr.odc-product.yaml`,
-    source: `${DATASET_CONFIG}: the ls${platform}_c2l2_sr document of products/lsX_c2l2_sr.odc-product.yaml (usgs-landsat-collection2.md indexes it from ${USGS_LANDSATLOOK})`,
-    license: 'none stated (a factual description of USGS Landsat C2 L2 bands; data public domain)',
+    source: `${PIKSEL_CORE}: the ls${platform}_c2l2_sr document of products/lsX_c2l2_sr.odc-product.yaml (its Makefile indexes it from ${USGS_LANDSATLOOK}); the same file as datacube-dataset-config's at 5b2d7b61`,
+    license: 'Apache-2.0',
   },
   ows: {
     nodata: 'value',

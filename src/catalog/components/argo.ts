@@ -31,7 +31,11 @@ export const argo = defineComponent({
       repositoryUrl: 'oci://ghcr.io/argoproj/argo-helm/argo-workflows',
       chart: 'argo-workflows',
       version: '2.0.4',
-      source: 'argoproj/argo-helm release tag argo-workflows-2.0.4 (Renovate PR ocf/kubernetes#163; Argo Workflows v4.1)',
+      // Argo v4.1.1 or v4.1.2: argo-helm's release notes put the chart on v4.1.1 at 2.0.1 (#4020), with no
+      // app bump at 2.0.3 or 2.0.4; 2.0.2's notes were not found. api/jsonschema/schema.json is one blob
+      // (62b82e11) at argo-workflows tags v4.1.0, v4.1.1 and v4.1.2, so the test fixture holds for either.
+      source:
+        'argoproj/argo-helm release tag argo-workflows-2.0.4 (its notes quoted by Renovate PR ocf/kubernetes#163; after argo-workflows-2.0.1 of 2026-08-17, which moved to Argo Workflows v4.1.1, and 2.0.3 of 2026-08-28); Argo Workflows v4.1.1 or v4.1.2',
     },
   },
   hosts: ['argo'],

@@ -6,7 +6,9 @@ import type { OpenApiSchema } from './openapi.js';
  * repository). The field names are Argo v4.1's (api/jsonschema/schema.json at v4.1.2, whose
  * definitions test/data/argo-schema.test.ts compares with these): the workflow spec, a template,
  * a step, a parameter and the CronWorkflow spec are closed, so a misspelt field is an error; what
- * a template runs (container, script) is Kubernetes' and left open.
+ * a template runs (container, script) is Kubernetes' and left open. Chart 2.0.4 runs Argo v4.1.1
+ * or v4.1.2 (src/catalog/components/argo.ts); the schema file is one blob (62b82e11) at the tags
+ * v4.1.0, v4.1.1 and v4.1.2 of argoproj/argo-workflows, so these names hold for either.
  */
 
 /** Every field of `name` in Argo's schema, each open unless `typed` says more. */

@@ -128,9 +128,9 @@ export const ODC_IMAGES = IMAGES;
 const OWS_CONFIG = { configMap: 'ows-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
 
 /**
- * A minimal valid OWS configuration: service metadata and CRSs, no layers yet. Layers name ODC
- * products, which exist only once data is indexed; the operator adds them here (or points
- * DATACUBE_OWS_CFG at a config baked into a custom image, as the real platform ended up doing).
+ * The OWS configuration: service metadata and CRSs, and a layer per indexed product (none without
+ * the indexing app; the operator adds them here, or points DATACUBE_OWS_CFG at a config baked into
+ * a custom image, as the real platform ended up doing).
  */
 function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = []) {
   const url = `https://ows.${domain}`;
@@ -138,6 +138,8 @@ function owsConfig(domain: string, layers: readonly Record<string, unknown>[] = 
     global: {
       title: 'Piksel Open Data Cube web services',
       abstract: 'WMS and WMTS views of the Open Data Cube products indexed on this platform.',
+      // The one URL capabilities documents advertise: OWS falls back to the first allowed URL when the
+      // request's (plain http behind the edge) matches none (datacube_ows/ogc_utils.py get_service_base_url).
       allowed_urls: [url],
       info_url: `${url}/`,
       services: { wms: true, wmts: true, wcs: false },

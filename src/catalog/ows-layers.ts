@@ -66,6 +66,9 @@ export function owsLayers(products: readonly ProductSpec[]): Record<string, unkn
           abstract: `${p.title}, indexed from ${p.stac.collection} (${p.stac.catalog})`,
           name: p.name,
           product_name: p.name,
+          // Indexed every day: the ranges are read again when used, not cached at start, so each
+          // run's new dates show without a restart (datacube-ows docs/cfg_layers.rst, "dynamic").
+          dynamic: true,
           bands: Object.fromEntries(bands.map((b) => [b, []])),
           // The products mix UTM zones (or have no storage section): OWS reprojects from this grid.
           native_crs: 'EPSG:4326',

@@ -26,6 +26,12 @@ const DEFINITIONS = { configMap: 'odc-product-definitions', mountPath: '/etc/odc
 /** OWS's layers, for the range update after indexing (datacube-ows-update reads DATACUBE_OWS_CFG). */
 const OWS_UPDATE_CONFIG = { configMap: 'ows-update-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
 
+/**
+ * OWS (its Deployment and Service, odc's) and the Role that lets the workflows restart it when a
+ * layer's first indexing run finds the layer not served.
+ */
+const OWS_RESTART = { deployment: 'ows', role: 'ows-restart' } as const;
+
 /** Daily runs start at 17:05 UTC (00:05 in Jakarta, as the real platform's), one product every ten minutes. */
 const scheduleOf = (index: number) => `${5 + ((index * 10) % 55)} ${17 + Math.floor((index * 10) / 55)} * * *`;
 
@@ -128,6 +134,8 @@ export const indexing = defineComponent({
       bbox: answers.data.bbox.join(', '),
       odcSecret: databaseSecretName('odc'),
       owsNamespace: odc.namespace,
+      owsCapabilitiesUrl: `http://${OWS_RESTART.deployment}.${odc.namespace}.svc/wms?service=WMS&version=1.3.0&request=GetCapabilities`,
+      owsRestart: OWS_RESTART,
       definitions: DEFINITIONS,
       images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
       owsUpdate: OWS_UPDATE_CONFIG,
@@ -157,6 +165,9 @@ interface IndexingView {
   readonly images: { readonly index: string; readonly explorer: string; readonly ows: string };
   readonly owsUpdate: typeof OWS_UPDATE_CONFIG;
   readonly owsUpdateConfigJson: string;
+  /** OWS's WMS capabilities inside the cluster (its Service, port 80), for the check that a layer is served. */
+  readonly owsCapabilitiesUrl: string;
+  readonly owsRestart: typeof OWS_RESTART;
   readonly serviceAccount: string;
   readonly odcEnv: readonly EnvVar[];
   readonly restricted: typeof RESTRICTED_CONTAINER;

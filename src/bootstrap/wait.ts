@@ -1,4 +1,6 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
+import { backfillCommands, DAILY_START } from '../catalog/components/indexing.js';
+import { selectComponents } from '../catalog/selection.js';
 import { isPikselError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
 import type { Prompts } from '../prompts.js';
@@ -71,6 +73,13 @@ export async function waitForPlatform(input: WaitInput): Promise<PlatformWait> {
       );
     }
     if (urls.length > 0) reporter.success(`apps up:\n${urls.map((u) => `  ${u}`).join('\n')}`);
+    if (status.outcome === 'ready' && selectComponents(input.answers).names.has('indexing'))
+      reporter.info(
+        `data: each product is indexed daily from ${DAILY_START} UTC for the last three days; to index from its start date now (its backfill):\n` +
+          backfillCommands(input.answers)
+            .map((c) => `  ${c}`)
+            .join('\n'),
+      );
     return { outcome: status.outcome, timedOut, urls };
   } catch (e) {
     if (!isPikselError(e)) throw e;

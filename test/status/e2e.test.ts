@@ -115,7 +115,11 @@ describe('bootstrap waits for the platform', () => {
     expect(outcome.output).toMatch(/apps up:\n(.*\n)*\s+jupyterhub: https:\/\/jupyter\.dev\.piksel\.id/);
     // It ends with them, after Flux is said to reconcile the cluster.
     expect(outcome.output.indexOf('now reconciles clusters/development')).toBeLessThan(outcome.output.indexOf('apps up:'));
-    expect(outcome.output.trimEnd().split('\n').at(-1)).toBe('  tileserver: https://tiles.dev.piksel.id');
+    expect(outcome.output).toContain('  tileserver: https://tiles.dev.piksel.id\n');
+    // Then, the platform healthy, how to index the chosen products' past (the daily runs index only the last days).
+    expect(outcome.output.slice(outcome.output.indexOf('apps up:'))).toMatch(
+      /data: each product is indexed daily from 17:05 UTC for the last three days; to index from its start date now \(its backfill\):\n {2}argo submit -n argo --from workflowtemplate\/index-s2-l2a-c1 --watch\n {2}argo submit -n argo --from workflowtemplate\/index-ls9-c2l2-sr --watch\n {2}argo submit -n argo --from workflowtemplate\/index-cop-dem-glo-30 --watch\n?$/,
+    );
     // The watch starts after flux bootstrap and the Secrets.
     const order = outcome.commands.map((c) => `${c.command} ${c.args.filter((a) => !a.startsWith('--context')).slice(0, 2).join(' ')}`);
     expect(order.indexOf('kubectl get gitrepositories.source.toolkit.fluxcd.io,kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,jobs.batch,pods,persistentvolumeclaims')).toBeGreaterThan(
@@ -155,6 +159,8 @@ describe('bootstrap waits for the platform', () => {
     expect(outcome.summary?.platform).toMatchObject({ outcome: 'failed', timedOut: true });
     expect(outcome.output).toContain('Secret jupyterhub/jupyterhub-db is missing: create it with `npx create-piksel-gitops secrets');
     expect(outcome.output).toMatch(/something failed \(above\) after 2m: Flux keeps trying; follow it with `npx create-piksel-gitops status .* --cluster development --watch`/);
+    // No backfill to start on a platform that is not up.
+    expect(outcome.output).not.toContain('argo submit');
   });
 
   it('the CLI: still progressing when the wait runs out is exit 4, failed is exit 1 (built CLI)', async () => {

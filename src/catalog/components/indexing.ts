@@ -33,7 +33,9 @@ const OWS_UPDATE_CONFIG = { configMap: 'ows-update-config', mountPath: '/etc/dat
 const OWS_RESTART = { deployment: 'ows', role: 'ows-restart' } as const;
 
 /** Daily runs start at 17:05 UTC (00:05 in Jakarta, as the real platform's), one product every ten minutes. */
-const scheduleOf = (index: number) => `${5 + ((index * 10) % 55)} ${17 + Math.floor((index * 10) / 55)} * * *`;
+const FIRST_RUN = { hour: 17, minute: 5 } as const;
+export const DAILY_START = `${FIRST_RUN.hour}:${String(FIRST_RUN.minute).padStart(2, '0')}`;
+const scheduleOf = (index: number) => `${FIRST_RUN.minute + ((index * 10) % 55)} ${FIRST_RUN.hour + Math.floor((index * 10) / 55)} * * *`;
 
 /** A Kubernetes name for a product (ODC names use '_'). */
 const slugOf = (product: string) => product.replaceAll('_', '-');
@@ -78,6 +80,10 @@ const productView = (answers: Answers) =>
       start,
     }),
   );
+
+/** The commands that backfill each chosen product (the generated indexing README lists them too). */
+export const backfillCommands = (answers: Answers): string[] =>
+  productView(answers).map((p) => `argo submit -n ${argo.namespace} --from workflowtemplate/index-${p.slug} --watch`);
 
 /**
  * An app's database login, in the workflows' namespace (one group with the app's own copies).

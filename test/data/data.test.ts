@@ -254,4 +254,20 @@ describe('data: serving the products', () => {
     const { files: noLandsat } = await render({ data: { products: [{ name: 's2_l2a_c1' }] } });
     expect(noLandsat.get('apps/development/odc/ows-patch.yaml') ?? '').not.toContain('AWS_REQUEST_PAYER');
   });
+
+  it("the indexing README shows a notebook reading a public product's collection from the STAC API, with bands the product has", async () => {
+    const readme = (await render()).files.get('apps/base/indexing/README.md')!;
+    const s2 = PRODUCTS.find((p) => p.name === 's2_l2a_c1')!;
+    expect(readme).toContain(`catalog.search(collections=["${s2.stac.collection}"], max_items=1)`);
+    const style = s2.ows.styles[0];
+    expect(style.kind).toBe('rgb');
+    expect(readme).toContain(`odc.stac.load(items, bands=${JSON.stringify(style.kind === 'rgb' ? style.bands : [])}, chunks={})`);
+    // Landsat alone is requester pays (a notebook has no credentials to pay with); without JupyterHub there is no notebook.
+    const { files: landsatOnly } = await render({ data: { products: [{ name: 'ls9_c2l2_sr' }] } });
+    expect(landsatOnly.get('apps/base/indexing/README.md')).not.toContain('## In a notebook');
+    const { files: dem } = await render({ data: { products: [{ name: 'ls9_c2l2_sr' }, { name: 'cop_dem_glo_30' }] } });
+    expect(dem.get('apps/base/indexing/README.md')).toContain('collections=["cop-dem-glo-30"], max_items=1).item_collection()\ndata = odc.stac.load(items, bands=["data"]');
+    const { files: noHub } = await render({ components: { apps: ['argo', 'odc', 'stac', 'indexing'] } });
+    expect(noHub.get('apps/base/indexing/README.md')).not.toContain('## In a notebook');
+  });
 });

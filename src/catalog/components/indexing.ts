@@ -118,6 +118,19 @@ const stacCopyView = () => {
   };
 };
 
+/**
+ * The README's notebook example: the first chosen product anyone may read (no requester-pays
+ * bucket, so no credentials), with the bands of its first OWS style (its ODC measurements, which
+ * stac-to-dc took from the STAC asset keys).
+ */
+const notebookExample = (answers: Answers) => {
+  const found = chosenProducts(answers.data.products).find(({ spec }) => !spec.bucket.requesterPays);
+  if (!found) return undefined;
+  const style = found.spec.ows.styles[0];
+  const bands = style.kind === 'rgb' ? style.bands : style.kind === 'ndvi' ? [style.red, style.nir] : [style.band];
+  return { collection: found.spec.stac.collection, bands: JSON.stringify(bands) };
+};
+
 export const indexing = defineComponent({
   name: 'indexing',
   layer: 'apps',
@@ -157,6 +170,7 @@ export const indexing = defineComponent({
       ],
       restricted: RESTRICTED_CONTAINER,
       stacCopy: selected.has('stac') ? stacCopyView() : undefined,
+      notebook: selected.has('jupyterhub') && selected.has('stac') ? notebookExample(answers) : undefined,
     };
   },
 });
@@ -177,6 +191,8 @@ interface IndexingView {
   readonly serviceAccount: string;
   readonly odcEnv: readonly EnvVar[];
   readonly restricted: typeof RESTRICTED_CONTAINER;
+  /** How a notebook reads a product from the STAC API: with jupyterhub and stac, a product whose bucket is public. */
+  readonly notebook: ReturnType<typeof notebookExample>;
   /** The STAC API's copy of the items, when the stac component is deployed. */
   readonly stacCopy: ReturnType<typeof stacCopyView> | undefined;
 }

@@ -6,6 +6,7 @@ import { INGRESS_NEEDS, hostOf, ingressFor, routeFor, type Ingress, type Route }
 import { DATABASE_NAMESPACE, DB_PROXY_ENDPOINT, DB_PROXY_NAME, databaseSecrets, pooledDatabase, readerSecretName, type PooledDatabase } from '../database.js';
 import type { ComponentSpec, ImageSpec, SecretRequirement } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
+import { STAC_API } from './stac.js';
 
 const NAMESPACE = 'jupyterhub';
 /** With jupyterhub.oauth answered: the OAuth client, an outside fact bootstrap asks for once. */
@@ -131,7 +132,8 @@ export const jupyterhub = defineComponent({
   ],
   sharedView: ({ answers, selected, components }): JupyterhubView => ({
     // User servers reach something beside the hub (Dask Gateway, db-proxy): env and egress rules.
-    userServerAccess: selected.has('jupyterdask') || dataReaderOf(components) !== undefined,
+    userServerAccess: selected.has('jupyterdask') || selected.has('stac') || dataReaderOf(components) !== undefined,
+    stacApi: selected.has('stac') ? { ...STAC_API, env: { STAC_API_URL: STAC_API.url } } : undefined,
     db: pooledDatabase('jupyterhub', DATABASE),
     authSecret: AUTH_VALUES_SECRET,
     oauth: answers.jupyterhub?.oauth && { ...answers.jupyterhub.oauth, secret: OAUTH_CLIENT_SECRET.name },
@@ -207,6 +209,8 @@ interface JupyterhubView {
         readonly port: number;
       }
     | undefined;
+  /** Absent: no STAC API in the repository. */
+  readonly stacApi: (typeof STAC_API & { readonly env: Readonly<Record<string, string>> }) | undefined;
   /** Absent: no jupyterdask in the repository. */
   readonly daskGateway:
     | (typeof DASK_GATEWAY & { readonly tokenSecret: string; readonly clientEnv: Readonly<Record<string, string>> })

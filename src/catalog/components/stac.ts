@@ -15,6 +15,13 @@ import {
 
 /** One namespace for API and browser (the real repo mixed `stac` and `odc-stac`). */
 const NAMESPACE = 'stac';
+/** The STAC API inside the cluster: its Service (port 80) and its pods (apps/base/stac/stac-fastapi.yaml). */
+export const STAC_API = {
+  url: `http://stac-fastapi.${NAMESPACE}.svc.cluster.local`,
+  namespace: NAMESPACE,
+  podLabels: { 'app.kubernetes.io/name': 'stac-fastapi' },
+  port: 8080,
+} as const;
 /**
  * pgstac: asyncpg with prepared statements works in transaction pooling (PgBouncer tracks them).
  * pgstac 0.9.11's migration (src/pgstac/migrations/pgstac.0.9.11.sql) creates postgis, btree_gist

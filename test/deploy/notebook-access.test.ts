@@ -80,4 +80,9 @@ describe("user servers reach what their environment names, through z2jh's egress
     expect(values.extraEnv).not.toHaveProperty('STAC_API_URL');
     expect(values.networkPolicy!.egress!.flatMap((r) => r.to.map((t) => t.namespaceSelector.matchLabels['kubernetes.io/metadata.name']))).not.toContain('stac');
   });
+
+  it("Dask schedulers and workers run the notebooks' image, so a notebook's tasks find its packages there", () => {
+    const values = (name: string) => objects.find((o) => o.kind === 'HelmRelease' && o.metadata?.name === name)!.spec!.values as Record<string, any>;
+    expect(values('dask-gateway').gateway.backend.image).toEqual(values('jupyterhub').singleuser.image);
+  });
 });

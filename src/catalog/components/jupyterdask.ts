@@ -1,5 +1,6 @@
 import type { ChartSpec, SecretRequirement } from '../component.js';
 import { defineComponent } from '../component.js';
+import { NOTEBOOK_IMAGE } from '../notebook-image.js';
 
 const NAMESPACE = 'dask-gateway';
 /** HelmRelease name = Helm release name; the chart names its objects after it. */
@@ -17,12 +18,13 @@ const CHART: ChartSpec = {
   source: 'dask/dask-gateway 2026.3.0 (resources/helm/dask-gateway, published on helm.dask.org)',
 };
 
-/** The scheduler/worker image: the chart's default, at the chart's version. */
-const BACKEND_IMAGE = {
-  name: 'ghcr.io/dask/dask-gateway',
-  tag: CHART.version,
-  source: 'dask/dask-gateway release workflow publishes ghcr.io/dask/dask-gateway at each release version',
-} as const;
+/**
+ * The scheduler/worker image: the notebooks' own, not the chart's default (ghcr.io/dask/dask-gateway
+ * has dask but none of the geospatial packages a notebook's tasks call). The gateway starts it with
+ * `args` only (kubernetes/controller.py), so the image's entrypoint runs `dask-scheduler` and
+ * `dask-worker`, and the scheduler preloads `dask_gateway`, which the image carries.
+ */
+const BACKEND_IMAGE = NOTEBOOK_IMAGE;
 
 /**
  * How JupyterHub users reach the gateway: in-cluster through the chart's Traefik Service, no
@@ -70,7 +72,6 @@ export const jupyterdask = defineComponent({
     release: RELEASE,
     hubApiUrl: JUPYTERHUB_API_URL,
     tokenSecret: daskGatewayTokenSecret(NAMESPACE).name,
-    // The chart's default scheduler/worker image is ghcr.io/dask/dask-gateway at the chart's version.
     backendImage: { name: BACKEND_IMAGE.name, tag: BACKEND_IMAGE.tag },
   }),
   images: { backend: BACKEND_IMAGE },

@@ -7,6 +7,7 @@ import { DATABASE_NAMESPACE, DB_PROXY_ENDPOINT, DB_PROXY_NAME, databaseSecrets, 
 import type { ComponentSpec, ImageSpec, SecretRequirement } from '../component.js';
 import { DASK_GATEWAY, daskGatewayTokenSecret } from './jupyterdask.js';
 import { STAC_API } from './stac.js';
+import { NOTEBOOK_IMAGE } from '../notebook-image.js';
 
 const NAMESPACE = 'jupyterhub';
 /** With jupyterhub.oauth answered: the OAuth client, an outside fact bootstrap asks for once. */
@@ -35,12 +36,7 @@ const DATABASE = {
   extensions: [],
   schema: false,
 } as const;
-/** pangeo-notebook: JupyterLab with the Pangeo geoscience stack and the dask-gateway client. */
-const SINGLEUSER_IMAGE = {
-  name: 'docker.io/pangeo/pangeo-notebook',
-  tag: '2026.06.04',
-  source: 'pangeo-data/pangeo-docker-images: date tags (Docker Hub pangeo/pangeo-notebook)',
-} as const satisfies ImageSpec;
+const SINGLEUSER_IMAGE = NOTEBOOK_IMAGE;
 /** The ServiceAccount of user servers, created by the overlay when IRSA is configured. */
 const USER_SERVICE_ACCOUNT = 'jupyterhub-user';
 

@@ -1,5 +1,5 @@
 import type { Answers, ClusterAnswers } from '../answers/schema.js';
-import { backfillCommands, DAILY_START } from '../catalog/components/indexing.js';
+import { backfillCommands, DAILY_START, LOOKBACK_DAYS } from '../catalog/components/indexing.js';
 import { selectComponents } from '../catalog/selection.js';
 import { isPikselError } from '../errors.js';
 import type { ProcessRunner } from '../process.js';
@@ -75,7 +75,7 @@ export async function waitForPlatform(input: WaitInput): Promise<PlatformWait> {
     if (urls.length > 0) reporter.success(`apps up:\n${urls.map((u) => `  ${u}`).join('\n')}`);
     if (status.outcome === 'ready' && selectComponents(input.answers).names.has('indexing'))
       reporter.info(
-        `data: each product is indexed daily from ${DAILY_START} UTC for the last three days; to index from its start date now (its backfill):\n` +
+        `data: each product is indexed daily from ${DAILY_START} UTC for the last ${LOOKBACK_DAYS} days; to index from its start date now (its backfill):\n` +
           backfillCommands(input.answers)
             .map((c) => `  ${c}`)
             .join('\n'),

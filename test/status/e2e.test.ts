@@ -118,7 +118,7 @@ describe('bootstrap waits for the platform', () => {
     expect(outcome.output).toContain('  tileserver: https://tiles.dev.piksel.id\n');
     // Then, the platform healthy, how to index the chosen products' past (the daily runs index only the last days).
     expect(outcome.output.slice(outcome.output.indexOf('apps up:'))).toMatch(
-      /data: each product is indexed daily from 17:05 UTC for the last three days; to index from its start date now \(its backfill\):\n {2}argo submit -n argo --from workflowtemplate\/index-s2-l2a-c1 --watch\n {2}argo submit -n argo --from workflowtemplate\/index-ls9-c2l2-sr --watch\n {2}argo submit -n argo --from workflowtemplate\/index-cop-dem-glo-30 --watch\n?$/,
+      /data: each product is indexed daily from 17:05 UTC for the last 3 days; to index from its start date now \(its backfill\):\n {2}argo submit -n argo --from workflowtemplate\/index-s2-l2a-c1 --watch\n {2}argo submit -n argo --from workflowtemplate\/index-ls9-c2l2-sr --watch\n {2}argo submit -n argo --from workflowtemplate\/index-cop-dem-glo-30 --watch\n?$/,
     );
     // The watch starts after flux bootstrap and the Secrets.
     const order = outcome.commands.map((c) => `${c.command} ${c.args.filter((a) => !a.startsWith('--context')).slice(0, 2).join(' ')}`);

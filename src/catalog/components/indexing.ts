@@ -27,10 +27,13 @@ const DEFINITIONS = { configMap: 'odc-product-definitions', mountPath: '/etc/odc
 const OWS_UPDATE_CONFIG = { configMap: 'ows-update-config', mountPath: '/etc/datacube-ows', file: 'ows_cfg.json' } as const;
 
 /**
- * OWS (its Deployment and Service, odc's) and the Role that lets the workflows restart it when a
- * layer's first indexing run finds the layer not served.
+ * OWS (odc's Deployment, and its Service of the same name on port 80) and the Role that lets the
+ * workflows restart it when a layer's first indexing run finds the layer not served.
  */
-const OWS_RESTART = { deployment: 'ows', role: 'ows-restart' } as const;
+const OWS_RESTART = { deployment: 'ows', service: 'ows', role: 'ows-restart' } as const;
+
+/** How far back a daily run (no datetime given) looks for new items, in days. */
+export const LOOKBACK_DAYS = 3;
 
 /** Daily runs start at 17:05 UTC (00:05 in Jakarta, as the real platform's), one product every ten minutes. */
 const FIRST_RUN = { hour: 17, minute: 5 } as const;
@@ -153,8 +156,9 @@ export const indexing = defineComponent({
       bbox: answers.data.bbox.join(', '),
       odcSecret: databaseSecretName('odc'),
       owsNamespace: odc.namespace,
-      owsCapabilitiesUrl: `http://${OWS_RESTART.deployment}.${odc.namespace}.svc/wms?service=WMS&version=1.3.0&request=GetCapabilities`,
+      owsCapabilitiesUrl: `http://${OWS_RESTART.service}.${odc.namespace}.svc/wms?service=WMS&version=1.3.0&request=GetCapabilities`,
       owsRestart: OWS_RESTART,
+      lookbackDays: LOOKBACK_DAYS,
       definitions: DEFINITIONS,
       images: { index: imageRef(IMAGES.index), explorer: imageRef(ODC_IMAGES.explorer), ows: imageRef(ODC_IMAGES.ows) },
       owsUpdate: OWS_UPDATE_CONFIG,
@@ -188,6 +192,7 @@ interface IndexingView {
   /** OWS's WMS capabilities inside the cluster (its Service, port 80), for the check that a layer is served. */
   readonly owsCapabilitiesUrl: string;
   readonly owsRestart: typeof OWS_RESTART;
+  readonly lookbackDays: number;
   readonly serviceAccount: string;
   readonly odcEnv: readonly EnvVar[];
   readonly restricted: typeof RESTRICTED_CONTAINER;

@@ -127,7 +127,7 @@ export const jupyterhub = defineComponent({
     ...(ctx.selected.has('jupyterdask') ? [daskGatewayTokenSecret(NAMESPACE)] : []),
   ],
   sharedView: ({ answers, selected, components }): JupyterhubView => ({
-    // User servers reach something beside the hub (Dask Gateway, db-proxy): env and egress rules.
+    // User servers reach something beside the hub (Dask Gateway, db-proxy, the STAC API): env and egress rules.
     userServerAccess: selected.has('jupyterdask') || selected.has('stac') || dataReaderOf(components) !== undefined,
     stacApi: selected.has('stac') ? { ...STAC_API, env: { STAC_API_URL: STAC_API.url } } : undefined,
     db: pooledDatabase('jupyterhub', DATABASE),
